@@ -1,0 +1,153 @@
+"""Admin pages: offices and staff users."""
+
+from __future__ import annotations
+
+from litestar import Request, Response, Router, get, post
+from litestar.response import Redirect, Template
+
+from course.accounts import services
+from course.accounts.auth import admin_only, current_staff
+from course.errors import InvalidInput
+from course.web.forms import form_data, translated
+
+
+@get("/", name="admin")
+async def admin_index(request: Request) -> Template:
+    staff = current_staff(request)
+    return Template(
+        "admin/index.html",
+        context={
+            "users": await services.list_users(staff),
+            "offices": await services.list_offices(staff),
+        },
+    )
+
+
+def _office_form(values: dict, errors: dict, office=None) -> Template:
+    return Template(
+        "admin/office_form.html",
+        context={"values": values, "errors": errors, "office": office},
+        status_code=422 if errors else 200,
+    )
+
+
+@get("/offices/new")
+async def office_new() -> Template:
+    return _office_form({}, {})
+
+
+@post("/offices/new")
+async def office_create(request: Request) -> Response:
+    data = await form_data(request)
+    try:
+        await services.create_office(data.get("code", ""), data.get("name", ""), actor=current_staff(request).id)
+    except InvalidInput as exc:
+        return _office_form(data, translated(exc.errors))
+    return Redirect(path="/admin")
+
+
+@get("/offices/{office_id:int}")
+async def office_edit(request: Request, office_id: int) -> Template:
+    office = await services.get_office(current_staff(request), office_id)
+    return _office_form({"code": office.code, "name": office.name}, {}, office)
+
+
+@post("/offices/{office_id:int}")
+async def office_update(request: Request, office_id: int) -> Response:
+    office = await services.get_office(current_staff(request), office_id)
+    data = await form_data(request)
+    try:
+        await services.update_office(office_id, data.get("name", ""), actor=current_staff(request).id)
+    except InvalidInput as exc:
+        return _office_form({**data, "code": office.code}, translated(exc.errors), office)
+    return Redirect(path="/admin")
+
+
+async def _user_form(request: Request, values: dict, errors: dict, user=None) -> Template:
+    return Template(
+        "admin/user_form.html",
+        context={
+            "values": values,
+            "errors": errors,
+            "user": user,
+            "office_options": [(o.id, o.name) for o in await services.list_offices(current_staff(request))],
+        },
+        status_code=422 if errors else 200,
+    )
+
+
+@get("/users/new")
+async def user_new(request: Request) -> Template:
+    return await _user_form(request, {"role": "leader"}, {})
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@post("/users/new")
+async def user_create(request: Request) -> Response:
+    data = await form_data(request)
+    try:
+        await services.create_user(
+            email=data.get("email", ""),
+            name=data.get("name", ""),
+            role=data.get("role", ""),
+            password=data.get("password", ""),
+            office_id=_int_or_none(data.get("office")),
+            actor=current_staff(request).id,
+        )
+    except InvalidInput as exc:
+        data.pop("password", None)
+        return await _user_form(request, data, translated(exc.errors))
+    return Redirect(path="/admin")
+
+
+@get("/users/{user_id:int}")
+async def user_edit(request: Request, user_id: int) -> Template:
+    user = await services.get_user(current_staff(request), user_id)
+    values = {"name": user.name, "role": user.role.value, "office": str(user.office.id), "active": user.active}
+    return await _user_form(request, values, {}, user)
+
+
+@post("/users/{user_id:int}")
+async def user_update(request: Request, user_id: int) -> Response:
+    staff = current_staff(request)
+    user = await services.get_user(staff, user_id)
+    data = await form_data(request)
+    office_id = _int_or_none(data.get("office"))
+    changes = services.UserChanges(
+        name=data.get("name", ""),
+        role=data.get("role", ""),
+        office_id=office_id if office_id is not None else -1,
+        active=data.get("active") == "on",
+        password=data.get("password") or None,
+    )
+    try:
+        await services.update_user(user_id, changes, actor=staff.id)
+    except InvalidInput as exc:
+        values = {**data, "active": data.get("active") == "on"}
+        values.pop("password", None)
+        return await _user_form(request, values, translated(exc.errors), user)
+    return Redirect(path="/admin")
+
+
+admin_router = Router(
+    path="/admin",
+    guards=[admin_only],
+    include_in_schema=False,
+    route_handlers=[
+        admin_index,
+        office_new,
+        office_create,
+        office_edit,
+        office_update,
+        user_new,
+        user_create,
+        user_edit,
+        user_update,
+    ],
+)

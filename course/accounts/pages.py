@@ -1,0 +1,157 @@
+"""Login, logout, the start page per role, and the user's own account page."""
+
+from __future__ import annotations
+
+from litestar import Request, Response, get, post
+from litestar.response import Redirect, Template
+
+from course.accounts import services
+from course.accounts.auth import SESSION_COOKIE, current_staff, login_required
+from course.accounts.schemas import Role
+from course.errors import InvalidInput, NotFound, Throttled
+from course.web.forms import client_address, form_data, safe_next, translated
+from course.web.i18n import gettext as _
+
+
+def _session_cookie(request: Request, token: str | None) -> dict:
+    settings = request.app.state.settings
+    return {
+        "key": SESSION_COOKIE,
+        "value": token or "",
+        "httponly": True,
+        "samesite": "lax",
+        "secure": settings.secure_cookies,
+        "path": "/",
+        "max_age": None if token else 0,
+    }
+
+
+@get("/login", name="login", include_in_schema=False)
+async def login_page(request: Request, next: str | None = None) -> Response:
+    if request.scope.get("user"):
+        return Redirect(path=safe_next(next))
+    return Template("accounts/login.html", context={"next": safe_next(next), "values": {}, "errors": {}})
+
+
+@post("/login", include_in_schema=False)
+async def login_submit(request: Request) -> Response:
+    data = await form_data(request)
+    target = safe_next(data.get("next"))
+    errors: dict[str, str] = {}
+    status = 422
+    if not data.get("email", "").strip():
+        errors["email"] = _("Enter your e-mail address.")
+    if not data.get("password"):
+        errors["password"] = _("Enter your password.")
+    if not errors:
+        try:
+            staff = await services.authenticate(data["email"], data["password"], client_address(request))
+        except InvalidInput as exc:
+            errors, status = translated(exc.errors), 401
+        except Throttled as exc:
+            status = 429
+            minutes = max(1, -(-exc.retry_after_s // 60))
+            errors["email"] = _("Too many failed attempts. Try again in %(minutes)s minutes.", minutes=minutes)
+        else:
+            previous = request.cookies.get(SESSION_COOKIE)
+            token = await services.start_session(staff, previous)
+            response = Redirect(path=target)
+            response.set_cookie(**_session_cookie(request, token))
+            return response
+    return Template(
+        "accounts/login.html",
+        context={"next": target, "values": {"email": data.get("email", "")}, "errors": errors},
+        status_code=status,
+    )
+
+
+@post("/logout", name="logout", include_in_schema=False)
+async def logout(request: Request) -> Response:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        await services.end_session(token, request.scope.get("user"), client_address(request))
+    response = Redirect(path="/login")
+    response.set_cookie(**_session_cookie(request, None))
+    return response
+
+
+@get("/", name="home", guards=[login_required], include_in_schema=False)
+async def home(request: Request) -> Response:
+    staff = current_staff(request)
+    if staff.role is Role.admin:
+        return Redirect(path="/admin")
+    if staff.role is Role.manager:
+        users = await services.list_users(staff)
+        return Template(
+            "home/manager.html",
+            context={"office_users": users, "counts": _role_counts(users)},
+        )
+    colleagues = [u for u in await services.list_users(staff) if u.role is Role.leader and u.active]
+    return Template("home/leader.html", context={"colleagues": colleagues})
+
+
+def _role_counts(users) -> dict[str, int]:
+    counts = {role.value: 0 for role in Role}
+    for user in users:
+        if user.active:
+            counts[user.role.value] += 1
+    return counts
+
+
+@get("/account", name="account", guards=[login_required], include_in_schema=False)
+async def account_page(request: Request) -> Template:
+    return await _account(request)
+
+
+async def _account(request: Request, **extra) -> Template:
+    staff = current_staff(request)
+    context = {"tokens": await services.list_tokens(staff), "errors": {}, "new_token": None, "message": None}
+    context.update(extra)
+    return Template("accounts/account.html", context=context, status_code=422 if context["errors"] else 200)
+
+
+@post("/account/password", guards=[login_required], include_in_schema=False)
+async def change_own_password(request: Request) -> Response:
+    staff = current_staff(request)
+    data = await form_data(request)
+    errors: dict[str, str] = {}
+    try:
+        await services.authenticate(staff.email, data.get("current_password", ""), client_address(request))
+    except InvalidInput:
+        errors["current_password"] = _("The current password is wrong.")
+    except Throttled:
+        errors["current_password"] = _("Too many failed attempts. Try again later.")
+    if data.get("new_password", "") != data.get("repeat_password", ""):
+        errors["repeat_password"] = _("The two new passwords are not the same.")
+    if not errors:
+        try:
+            await services.set_password(staff.id, data.get("new_password", ""), actor=staff.id)
+        except InvalidInput as exc:
+            errors = {"new_password": translated(exc.errors)["password"]}
+        else:
+            # Changing the password ends every session, this one too: start a fresh one.
+            token = await services.start_session(staff)
+            response = await _account(request, message=_("Your password has been changed."))
+            response.set_cookie(**_session_cookie(request, token))
+            return response
+    return await _account(request, errors=errors)
+
+
+@post("/account/tokens", guards=[login_required], include_in_schema=False)
+async def create_token_page(request: Request) -> Template:
+    staff = current_staff(request)
+    data = await form_data(request)
+    try:
+        token = await services.create_token(staff, data.get("name", ""), client_address(request))
+    except InvalidInput as exc:
+        return await _account(request, errors=translated(exc.errors))
+    return await _account(request, new_token=token)
+
+
+@post("/account/tokens/{token_id:int}/revoke", guards=[login_required], include_in_schema=False)
+async def revoke_token_page(request: Request, token_id: int) -> Response:
+    try:
+        await services.revoke_token(current_staff(request), token_id, client_address(request))
+    except NotFound:
+        pass  # already revoked, or not this user's: the list shows the truth
+    return Redirect(path="/account")

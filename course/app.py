@@ -1,0 +1,84 @@
+"""create_app(settings) → the Litestar application."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from litestar import Litestar, Router
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import CacheControlHeader
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.static_files import create_static_files_router
+
+from course import __version__, db
+from course.accounts import pages as account_pages
+from course.accounts.admin_pages import admin_router
+from course.accounts.api import accounts_api
+from course.accounts.auth import AuthMiddleware
+from course.settings import Settings, get_settings
+from course.web.errors import handle_exception
+from course.web.layout import template_config
+from course.web.security import add_security_headers
+
+STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    engine = db.engine_from_url(settings.database_url)
+    db.use_engine(engine)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar):
+        await db.prepare(engine)
+        await db.open_pool(engine)
+        try:
+            yield
+        finally:
+            await db.close_pool(engine)
+
+    api = Router(path="/api/v1", route_handlers=[accounts_api])
+    app = Litestar(
+        route_handlers=[
+            api,
+            account_pages.login_page,
+            account_pages.login_submit,
+            account_pages.logout,
+            account_pages.home,
+            account_pages.account_page,
+            account_pages.change_own_password,
+            account_pages.create_token_page,
+            account_pages.revoke_token_page,
+            admin_router,
+            create_static_files_router(
+                path="/static",
+                directories=[STATIC_DIR],
+                cache_control=CacheControlHeader(max_age=3600, public=True),
+                include_in_schema=False,
+            ),
+        ],
+        middleware=[AuthMiddleware()],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name="kjk_csrf",
+            cookie_secure=settings.secure_cookies,
+            cookie_httponly=True,
+            # The API is authorised by bearer tokens only, never by cookies.
+            exclude=["^/api/"],
+        ),
+        template_config=template_config(),
+        openapi_config=OpenAPIConfig(
+            title="Klart jeg kan",
+            version=__version__,
+            path="/schema",
+            render_plugins=[JsonRenderPlugin()],
+        ),
+        exception_handlers={Exception: handle_exception},
+        before_send=[add_security_headers],
+        lifespan=[lifespan],
+        debug=False,
+    )
+    app.state.settings = settings
+    return app

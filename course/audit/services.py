@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from course.audit.tables import AuditEvent
+
+LOGIN = "login"
+LOGIN_FAILED = "login_failed"
+LOGIN_THROTTLED = "login_throttled"
+LOGOUT = "logout"
+TOKEN_CREATED = "token_created"
+TOKEN_REVOKED = "token_revoked"
+USER_CREATED = "user_created"
+USER_UPDATED = "user_updated"
+PASSWORD_CHANGED = "password_changed"
+OFFICE_CREATED = "office_created"
+OFFICE_UPDATED = "office_updated"
+
+
+async def record(
+    action: str,
+    *,
+    actor: int | None = None,
+    account: str | None = None,
+    target_user: int | None = None,
+    office: int | None = None,
+    address: str | None = None,
+    details: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> None:
+    """Write one audit event; inside a transaction it commits or rolls back with it."""
+    await AuditEvent.insert(
+        AuditEvent(
+            at=at or datetime.now(timezone.utc),
+            action=action,
+            actor=actor,
+            account=account,
+            target_user=target_user,
+            office=office,
+            address=(address or None) and address[:45],
+            details=details or {},
+        )
+    )
+
+
+async def events(action: str | None = None, limit: int = 100) -> list[dict]:
+    query = AuditEvent.select().order_by(AuditEvent.id, ascending=False).limit(limit)
+    if action:
+        query = query.where(AuditEvent.action == action)
+    return await query

@@ -1,0 +1,19 @@
+from piccolo.columns import JSON, ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
+from piccolo.table import Table
+
+from course.accounts.tables import StaffUser
+
+
+class AuditEvent(Table, tablename="audit_event"):
+    """Who did what, when. Failed logins are also what login throttling counts."""
+
+    at = Timestamptz(index=True)
+    action = Varchar(length=50, index=True)
+    actor = ForeignKey(StaffUser, null=True, on_delete=OnDelete.set_null)
+    # The e-mail address a login was tried for, lower-cased (known or not).
+    account = Varchar(length=254, null=True, default=None, index=True)
+    target_user = Integer(null=True, default=None)
+    office = Integer(null=True, default=None)
+    address = Varchar(length=45, null=True, default=None, index=True)
+    details = JSON(default="{}")

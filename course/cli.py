@@ -1,0 +1,146 @@
+"""The kjk command: serve, migrate, demo, office and user administration."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from course.settings import ConfigError, Settings, get_settings
+
+ROLE_NAMES = {"leader": "kursleder", "manager": "leder", "admin": "administrator"}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kjk", description="Klart jeg kan – kursadministrasjon")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
+
+    serve = sub.add_parser("serve", help="bruk ventende migreringer og start webserveren")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+
+    sub.add_parser("migrate", help="bruk ventende databasemigreringer")
+    sub.add_parser("demo", help="last inn demodata (trygt å kjøre flere ganger)")
+
+    office = sub.add_parser("office", help="kontorer").add_subparsers(dest="action", required=True)
+    office_add = office.add_parser("add", help="legg til et kontor")
+    office_add.add_argument("code")
+    office_add.add_argument("name")
+
+    user = sub.add_parser("user", help="ansatte brukere").add_subparsers(dest="action", required=True)
+    user_add = user.add_parser("add", help="legg til en bruker")
+    user_add.add_argument("--email", required=True)
+    user_add.add_argument("--name", required=True)
+    user_add.add_argument("--role", required=True, choices=["leader", "manager", "admin"])
+    user_add.add_argument("--office", required=True, help="kontorkode")
+    user_add.add_argument(
+        "--password-stdin", action="store_true", required=True, help="les passordet fra standard input"
+    )
+    return parser
+
+
+async def _with_database(settings: Settings, work, *, migrate_first: bool = True):
+    from course import db
+
+    engine = db.engine_from_url(settings.database_url)
+    db.use_engine(engine)
+    if migrate_first:
+        applied = await db.migrate()
+        for migration in applied:
+            print(f"Migrering brukt: {migration}")
+    return await work()
+
+
+async def _noop() -> None:
+    return None
+
+
+def _print_logins(logins) -> None:
+    from course.demo import DEMO_PASSWORD
+
+    if not logins:
+        return
+    print("\nDemobrukere (passord for alle: %s):" % DEMO_PASSWORD)
+    for email, name, role, office in logins:
+        print(f"  {email:32} {name:24} {ROLE_NAMES[role]:14} {office}")
+    print()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = get_settings()
+        return _run(args, settings)
+    except ConfigError as exc:
+        print(f"kjk: konfigurasjonsfeil: {exc}", file=sys.stderr)
+        return 2
+    except (OSError, ConnectionError) as exc:
+        print(f"kjk: får ikke kontakt med databasen: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(args, settings: Settings) -> int:
+    from course import demo
+    from course.accounts import services
+    from course.errors import InvalidInput
+
+    if args.command == "migrate":
+        asyncio.run(_with_database(settings, _noop))
+        print("Databasen er oppdatert.")
+        return 0
+
+    if args.command == "demo":
+
+        async def load():
+            created = await demo.load()
+            return created, await demo.present_logins()
+
+        created, logins = asyncio.run(_with_database(settings, load))
+        print(f"Demodata: {created['offices']} nye kontorer, {created['users']} nye brukere.")
+        _print_logins(logins)
+        return 0
+
+    if args.command == "serve":
+        import uvicorn
+
+        from course.app import create_app
+
+        asyncio.run(_with_database(settings, _noop))
+        print(f"Serverer på http://{args.host}:{args.port}")
+        uvicorn.run(create_app(settings), host=args.host, port=args.port, proxy_headers=True, log_level="info")
+        return 0
+
+    try:
+        if args.command == "office":
+
+            async def add_office():
+                return await services.create_office(args.code, args.name)
+
+            office = asyncio.run(_with_database(settings, add_office))
+            print(f"Kontor lagt til: {office.code} {office.name}")
+            return 0
+
+        if args.command == "user":
+            password = sys.stdin.readline().rstrip("\r\n")
+
+            async def add_user():
+                return await services.create_user(
+                    email=args.email,
+                    name=args.name,
+                    role=args.role,
+                    password=password,
+                    office_code=args.office,
+                )
+
+            user = asyncio.run(_with_database(settings, add_user))
+            print(f"Bruker lagt til: {user.email} ({ROLE_NAMES[user.role.value]}, {user.office.code})")
+            return 0
+    except InvalidInput as exc:
+        from course.web.i18n import gettext
+
+        for field, message in exc.errors.items():
+            print(f"kjk: {field}: {gettext(message)}", file=sys.stderr)
+        return 1
+    return 1

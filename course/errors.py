@@ -1,0 +1,37 @@
+"""Errors raised by services and turned into responses by each door."""
+
+from __future__ import annotations
+
+
+class InvalidInput(Exception):
+    """Input that breaks a rule; ``errors`` maps each field to an English message
+    id, translated where it is shown."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+class NotFound(Exception):
+    """The record does not exist, or is outside what the caller may see."""
+
+
+class Conflict(Exception):
+    """The change clashes with something that exists."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class Throttled(Exception):
+    def __init__(self, retry_after_s: int) -> None:
+        super().__init__(f"retry after {retry_after_s} s")
+        self.retry_after_s = retry_after_s
+
+
+def N_(message: str) -> str:
+    """Marks an English message id for the translation catalogue; it is
+    translated where it is shown (web page, command line)."""
+    return message

@@ -1,0 +1,57 @@
+"""Templates: one Jinja2 environment with the translation functions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.template import TemplateConfig
+
+from course.errors import N_
+from course.settings import ROOT
+from course.web import i18n
+
+TEMPLATE_DIR = ROOT / "templates"
+OSLO = ZoneInfo("Europe/Oslo")
+
+ROLE_LABELS = {"leader": N_("Course leader"), "manager": N_("Manager"), "admin": N_("Administrator")}
+
+
+def _gettext(message: str) -> str:
+    return i18n.translations(i18n.current_locale.get()).gettext(message)
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    return i18n.translations(i18n.current_locale.get()).ngettext(singular, plural, n)
+
+
+def format_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.astimezone(OSLO).strftime("%d.%m.%Y %H:%M")
+
+
+def format_date(value: date | None) -> str:
+    return value.strftime("%d.%m.%Y") if value else ""
+
+
+def make_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=select_autoescape(["html", "xml"], default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["datetime"] = format_datetime
+    env.filters["date"] = format_date
+    env.globals["ROLE_LABELS"] = ROLE_LABELS
+    env.globals["current_locale"] = i18n.current_locale.get
+    return env
+
+
+def template_config() -> TemplateConfig:
+    return TemplateConfig(engine=JinjaTemplateEngine.from_environment(make_environment()))
