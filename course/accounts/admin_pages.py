@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from litestar.params import FromPath
 from litestar import Request, Response, Router, get, post
 from litestar.response import Redirect, Template
 
@@ -47,13 +48,13 @@ async def office_create(request: Request) -> Response:
 
 
 @get("/offices/{office_id:int}")
-async def office_edit(request: Request, office_id: int) -> Template:
+async def office_edit(request: Request, office_id: FromPath[int]) -> Template:
     office = await services.get_office(current_staff(request), office_id)
     return _office_form({"code": office.code, "name": office.name}, {}, office)
 
 
 @post("/offices/{office_id:int}")
-async def office_update(request: Request, office_id: int) -> Response:
+async def office_update(request: Request, office_id: FromPath[int]) -> Response:
     office = await services.get_office(current_staff(request), office_id)
     data = await form_data(request)
     try:
@@ -107,14 +108,14 @@ async def user_create(request: Request) -> Response:
 
 
 @get("/users/{user_id:int}")
-async def user_edit(request: Request, user_id: int) -> Template:
+async def user_edit(request: Request, user_id: FromPath[int]) -> Template:
     user = await services.get_user(current_staff(request), user_id)
     values = {"name": user.name, "role": user.role.value, "office": str(user.office.id), "active": user.active}
     return await _user_form(request, values, {}, user)
 
 
 @post("/users/{user_id:int}")
-async def user_update(request: Request, user_id: int) -> Response:
+async def user_update(request: Request, user_id: FromPath[int]) -> Response:
     staff = current_staff(request)
     user = await services.get_user(staff, user_id)
     data = await form_data(request)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 import msgspec
+from litestar.params import FromPath, FromQuery, JSONBody
 from litestar import Request, Router, delete, get, patch, post
 from litestar.exceptions import NotAuthorizedException
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
@@ -67,7 +68,7 @@ class UserUpdate(msgspec.Struct, forbid_unknown_fields=True):
 
 
 @post("/auth/token", status_code=HTTP_201_CREATED, summary="Log in and get an API token")
-async def create_token(request: Request, data: TokenRequest) -> TokenResponse:
+async def create_token(request: Request, data: JSONBody[TokenRequest]) -> TokenResponse:
     address = client_address(request)
     try:
         staff = await services.authenticate(data.email, data.password, address)
@@ -96,7 +97,7 @@ async def list_tokens(request: Request) -> list[TokenInfoOut]:
 
 
 @delete("/auth/tokens/{token_id:int}", guards=[login_required], status_code=HTTP_204_NO_CONTENT)
-async def revoke_token(request: Request, token_id: int) -> None:
+async def revoke_token(request: Request, token_id: FromPath[int]) -> None:
     await services.revoke_token(current_staff(request), token_id, client_address(request))
 
 
@@ -118,32 +119,32 @@ async def list_offices(request: Request) -> list[OfficeOut]:
 
 
 @get("/offices/{office_id:int}", guards=[login_required])
-async def get_office(request: Request, office_id: int) -> OfficeOut:
+async def get_office(request: Request, office_id: FromPath[int]) -> OfficeOut:
     return await services.get_office(current_staff(request), office_id)
 
 
 @post("/offices", guards=[admin_only], status_code=HTTP_201_CREATED)
-async def create_office(request: Request, data: OfficeCreate) -> OfficeOut:
+async def create_office(request: Request, data: JSONBody[OfficeCreate]) -> OfficeOut:
     return await services.create_office(data.code, data.name, actor=current_staff(request).id)
 
 
 @patch("/offices/{office_id:int}", guards=[admin_only])
-async def update_office(request: Request, office_id: int, data: OfficeUpdate) -> OfficeOut:
+async def update_office(request: Request, office_id: FromPath[int], data: JSONBody[OfficeUpdate]) -> OfficeOut:
     return await services.update_office(office_id, data.name, actor=current_staff(request).id)
 
 
 @get("/users", guards=[login_required], summary="Staff users the caller may see")
-async def list_users(request: Request, office_id: int | None = None) -> list[UserOut]:
+async def list_users(request: Request, office_id: FromQuery[int | None] = None) -> list[UserOut]:
     return await services.list_users(current_staff(request), office_id)
 
 
 @get("/users/{user_id:int}", guards=[login_required])
-async def get_user(request: Request, user_id: int) -> UserOut:
+async def get_user(request: Request, user_id: FromPath[int]) -> UserOut:
     return await services.get_user(current_staff(request), user_id)
 
 
 @post("/users", guards=[admin_only], status_code=HTTP_201_CREATED)
-async def create_user(request: Request, data: UserCreate) -> UserOut:
+async def create_user(request: Request, data: JSONBody[UserCreate]) -> UserOut:
     return await services.create_user(
         email=data.email,
         name=data.name,
@@ -155,7 +156,7 @@ async def create_user(request: Request, data: UserCreate) -> UserOut:
 
 
 @patch("/users/{user_id:int}", guards=[admin_only])
-async def update_user(request: Request, user_id: int, data: UserUpdate) -> UserOut:
+async def update_user(request: Request, user_id: FromPath[int], data: JSONBody[UserUpdate]) -> UserOut:
     staff = current_staff(request)
     await services.get_user(staff, user_id)
     changes = services.UserChanges(

@@ -44,7 +44,10 @@ def bearer_token(headers: Headers) -> str | None:
 
 class AuthMiddleware(ASGIMiddleware):
     scopes = (ScopeType.HTTP,)
-    exclude_path_pattern = ("^/static/",)
+
+    @staticmethod
+    def should_bypass_for_scope(scope: Scope) -> bool:
+        return scope["path"].startswith("/static/")
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         scope["user"] = None

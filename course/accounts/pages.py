@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from litestar.params import FromPath, FromQuery
 from litestar import Request, Response, get, post
 from litestar.response import Redirect, Template
 
@@ -27,7 +28,7 @@ def _session_cookie(request: Request, token: str | None) -> dict:
 
 
 @get("/login", name="login", include_in_schema=False)
-async def login_page(request: Request, next: str | None = None) -> Response:
+async def login_page(request: Request, next: FromQuery[str | None] = None) -> Response:
     if request.scope.get("user"):
         return Redirect(path=safe_next(next))
     return Template("accounts/login.html", context={"next": safe_next(next), "values": {}, "errors": {}})
@@ -149,7 +150,7 @@ async def create_token_page(request: Request) -> Template:
 
 
 @post("/account/tokens/{token_id:int}/revoke", guards=[login_required], include_in_schema=False)
-async def revoke_token_page(request: Request, token_id: int) -> Response:
+async def revoke_token_page(request: Request, token_id: FromPath[int]) -> Response:
     try:
         await services.revoke_token(current_staff(request), token_id, client_address(request))
     except NotFound:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import secrets
 from dataclasses import dataclass
@@ -352,10 +353,20 @@ async def end_all_logins(user_id: int) -> None:
 # --- login ------------------------------------------------------------------
 
 
+def throttle_wait(failures: list[datetime], limit: int, window: timedelta, now: datetime) -> int:
+    """Whole seconds until another try is allowed after these failures (0: now).
+
+    Tries wait once ``limit`` failures fall inside the window, until the
+    oldest of the latest ``limit`` failures leaves it."""
+    recent = sorted((f for f in failures if now - window < f <= now), reverse=True)
+    if len(recent) < limit:
+        return 0
+    return max(1, math.ceil((recent[limit - 1] + window - now).total_seconds()))
+
+
 async def _throttle_wait(email: str, address: str | None, now: datetime) -> int:
-    """Seconds until another try is allowed; 0 when it is allowed now."""
     since = now - THROTTLE_WINDOW
-    waits = [0.0]
+    waits = [0]
     for column, value, limit in (
         (AuditEvent.account, email, THROTTLE_PER_ACCOUNT),
         (AuditEvent.address, address, THROTTLE_PER_ADDRESS),
@@ -368,9 +379,8 @@ async def _throttle_wait(email: str, address: str | None, now: datetime) -> int:
             .order_by(AuditEvent.at, ascending=False)
             .limit(limit)
         )
-        if len(recent) >= limit:
-            waits.append((recent[-1]["at"] + THROTTLE_WINDOW - now).total_seconds())
-    return max(0, int(max(waits)) + (1 if max(waits) > 0 else 0))
+        waits.append(throttle_wait([r["at"] for r in recent], limit, THROTTLE_WINDOW, now))
+    return max(waits)
 
 
 async def authenticate(email: str, password: str, address: str | None) -> Staff:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from functools import cache
+from gettext import c2py
 from pathlib import Path
 
 from babel.messages.pofile import read_po
@@ -38,7 +39,7 @@ def translations(locale: str) -> NullTranslations:
         elif message.string:
             entries[message.id] = message.string
     result._catalog = entries
-    result.plural = catalog.plural_func
+    result.plural = c2py(catalog.plural_expr)
     return result
 
 

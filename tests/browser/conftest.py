@@ -1,0 +1,299 @@
+"""Browser tests: the real server in a subprocess, driven by headless Chromium.
+
+One server per database engine (SQLite always, PostgreSQL when
+KJK_TEST_POSTGRES_URL is set), one Chromium for the whole session and a fresh
+browser context for every test. Pages are checked with axe-core, served to the
+page from the test process on a same-origin URL so the page's CSP stays as it is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+AXE_JS = HERE / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = HERE / "artifacts"
+AXE_PATH = "/__axe__/axe.min.js"
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+FAILING_IMPACTS = {"serious", "critical"}
+CSP_MESSAGE = re.compile(r"Content Security Policy|Refused to", re.IGNORECASE)
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+SERVER_START_TIMEOUT_S = 30.0
+POSTGRES_URL = os.environ.get("KJK_TEST_POSTGRES_URL")
+REQUIRE_BROWSER = os.environ.get("KJK_REQUIRE_BROWSER") == "1"
+ENGINES = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
+
+
+def _unavailable(reason: str):
+    if REQUIRE_BROWSER:
+        pytest.fail(f"{reason} (KJK_REQUIRE_BROWSER=1)", pytrace=False)
+    pytest.skip(reason)
+
+
+# --- the server -------------------------------------------------------------
+
+
+@dataclass
+class Server:
+    engine: str
+    base_url: str
+    log_path: Path
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no server log)"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _port_answers(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def _postgres_database_url(name: str) -> str:
+    return urlsplit(POSTGRES_URL)._replace(path="/" + name).geturl()
+
+
+def _postgres(statements: list[str]) -> None:
+    import asyncpg
+
+    async def run() -> None:
+        conn = await asyncpg.connect(POSTGRES_URL, timeout=10)
+        try:
+            for statement in statements:
+                await conn.execute(statement)
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
+
+
+def _create_postgres_database(name: str) -> None:
+    _postgres([f'CREATE DATABASE "{name}"'])
+
+
+def _drop_postgres_database(name: str) -> None:
+    _postgres(
+        [
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            f"WHERE datname = '{name}' AND pid <> pg_backend_pid()",
+            f'DROP DATABASE IF EXISTS "{name}"',
+        ]
+    )
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def server(request, tmp_path_factory) -> Server:
+    engine = request.param
+    var_dir = tmp_path_factory.mktemp(f"kjk-{engine}")
+    port = _free_port()
+    database = None
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KJK_")}
+    env.update(
+        KJK_VAR_DIR=str(var_dir),
+        KJK_SECRET_KEY=secrets.token_hex(20),  # 40 characters
+        KJK_BASE_URL=f"http://127.0.0.1:{port}",
+        KJK_DATABASE_URL=f"sqlite:///{var_dir / 'kjk.sqlite'}",
+        PYTHONUNBUFFERED="1",
+    )
+    if engine == "postgres":
+        database = f"kjk_browser_{secrets.token_hex(6)}"
+        _create_postgres_database(database)
+        request.addfinalizer(lambda: _drop_postgres_database(database))
+        env["KJK_DATABASE_URL"] = _postgres_database_url(database)
+
+    demo = subprocess.run(
+        [sys.executable, "-m", "course", "demo"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if demo.returncode != 0:
+        pytest.fail(f"`course demo` failed ({demo.returncode}):\n{demo.stdout}\n{demo.stderr}", pytrace=False)
+
+    log_path = var_dir / "server.log"
+    log = log_path.open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "course", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    srv = Server(engine=engine, base_url=f"http://127.0.0.1:{port}", log_path=log_path)
+
+    def stop() -> None:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+        log.close()
+
+    # Registered after the database finaliser, so it runs first: stop, then drop.
+    request.addfinalizer(stop)
+
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    while not _port_answers(port):
+        if proc.poll() is not None:
+            pytest.fail(f"the server exited with {proc.returncode}:\n{srv.log_tail()}", pytrace=False)
+        if time.monotonic() > deadline:
+            pytest.fail(
+                f"the server did not answer on port {port} within {SERVER_START_TIMEOUT_S:.0f} s:\n{srv.log_tail()}",
+                pytrace=False,
+            )
+        time.sleep(0.1)
+    return srv
+
+
+# --- the browser ------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE_JS.is_file():
+        _unavailable(f"axe-core is missing at {AXE_JS} (npm install --prefix tests/browser)")
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def browser(axe_source):
+    if not CHROMIUM.exists():
+        _unavailable(f"Chromium is missing at {CHROMIUM}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is not installed")
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@dataclass
+class Browse:
+    """A fresh browser context on one server, with its console collected."""
+
+    server: Server
+    context: object
+    axe_source: str
+    console: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+    @property
+    def base_url(self) -> str:
+        return self.server.base_url
+
+    def new_page(self):
+        page = self.context.new_page()
+        page.on("console", lambda msg: self.console.append(f"[{msg.type}] {msg.text} ({page.url})"))
+        page.on("pageerror", lambda exc: self.page_errors.append(f"{exc} ({page.url})"))
+        return page
+
+    def csp_violations(self) -> list[str]:
+        return [m for m in self.console if CSP_MESSAGE.search(m)]
+
+    def assert_clean_console(self) -> None:
+        problems = self.csp_violations() + self.page_errors
+        assert not problems, "CSP violations or script errors:\n" + "\n".join(problems)
+
+    def check_accessibility(self, page) -> None:
+        """Run axe-core on the page; fail on serious or critical violations."""
+        page.add_script_tag(url=self.base_url + AXE_PATH)
+        result = page.evaluate(
+            "options => axe.run(document, options)",
+            {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
+        )
+        failing = [v for v in result["violations"] if v.get("impact") in FAILING_IMPACTS]
+        report = []
+        for violation in result["violations"]:
+            targets = [json.dumps(node["target"], ensure_ascii=False) for node in violation["nodes"]]
+            line = f"{violation['id']} ({violation.get('impact')}): {violation['help']} – {', '.join(targets)}"
+            report.append(line)
+            if violation not in failing:
+                print(f"axe (not failing) on {page.url}: {line}")
+        assert not failing, f"axe violations on {page.url}:\n" + "\n".join(
+            r for r, v in zip(report, result["violations"]) if v in failing
+        )
+        self.assert_clean_console()
+
+
+def _new_browse(browser, server: Server, axe_source: str, **context_options) -> Browse:
+    context = browser.new_context(base_url=server.base_url, locale="nb-NO", **context_options)
+    context.set_default_timeout(10_000)
+    context.set_default_navigation_timeout(15_000)
+
+    def serve_axe(route) -> None:
+        route.fulfill(status=200, content_type="application/javascript", body=axe_source)
+
+    # Same origin as the page, so script-src 'self' allows it: the CSP stays untouched.
+    context.route(server.base_url + AXE_PATH, serve_axe)
+    return Browse(server=server, context=context, axe_source=axe_source)
+
+
+@pytest.fixture
+def browse(browser, server, axe_source):
+    """A fresh desktop-sized browser context; fails on CSP violations at the end."""
+    b = _new_browse(browser, server, axe_source, viewport=DESKTOP)
+    yield b
+    b.context.close()
+    b.assert_clean_console()
+
+
+@pytest.fixture
+def phone(browser, server, axe_source):
+    """A fresh phone-sized (390×844) browser context."""
+    b = _new_browse(browser, server, axe_source, viewport=PHONE, is_mobile=True, has_touch=True)
+    yield b
+    b.context.close()
+    b.assert_clean_console()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

@@ -1,0 +1,305 @@
+"""Test fixtures. The environment is set before the app is imported, every
+database test runs on SQLite and (with KJK_TEST_POSTGRES_URL) on PostgreSQL,
+and every test starts from freshly migrated, empty tables."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shutil
+import tempfile
+import uuid
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+_TMP = Path(tempfile.mkdtemp(prefix="kjk-tests-"))
+os.environ["KJK_VAR_DIR"] = str(_TMP / "var")
+os.environ["KJK_SECRET_KEY"] = "test-secret-key-" + "x" * 32
+os.environ.pop("KJK_DATABASE_URL", None)
+os.environ.pop("KJK_BASE_URL", None)
+
+import asyncpg  # noqa: E402
+import pytest  # noqa: E402
+import httpx  # noqa: E402
+
+from course import db  # noqa: E402
+from course.accounts import passwords  # noqa: E402
+from course.accounts.tables import Office, StaffUser  # noqa: E402
+from course.settings import Settings  # noqa: E402
+
+PASSWORD = "riktig-hest-batteri-stift"
+POSTGRES_URL = os.environ.get("KJK_TEST_POSTGRES_URL")
+ENGINES = ["sqlite", "postgres"]
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
+
+
+async def _create_pg_database(url: str, name: str) -> None:
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+
+
+async def _drop_pg_database(url: str, name: str) -> None:
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+async def _migrate(url: str) -> None:
+    engine = db.engine_from_url(url)
+    db.use_engine(engine)
+    await db.migrate()
+
+
+@dataclass
+class Database:
+    kind: str
+    url: str
+
+
+class _Templates:
+    """Migrated databases made once per session: a SQLite file to copy, and one
+    PostgreSQL database whose tables are emptied before each test."""
+
+    def __init__(self) -> None:
+        self.sqlite_template: Path | None = None
+        self.pg_url: str | None = None
+        self.pg_name: str | None = None
+
+    def sqlite(self) -> Path:
+        if self.sqlite_template is None:
+            path = _TMP / "template.sqlite"
+            asyncio.run(_migrate(f"sqlite:///{path}"))
+            self.sqlite_template = path
+        return self.sqlite_template
+
+    def postgres(self) -> str:
+        if self.pg_url is None:
+            self.pg_name = f"kjk_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+            asyncio.run(_create_pg_database(POSTGRES_URL, self.pg_name))
+            self.pg_url = _with_database(POSTGRES_URL, self.pg_name)
+            asyncio.run(_migrate(self.pg_url))
+        return self.pg_url
+
+    def close(self) -> None:
+        if self.pg_name:
+            asyncio.run(_drop_pg_database(POSTGRES_URL, self.pg_name))
+
+
+@pytest.fixture(scope="session")
+def templates():
+    t = _Templates()
+    # Built here, outside any test's event loop.
+    t.sqlite()
+    if POSTGRES_URL:
+        t.postgres()
+    yield t
+    t.close()
+    shutil.rmtree(_TMP, ignore_errors=True)
+
+
+def require_postgres() -> str:
+    if not POSTGRES_URL:
+        pytest.skip("KJK_TEST_POSTGRES_URL is not set")
+    return POSTGRES_URL
+
+
+@pytest.fixture(params=ENGINES)
+async def database(request, templates, tmp_path) -> Database:
+    """An empty, migrated database on each engine, in use by Piccolo."""
+    if request.param == "sqlite":
+        path = tmp_path / "kjk.sqlite"
+        shutil.copy(templates.sqlite(), path)
+        url = f"sqlite:///{path}"
+        db.use_engine(db.engine_from_url(url))
+        await db.prepare(db.current_engine())
+    else:
+        require_postgres()
+        url = templates.postgres()
+        db.use_engine(db.engine_from_url(url))
+        tables = ", ".join(f'"{t._meta.tablename}"' for t in db.all_tables() if t._meta.tablename != "migration")
+        await db.current_engine().run_ddl(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+    return Database(kind=request.param, url=url)
+
+
+@pytest.fixture
+def settings(database, tmp_path) -> Settings:
+    return Settings(
+        database_url=database.url,
+        secret_key=os.environ["KJK_SECRET_KEY"],
+        base_url="http://testserver.local",
+        var_dir=tmp_path / "var",
+    )
+
+
+@pytest.fixture
+def app(settings):
+    from course.app import create_app
+
+    return create_app(settings)
+
+
+CLIENT_ADDRESS = "198.51.100.7"
+
+
+@asynccontextmanager
+async def http_client(app, base_url: str = "http://testserver.local"):
+    """Requests and the PostgreSQL pool on the test's own event loop, shared with
+    the test's direct queries. (The app's own lifespan does the same; it is not
+    entered here because pytest-asyncio ends fixtures in another task, which
+    anyio's task groups refuse. test_app.py enters it.)"""
+    engine = db.current_engine()
+    await db.open_pool(engine)
+    transport = httpx.ASGITransport(app=app, client=(CLIENT_ADDRESS, 50000))
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url=base_url) as c:
+            yield c
+    finally:
+        await db.close_pool(engine)
+
+
+@pytest.fixture
+async def client(app):
+    async with http_client(app) as c:
+        yield c
+
+
+# --- builders -----------------------------------------------------------------
+
+_HASH: dict[str, str] = {}
+
+
+async def password_hash(password: str = PASSWORD) -> str:
+    # argon2 on purpose costs ~100 ms; the suite hashes each password once.
+    if password not in _HASH:
+        _HASH[password] = await passwords.hash_password(password)
+    return _HASH[password]
+
+
+async def make_office(code: str = "drammen", name: str = "NAV Drammen – Ungdomsteamet") -> int:
+    rows = await Office.insert(Office(code=code, name=name, created_at=datetime.now(timezone.utc))).returning(
+        Office.id
+    )
+    return rows[0]["id"]
+
+
+async def make_user(
+    email: str,
+    role: str = "leader",
+    office: int | None = None,
+    name: str = "Åse Bjørnstad Lærum",
+    password: str = PASSWORD,
+    active: bool = True,
+) -> int:
+    if office is None:
+        office = await make_office()
+    now = datetime.now(timezone.utc)
+    rows = await StaffUser.insert(
+        StaffUser(
+            email=email,
+            name=name,
+            role=role,
+            office=office,
+            password_hash=await password_hash(password),
+            active=active,
+            created_at=now,
+            updated_at=now,
+        )
+    ).returning(StaffUser.id)
+    return rows[0]["id"]
+
+
+@dataclass
+class World:
+    """Two offices with a leader, a manager and an admin; a second leader in B."""
+
+    office_a: int
+    office_b: int
+    leader: int
+    manager: int
+    admin: int
+    leader_b: int
+    manager_b: int
+
+
+@pytest.fixture
+async def world(database) -> World:
+    a = await make_office("drammen", "NAV Drammen – Ungdomsteamet")
+    b = await make_office("lier", "NAV Lier – Ungteam")
+    return World(
+        office_a=a,
+        office_b=b,
+        leader=await make_user("ase@a.no", "leader", a, "Åse Ødegård"),
+        manager=await make_user("bjorn@a.no", "manager", a, "Bjørn Åsheim"),
+        admin=await make_user("siv@a.no", "admin", a, "Siv Øyen"),
+        leader_b=await make_user("kjaersti@b.no", "leader", b, "Kjærsti Håland"),
+        manager_b=await make_user("pal@b.no", "manager", b, "Pål Kværne"),
+    )
+
+
+EMAILS = {
+    "leader": "ase@a.no",
+    "manager": "bjorn@a.no",
+    "admin": "siv@a.no",
+    "leader_b": "kjaersti@b.no",
+    "manager_b": "pal@b.no",
+}
+
+CSRF_RE = re.compile(r'name="_csrf_token" value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+async def web_login(client, email: str, password: str = PASSWORD):
+    page = await client.get("/login")
+    token = csrf_from(page.text)
+    return await client.post(
+        "/login", data={"email": email, "password": password, "_csrf_token": token, "next": "/"}
+    )
+
+
+async def csrf_post(client, path: str, data: dict | None = None, page: str | None = None):
+    """POST a form the way a browser does: with the token from a page's form."""
+    html = (await client.get(page or path)).text
+    return await client.post(path, data={**(data or {}), "_csrf_token": csrf_from(html)})
+
+
+async def api_token(client, email: str, password: str = PASSWORD) -> dict[str, str]:
+    response = await client.post("/api/v1/auth/token", json={"email": email, "password": password})
+    assert response.status_code == 201, response.text
+    return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+@pytest.fixture
+async def login_as(client, world):
+    async def login(who: str):
+        response = await web_login(client, EMAILS[who])
+        assert response.status_code in (302, 303), response.text
+        return client
+
+    return login
+
+
+@pytest.fixture
+async def api_as(client, world):
+    async def headers(who: str) -> dict[str, str]:
+        return await api_token(client, EMAILS[who])
+
+    return headers
