@@ -86,7 +86,7 @@ async def prepare(engine: Engine) -> None:
 
 
 async def open_pool(engine: Engine) -> None:
-    if isinstance(engine, PostgresEngine):
+    if isinstance(engine, PostgresEngine) and engine.pool is None:
         await engine.start_connection_pool(min_size=1, max_size=10)
 
 
