@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+import warnings
 
 from course.settings import ConfigError, Settings, get_settings
 
@@ -68,6 +69,9 @@ def _print_logins(logins) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # Piccolo warns with a traceback-like note when it cannot reach the server;
+    # the one line below says the same.
+    warnings.filterwarnings("ignore", message=".*Unable to connect to database")
     try:
         settings = get_settings()
         return _run(args, settings)

@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -103,7 +104,10 @@ def _postgres(statements: list[str]) -> None:
         finally:
             await conn.close()
 
-    asyncio.run(run())
+    # Playwright's sync API marks its event loop as running in this thread while
+    # it is started, so asyncio.run() only works in a thread of its own.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, run()).result(timeout=60)
 
 
 def _create_postgres_database(name: str) -> None:
@@ -198,7 +202,10 @@ def axe_source() -> str:
     return AXE_JS.read_text(encoding="utf-8")
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: while Playwright's sync API is started, the main
+# thread counts as running an event loop, which would break async tests that run
+# after this folder. Chromium starts in well under a second.
+@pytest.fixture(scope="module")
 def browser(axe_source):
     if not CHROMIUM.exists():
         _unavailable(f"Chromium is missing at {CHROMIUM}")

@@ -1,0 +1,114 @@
+"""The kjk command, run as a real process against each engine."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from course.accounts.tables import Office, StaffUser
+from course.demo import DEMO_PASSWORD, USERS
+
+
+def kjk(database_url: str | None, *args: str, stdin: str = "", env: dict | None = None, tmp=None):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("KJK_")}
+    environment["KJK_SECRET_KEY"] = "c" * 40
+    environment["KJK_VAR_DIR"] = str(tmp) if tmp else os.environ["KJK_VAR_DIR"]
+    if database_url:
+        environment["KJK_DATABASE_URL"] = database_url
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "course", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+    )
+
+
+async def test_office_and_user_add(database):
+    result = kjk(database.url, "office", "add", "kongsberg", "NAV Kongsberg – Ungdom")
+    assert result.returncode == 0, result.stderr
+    result = kjk(
+        database.url, "user", "add", "--email", "Øyvind@Kongsberg.no", "--name", "Øyvind Sæther",
+        "--role", "manager", "--office", "kongsberg", "--password-stdin", stdin="et-langt-passord\n",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "øyvind@kongsberg.no" in result.stdout
+    row = await StaffUser.select(StaffUser.name, StaffUser.role, StaffUser.password_hash).first()
+    assert row["name"] == "Øyvind Sæther" and row["role"] == "manager"
+    assert row["password_hash"].startswith("$argon2id$")
+
+
+async def test_user_add_rejects_bad_input_in_norwegian(database):
+    kjk(database.url, "office", "add", "lier", "NAV Lier")
+    result = kjk(
+        database.url, "user", "add", "--email", "x@lier.no", "--name", "X", "--role", "leader",
+        "--office", "finnes-ikke", "--password-stdin", stdin="kort\n",
+    )
+    assert result.returncode == 1
+    assert "password: Passordet må være minst 12 tegn." in result.stderr
+    assert "office: Velg et kontor som finnes." in result.stderr
+    assert "Traceback" not in result.stderr
+    assert await StaffUser.count() == 0
+
+
+async def test_unknown_role_is_refused_by_the_parser(database):
+    result = kjk(database.url, "user", "add", "--email", "x@y.no", "--name", "X", "--role", "boss",
+                 "--office", "a", "--password-stdin")
+    assert result.returncode == 2 and "--role" in result.stderr
+
+
+async def test_demo_is_idempotent_with_norwegian_names(database):
+    first = kjk(database.url, "demo")
+    assert first.returncode == 0, first.stderr
+    assert "Siv Ødegård" in first.stdout and DEMO_PASSWORD in first.stdout
+    second = kjk(database.url, "demo")
+    assert second.returncode == 0
+    assert "0 nye kontorer, 0 nye brukere" in second.stdout
+    assert await StaffUser.count() == len(USERS)
+    assert await Office.count() == 2
+    roles = {r["role"] for r in await StaffUser.select(StaffUser.role)}
+    assert roles == {"leader", "manager", "admin"}
+
+
+def test_migrate_from_empty_then_again(tmp_path):
+    url = f"sqlite:///{tmp_path / 'ny.sqlite'}"
+    first = kjk(url, "migrate", tmp=tmp_path)
+    assert first.returncode == 0 and "Migrering brukt" in first.stdout
+    second = kjk(url, "migrate", tmp=tmp_path)
+    assert second.returncode == 0 and "Migrering brukt" not in second.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"KJK_DATABASE_URL": "mysql://localhost/kjk"}, "KJK_DATABASE_URL"),
+        ({"KJK_SECRET_KEY": "kort"}, "KJK_SECRET_KEY"),
+        ({"KJK_BASE_URL": "kurs.nav.no"}, "KJK_BASE_URL"),
+    ],
+)
+def test_configuration_errors_are_one_clear_line(tmp_path, env, expected):
+    result = kjk(None, "migrate", env=env, tmp=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and expected in lines[0] and "Traceback" not in result.stderr
+
+
+def test_unreachable_postgres_is_one_clear_line(tmp_path):
+    result = kjk("postgresql://postgres@127.0.0.1:1/none", "migrate", tmp=tmp_path)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and "databasen" in result.stderr
+
+
+def test_secret_key_is_generated_once_with_owner_only_permissions(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KJK_")}
+    env["KJK_VAR_DIR"] = str(tmp_path)
+    code = "from course.settings import get_settings; print(get_settings().secret_key)"
+    first = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    second = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert first.stdout == second.stdout and len(first.stdout.strip()) >= 32
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
