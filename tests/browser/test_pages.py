@@ -22,28 +22,6 @@ ROLES = {
     "admin": (ADMIN, "/admin", "Brukere og kontorer"),
 }
 
-# Known app bugs. Strict: once a bug is fixed the test passes, the run fails,
-# and the marker must go.
-FIELD_ATTRIBUTES_BUG = pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "templates/_macros.html:20-23: with trim_blocks/lstrip_blocks the {% if %} attribute lines "
-        'render without spaces (autocomplete="username"requiredaria-invalid="true"...), so the '
-        "browser drops required and aria-invalid (and aria-describedby after required)"
-    ),
-)
-SHADOWED_USER_BUG = pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        'templates/base.html:15 {% set user = request.scope.get("user") %} overwrites the "user" '
-        "variable of templates/admin/user_form.html, so /admin/users/new shows the edit form for the "
-        "signed-in admin (no e-mail field) and no user can be created on the web"
-    ),
-)
-
-
 def path_of(page) -> str:
     return page.evaluate("location.pathname")
 
@@ -136,7 +114,6 @@ def input_attributes(page, selector: str) -> dict[str, str]:
     return page.eval_on_selector(selector, "e => Object.fromEntries([...e.attributes].map(a => [a.name, a.value]))")
 
 
-@FIELD_ATTRIBUTES_BUG
 def test_field_with_error_is_marked_invalid_and_described(browse):
     page = browse.new_page()
     _submit_wrong_password(page)
@@ -191,7 +168,6 @@ def test_phone_login_has_no_horizontal_scroll(phone, artifacts, role):
     phone.check_accessibility(page)
 
 
-@SHADOWED_USER_BUG
 def test_admin_creates_leader_with_norwegian_letters(browse, artifacts):
     suffix = secrets.token_hex(3)
     name = f"Ærlige Øystein Håkonsæter Blåbær {suffix}"
