@@ -112,11 +112,13 @@ async def migrate() -> list[str]:
 
 
 async def pending_migrations() -> list[str]:
+    from piccolo.apps.migrations.commands.base import BaseMigrationManager
+
     from course.piccolo_app import APP_CONFIG
 
-    folder = Path(APP_CONFIG.resolved_migrations_folder_path)
-    known = sorted(p.stem for p in folder.glob("*.py") if not p.name.startswith("_"))
-    return [m for m in known if m not in set(await _applied())]
+    known = BaseMigrationManager().get_migration_modules(APP_CONFIG.resolved_migrations_folder_path)
+    applied = set(await _applied())
+    return sorted(m for m in known if m not in applied)
 
 
 async def _applied() -> list[str]:

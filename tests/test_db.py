@@ -1,0 +1,121 @@
+"""Migrations from empty, engine set-up, concurrent writers, the app's lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+
+import pytest
+from piccolo.engine.postgres import PostgresEngine
+
+from course import db
+from course.accounts import passwords
+from course.audit import services as audit
+from course.audit.tables import AuditEvent
+from tests.conftest import _create_pg_database, _drop_pg_database, _with_database, require_postgres
+
+TABLES = {"office", "staff_user", "api_token", "web_session", "audit_event"}
+
+
+async def _tables(engine) -> set[str]:
+    if isinstance(engine, PostgresEngine):
+        query = "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'"
+    else:
+        query = "SELECT name FROM sqlite_master WHERE type = 'table'"
+    return {r["name"] for r in await AuditEvent.raw(query)}
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def empty_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'tom.sqlite'}"
+        return
+    base = require_postgres()
+    name = f"kjk_empty_{uuid.uuid4().hex[:10]}"
+    await _create_pg_database(base, name)
+    try:
+        yield _with_database(base, name)
+    finally:
+        await _drop_pg_database(base, name)
+
+
+async def test_every_migration_applies_from_an_empty_database(empty_url):
+    engine = db.engine_from_url(empty_url)
+    db.use_engine(engine)
+    assert await db.pending_migrations()
+    applied = await db.migrate()
+    assert applied and await db.pending_migrations() == []
+    assert TABLES <= await _tables(engine)
+    assert await db.migrate() == []  # a second run does nothing
+
+
+async def test_sqlite_runs_in_wal_mode_with_foreign_keys(database):
+    if database.kind != "sqlite":
+        pytest.skip("SQLite only")
+    engine = db.current_engine()
+    assert (await engine.run_ddl("PRAGMA journal_mode"))[0]["journal_mode"] == "wal"
+    assert (await engine.run_ddl("PRAGMA foreign_keys"))[0]["foreign_keys"] == 1
+    assert engine.connection_kwargs["timeout"] >= 5
+
+
+async def test_concurrent_writers_wait_instead_of_failing(database):
+    """50 transactions that read, then write, at once: on SQLite a deferred
+    transaction would fail with "database is locked" when upgrading its lock."""
+
+    async def writer(n: int) -> None:
+        async with db.write_transaction():
+            await AuditEvent.count()
+            await asyncio.sleep(0)
+            await audit.record("concurrency_test", account=f"w{n}@a.no")
+
+    await db.open_pool(db.current_engine())
+    try:
+        await asyncio.gather(*(writer(n) for n in range(50)))
+    finally:
+        await db.close_pool(db.current_engine())
+    assert await AuditEvent.count().where(AuditEvent.action == "concurrency_test") == 50
+
+
+async def test_a_failed_transaction_leaves_nothing(database):
+    with pytest.raises(RuntimeError):
+        async with db.write_transaction():
+            await audit.record("half_written")
+            raise RuntimeError("stop")
+    assert await AuditEvent.count().where(AuditEvent.action == "half_written") == 0
+
+
+async def test_app_lifespan_opens_and_closes_the_pool(database, settings):
+    from course.app import create_app
+
+    app = create_app(settings)
+    engine = db.current_engine()
+    async with app.lifespan():
+        if database.kind == "postgres":
+            assert engine.pool is not None
+        assert await AuditEvent.count() == 0
+    if database.kind == "postgres":
+        assert engine.pool is None
+
+
+async def test_password_hashing_does_not_block_the_event_loop():
+    ticks = 0
+    done = False
+
+    async def ticker():
+        nonlocal ticks
+        while not done:
+            ticks += 1
+            await asyncio.sleep(0.005)
+
+    task = asyncio.create_task(ticker())
+    started = time.perf_counter()
+    hashed = await passwords.hash_password("et-langt-passord-æøå")
+    elapsed = time.perf_counter() - started
+    done = True
+    await task
+    assert hashed.startswith("$argon2id$")
+    # The loop kept ticking while the hash was computed in a worker thread.
+    assert ticks >= max(2, int(elapsed / 0.005) // 4)
+    assert await passwords.verify_password(hashed, "et-langt-passord-æøå")
+    assert not await passwords.verify_password(hashed, "feil")
