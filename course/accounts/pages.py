@@ -117,7 +117,9 @@ async def change_own_password(request: Request) -> Response:
     data = await form_data(request)
     errors: dict[str, str] = {}
     try:
-        await services.authenticate(staff.email, data.get("current_password", ""), client_address(request))
+        await services.authenticate(
+            staff.email, data.get("current_password", ""), client_address(request), is_login=False
+        )
     except InvalidInput:
         errors["current_password"] = _("The current password is wrong.")
     except Throttled:

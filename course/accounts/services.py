@@ -383,9 +383,11 @@ async def _throttle_wait(email: str, address: str | None, now: datetime) -> int:
     return max(waits)
 
 
-async def authenticate(email: str, password: str, address: str | None) -> Staff:
+async def authenticate(email: str, password: str, address: str | None, *, is_login: bool = True) -> Staff:
     """Check a login. Raises InvalidInput (same message whether the address
-    exists or not) or Throttled; answers the staff user on success."""
+    exists or not) or Throttled; answers the staff user on success. With
+    ``is_login=False`` (confirming a password) success is not a login event,
+    while failures still count towards throttling."""
     email = normalize_email(email)
     now = _now()
     wait = await _throttle_wait(email, address, now)
@@ -412,7 +414,8 @@ async def authenticate(email: str, password: str, address: str | None) -> Staff:
         new_hash = await passwords.hash_password(password)
         await StaffUser.update({StaffUser.password_hash: new_hash}).where(StaffUser.id == row["id"])
     staff = _staff(row)
-    await audit.record(audit.LOGIN, actor=staff.id, account=email, address=address, office=staff.office_id)
+    if is_login:
+        await audit.record(audit.LOGIN, actor=staff.id, account=email, address=address, office=staff.office_id)
     return staff
 
 

@@ -169,6 +169,8 @@ async def test_user_changes_own_password(client, world, login_as):
     assert response.status_code == 200 and "Passordet ditt er endret." in response.text
     assert (await client.get("/account")).status_code == 200  # still logged in, on a fresh session
     assert await WebSession.count() == 1
+    actions = [e["action"] for e in await AuditEvent.select(AuditEvent.action).where(AuditEvent.actor == world.leader)]
+    assert actions.count("login") == 1 and "password_changed" in actions
 
 
 async def test_wrong_current_password_is_refused(client, world, login_as):
