@@ -1,0 +1,175 @@
+"""Scheduling a cohort's eight group sessions: pure functions, no database.
+
+A cohort meets on two weekdays a week for four consecutive weeks, modules 1 to 8
+in order. A session that falls on a public holiday or an office closure moves
+to the next allowed weekday of the same week; when the week has no room left,
+the programme runs on into the next week.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+
+import holidays
+
+from course.errors import N_
+
+SESSIONS = 8
+PER_WEEK = 2
+# A programme whose weeks are all closed (a mistaken closure period) stops here.
+MAX_WEEKS = 26
+
+MODULES = (
+    N_("Resource mapping"),
+    N_("Roles and identity"),
+    N_("Thoughts and feelings"),
+    N_("Self-esteem and self-confidence"),
+    N_("Choices and changes"),
+    N_("Motivation"),
+    N_("Network"),
+    N_("Resource CV"),
+)
+
+KNOCK_ON = N_("An earlier session moved")
+
+
+@dataclass(frozen=True)
+class Closure:
+    """A period an office is closed, both days included."""
+
+    start: date
+    end: date
+    reason: str
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
+class PlannedSession:
+    number: int
+    module: str
+    date: date
+
+
+@dataclass(frozen=True)
+class Move:
+    number: int
+    original: date
+    planned: date
+    reason: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    sessions: tuple[PlannedSession, ...]
+    moved: tuple[Move, ...]
+
+
+class ScheduleError(ValueError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@cache
+def _norwegian_holidays(year: int) -> Mapping[date, str]:
+    return dict(holidays.country_holidays("NO", years=year, language="no"))
+
+
+def norwegian_holiday(day: date) -> str | None:
+    """The name of the Norwegian public holiday on ``day``, if any."""
+    return _norwegian_holidays(day.year).get(day)
+
+
+def blocked_by(
+    day: date,
+    closures: Sequence[Closure] = (),
+    holiday: Callable[[date], str | None] = norwegian_holiday,
+) -> str | None:
+    """Why no session can be held on ``day``: a holiday's or closure's name."""
+    name = holiday(day)
+    if name:
+        return name
+    for closure in closures:
+        if closure.covers(day):
+            return closure.reason
+    return None
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def check_weekdays(weekdays: Sequence[int]) -> tuple[int, int]:
+    if len(weekdays) != 2 or len(set(weekdays)) != 2 or any(not 1 <= d <= 7 for d in weekdays):
+        raise ScheduleError("weekdays", N_("Choose two different weekdays, 1 (Monday) to 7 (Sunday)."))
+    first, second = sorted(weekdays)
+    return first, second
+
+
+def original_dates(start: date, weekdays: Sequence[int]) -> list[date]:
+    """The eight dates the cohort would have with nothing in the way."""
+    days = check_weekdays(weekdays)
+    if start.isoweekday() not in days:
+        raise ScheduleError("start_date", N_("The first session must fall on one of the two weekdays."))
+    monday = _monday(start)
+    dates = [
+        monday + timedelta(weeks=week, days=day - 1)
+        for week in range(SESSIONS)
+        for day in days
+        if monday + timedelta(weeks=week, days=day - 1) >= start
+    ]
+    return dates[:SESSIONS]
+
+
+def plan_sessions(
+    start: date,
+    weekdays: Sequence[int],
+    closures: Sequence[Closure] = (),
+    holiday: Callable[[date], str | None] = norwegian_holiday,
+) -> Plan:
+    """Dates for modules 1 to 8, and which of them moved from their usual day and why."""
+    days = check_weekdays(weekdays)
+    originals = original_dates(start, days)
+    # Moves stay on working days, or up to the later chosen weekday if that is a weekend day.
+    last_day = max(5, days[1])
+    planned: list[date] = []
+    week = _monday(start)
+    while len(planned) < SESSIONS:
+        if week > _monday(start) + timedelta(weeks=MAX_WEEKS):
+            raise ScheduleError(
+                "start_date", N_("Closures and holidays leave no room for the sessions in the coming months.")
+            )
+        in_week = 0
+        for slot in (week + timedelta(days=d - 1) for d in days):
+            if slot < start:
+                continue
+            if len(planned) == SESSIONS or in_week == PER_WEEK:
+                break
+            day = max(slot, planned[-1] + timedelta(days=1)) if planned else slot
+            while day.isoweekday() <= last_day and _monday(day) == week and blocked_by(day, closures, holiday):
+                day += timedelta(days=1)
+            if _monday(day) == week and day.isoweekday() <= last_day:
+                planned.append(day)
+                in_week += 1
+        week += timedelta(weeks=1)
+
+    sessions = tuple(
+        PlannedSession(number=i + 1, module=MODULES[i], date=day) for i, day in enumerate(planned)
+    )
+    moved = tuple(
+        Move(
+            number=i + 1,
+            original=original,
+            planned=day,
+            reason=blocked_by(original, closures, holiday) or KNOCK_ON,
+        )
+        for i, (original, day) in enumerate(zip(originals, planned))
+        if original != day
+    )
+    return Plan(sessions=sessions, moved=moved)
