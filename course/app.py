@@ -17,6 +17,7 @@ from course.accounts import pages as account_pages
 from course.accounts.admin_pages import admin_router
 from course.accounts.api import accounts_api
 from course.accounts.auth import AuthMiddleware
+from course.cohorts.api import cohorts_api
 from course.settings import Settings, get_settings
 from course.web.errors import handle_exception
 from course.web.layout import template_config
@@ -39,7 +40,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         finally:
             await db.close_pool(engine)
 
-    api = Router(path="/api/v1", route_handlers=[accounts_api])
+    api = Router(path="/api/v1", route_handlers=[accounts_api, cohorts_api])
     app = Litestar(
         route_handlers=[
             api,

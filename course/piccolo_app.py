@@ -11,6 +11,7 @@ APP_CONFIG = AppConfig(
         modules=[
             "course.accounts.tables",
             "course.audit.tables",
+            "course.cohorts.tables",
         ],
         exclude_imported=True,
     ),

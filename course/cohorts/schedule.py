@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from functools import cache
 
 import holidays
@@ -173,3 +173,46 @@ def plan_sessions(
         if original != day
     )
     return Plan(sessions=sessions, moved=moved)
+
+
+@dataclass(frozen=True)
+class Booking:
+    """Something that takes a leader and a room for a while: a session (later also a talk)."""
+
+    date: date
+    start: time
+    end: time
+    location: str
+    leader_ids: frozenset[int]
+    label: str  # names the booking for the person told about the clash
+
+
+@dataclass(frozen=True)
+class Clash:
+    date: date
+    booking: Booking
+    leader_ids: frozenset[int]  # shared leaders; empty when only the room clashes
+    room: bool
+
+
+def _same_room(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+def clashes(
+    wanted: Sequence[tuple[date, time, time]],
+    location: str,
+    leader_ids: frozenset[int],
+    existing: Sequence[Booking],
+) -> list[Clash]:
+    """Existing bookings that overlap a wanted time with the same leader or room."""
+    found = []
+    for day, start, end in wanted:
+        for booking in existing:
+            if booking.date != day or not (start < booking.end and booking.start < end):
+                continue
+            shared = leader_ids & booking.leader_ids
+            room = bool(location.strip()) and _same_room(location, booking.location)
+            if shared or room:
+                found.append(Clash(date=day, booking=booking, leader_ids=shared, room=room))
+    return found

@@ -1,0 +1,61 @@
+"""JSON API for cohorts and their sessions."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Request, Router, get, post
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_201_CREATED
+
+from course.accounts.auth import current_staff, login_required, roles
+from course.accounts.schemas import Role
+from course.cohorts import services
+from course.errors import InvalidInput, N_
+
+change_cohorts = roles(Role.leader, Role.admin)
+
+
+class CohortCreate(msgspec.Struct, forbid_unknown_fields=True):
+    title: str
+    variant: str
+    start_date: str
+    weekdays: list[Any]
+    start_time: str
+    end_time: str
+    location: str
+    leader_ids: list[Any]
+    capacity: Any = 12
+    office_id: int | None = None
+
+
+@post("/cohorts", guards=[change_cohorts], status_code=HTTP_201_CREATED, summary="Create a cohort and its 8 sessions")
+async def create_cohort(request: Request, data: JSONBody[CohortCreate]) -> services.CohortOut:
+    return await services.create_cohort(current_staff(request), services.CohortInput(**msgspec.structs.asdict(data)))
+
+
+@get("/cohorts", guards=[login_required], summary="Cohorts the caller may see")
+async def list_cohorts(
+    request: Request,
+    from_: Annotated[str | None, QueryParameter(name="from")] = None,
+    to: FromQuery[str | None] = None,
+    status: FromQuery[str | None] = None,
+) -> list[services.CohortOut]:
+    errors: dict[str, str] = {}
+    start = services.parse_date(from_, errors, "from") if from_ else None
+    end = services.parse_date(to, errors, "to") if to else None
+    if status and status not in ("planned", "running", "finished", "cancelled"):
+        errors["status"] = N_("Choose planned, running, finished or cancelled.")
+    if errors:
+        raise InvalidInput(errors)
+    return await services.list_cohorts(current_staff(request), start, end, status)
+
+
+@get("/cohorts/{cohort_id:int}", guards=[login_required])
+async def get_cohort(request: Request, cohort_id: FromPath[int]) -> services.CohortOut:
+    return await services.get_cohort(current_staff(request), cohort_id)
+
+
+cohorts_api = Router(path="/", tags=["cohorts"], route_handlers=[create_cohort, list_cohorts, get_cohort])
+

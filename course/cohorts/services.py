@@ -1,0 +1,355 @@
+"""Cohorts and their sessions: creation from the schedule, reading, moving, cancelling."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timezone
+from zoneinfo import ZoneInfo
+
+from course.accounts.schemas import Role, Staff
+from course.accounts.tables import StaffUser
+from course.cohorts import policies, schedule
+from course.cohorts.tables import Closure, Cohort, CohortLeader, Session
+from course.db import write_transaction
+from course.errors import Conflict, InvalidInput, N_, NotFound
+
+VARIANTS = ("kjk", "ny_retning")
+TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MAX_CAPACITY = 30
+
+
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+def _today() -> date:
+    return datetime.now(OSLO).date()
+
+
+@dataclass
+class CohortInput:
+    title: str
+    variant: str
+    start_date: str
+    weekdays: list
+    start_time: str
+    end_time: str
+    location: str
+    leader_ids: list
+    capacity: int = 12
+    office_id: int | None = None
+
+
+@dataclass
+class SessionOut:
+    number: int
+    module: int
+    module_name: str
+    date: date
+    start_time: str
+    end_time: str
+    location: str
+    status: str
+
+
+@dataclass
+class CohortOut:
+    id: int
+    title: str
+    variant: str
+    office_id: int
+    location: str
+    capacity: int
+    start_date: date
+    end_date: date
+    weekdays: list[int]
+    start_time: str
+    end_time: str
+    leader_ids: list[int]
+    status: str
+    sessions: list[SessionOut]
+    moved: list[dict] = field(default_factory=list)
+
+
+def _hhmm(value: time) -> str:
+    return value.strftime("%H:%M")
+
+
+def parse_date(value, errors: dict[str, str], key: str) -> date | None:
+    if isinstance(value, str) and DATE_RE.match(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    errors[key] = N_("Give a date as YYYY-MM-DD.")
+    return None
+
+
+def parse_time(value, errors: dict[str, str], key: str) -> time | None:
+    match = TIME_RE.match(value) if isinstance(value, str) else None
+    if not match:
+        errors[key] = N_("Give a time as HH:MM.")
+        return None
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+async def closures_for(office_id: int) -> list[schedule.Closure]:
+    rows = await Closure.select().where(Closure.office == office_id)
+    return [schedule.Closure(r["start_date"], r["end_date"], r["reason"]) for r in rows]
+
+
+async def _bookings(office_id: int, leader_ids: set[int], days: set[date], exclude_cohort: int | None = None):
+    """Sessions on the given days that share the office (a room) or a leader."""
+    if not days:
+        return []
+    rows = (
+        await Session.select(
+            Session.cohort,
+            Session.number,
+            Session.date,
+            Session.start_time,
+            Session.end_time,
+            Session.location,
+            Session.cohort.title.as_alias("title"),
+            Session.cohort.office.as_alias("office"),
+        )
+        .where(
+            Session.date.is_in(sorted(days)),
+            Session.cancelled_at.is_null(),
+            Session.cohort.cancelled_at.is_null(),
+        )
+    )
+    by_cohort: dict[int, set[int]] = {}
+    cohort_ids = sorted({r["cohort"] for r in rows})
+    if cohort_ids:
+        for row in await CohortLeader.select().where(CohortLeader.cohort.is_in(cohort_ids)):
+            by_cohort.setdefault(row["cohort"], set()).add(row["leader"])
+    bookings = []
+    for row in rows:
+        if row["cohort"] == exclude_cohort:
+            continue
+        leaders = by_cohort.get(row["cohort"], set())
+        if row["office"] != office_id and not leaders & leader_ids:
+            continue
+        bookings.append(
+            schedule.Booking(
+                date=row["date"],
+                start=row["start_time"],
+                end=row["end_time"],
+                location=row["location"] if row["office"] == office_id else "",
+                leader_ids=frozenset(leaders),
+                label=f"{row['title']}, samling {row['number']}",
+            )
+        )
+    return bookings
+
+
+async def _raise_on_clash(found: list[schedule.Clash]) -> None:
+    if not found:
+        return
+    clash = found[0]
+    names = {}
+    if clash.leader_ids:
+        rows = await StaffUser.select(StaffUser.id, StaffUser.name).where(StaffUser.id.is_in(list(clash.leader_ids)))
+        names = {r["id"]: r["name"] for r in rows}
+    who = ", ".join(sorted(names.values()))
+    what = f"{clash.booking.label} {clash.date.isoformat()} {_hhmm(clash.booking.start)}–{_hhmm(clash.booking.end)}"
+    if who:
+        raise Conflict(f"{who} er allerede opptatt: {what}", field="leader_ids")
+    raise Conflict(f"Rommet er allerede booket: {what}", field="location")
+
+
+async def _validate(staff: Staff, data: CohortInput) -> dict:
+    errors: dict[str, str] = {}
+    title = " ".join(str(data.title).split())
+    if not title:
+        errors["title"] = N_("Enter a title.")
+    elif len(title) > 200:
+        errors["title"] = N_("The title can be at most 200 characters.")
+    if data.variant not in VARIANTS:
+        errors["variant"] = N_("Choose the variant kjk or ny_retning.")
+    location = " ".join(str(data.location).split())
+    if not location:
+        errors["location"] = N_("Enter where the sessions are held.")
+    elif len(location) > 200:
+        errors["location"] = N_("The location can be at most 200 characters.")
+    if isinstance(data.capacity, bool) or not isinstance(data.capacity, int) or not 1 <= data.capacity <= MAX_CAPACITY:
+        errors["capacity"] = N_("The capacity must be a whole number from 1 to 30.")
+    start_date = parse_date(data.start_date, errors, "start_date")
+    start_time = parse_time(data.start_time, errors, "start_time")
+    end_time = parse_time(data.end_time, errors, "end_time")
+    if start_time and end_time and end_time <= start_time:
+        errors["end_time"] = N_("The end time must be after the start time.")
+    weekdays = data.weekdays if isinstance(data.weekdays, list) else []
+    try:
+        days = schedule.check_weekdays([int(d) for d in weekdays if not isinstance(d, bool)])
+        if len(weekdays) != 2:
+            raise schedule.ScheduleError("weekdays", "")
+    except (schedule.ScheduleError, TypeError, ValueError):
+        errors["weekdays"] = N_("Choose two different weekdays, 1 (Monday) to 7 (Sunday).")
+        days = None
+    if start_date and start_date < _today() and not policies.may_backdate(staff):
+        errors["start_date"] = N_("The start date cannot be in the past.")
+    if start_date and days and "start_date" not in errors and start_date.isoweekday() not in days:
+        errors["start_date"] = N_("The first session must fall on one of the two weekdays.")
+
+    office_id = staff.office_id
+    if staff.role is Role.admin and data.office_id is not None:
+        office_id = data.office_id
+    leader_ids = data.leader_ids if isinstance(data.leader_ids, list) else None
+    if not leader_ids or len(set(leader_ids)) != len(leader_ids) or not all(
+        isinstance(i, int) and not isinstance(i, bool) for i in leader_ids
+    ) or len(leader_ids) > 2:
+        errors["leader_ids"] = N_("Choose one or two course leaders.")
+    else:
+        found = await StaffUser.select(StaffUser.id).where(
+            StaffUser.id.is_in(leader_ids),
+            StaffUser.office == office_id,
+            StaffUser.active.eq(True),
+            StaffUser.role.is_in([Role.leader.value, Role.admin.value]),
+        )
+        if len(found) != len(leader_ids):
+            errors["leader_ids"] = N_("Choose course leaders from the cohort's own office.")
+    if errors:
+        raise InvalidInput(errors)
+    return {
+        "title": title,
+        "variant": data.variant,
+        "location": location,
+        "capacity": data.capacity,
+        "start_date": start_date,
+        "weekdays": days,
+        "start_time": start_time,
+        "end_time": end_time,
+        "office_id": office_id,
+        "leader_ids": leader_ids,
+    }
+
+
+async def create_cohort(staff: Staff, data: CohortInput) -> CohortOut:
+    values = await _validate(staff, data)
+    try:
+        plan = schedule.plan_sessions(
+            values["start_date"], values["weekdays"], await closures_for(values["office_id"])
+        )
+    except schedule.ScheduleError as error:
+        raise InvalidInput({error.field: error.message}) from None
+    wanted = [(s.date, values["start_time"], values["end_time"]) for s in plan.sessions]
+    async with write_transaction():
+        # Checked inside the write transaction, so two leaders booking the same
+        # room at once cannot both succeed.
+        existing = await _bookings(values["office_id"], set(values["leader_ids"]), {w[0] for w in wanted})
+        await _raise_on_clash(schedule.clashes(wanted, values["location"], frozenset(values["leader_ids"]), existing))
+        cohort_id = (
+            await Cohort.insert(
+                Cohort(
+                    office=values["office_id"],
+                    title=values["title"],
+                    variant=values["variant"],
+                    location=values["location"],
+                    capacity=values["capacity"],
+                    start_date=values["start_date"],
+                    weekday_1=values["weekdays"][0],
+                    weekday_2=values["weekdays"][1],
+                    start_time=values["start_time"],
+                    end_time=values["end_time"],
+                    created_at=datetime.now(timezone.utc),
+                )
+            ).returning(Cohort.id)
+        )[0]["id"]
+        await CohortLeader.insert(*[CohortLeader(cohort=cohort_id, leader=i) for i in values["leader_ids"]])
+        await Session.insert(
+            *[
+                Session(
+                    cohort=cohort_id,
+                    number=s.number,
+                    module=s.number,
+                    date=s.date,
+                    start_time=values["start_time"],
+                    end_time=values["end_time"],
+                    location=values["location"],
+                )
+                for s in plan.sessions
+            ]
+        )
+    out = await get_cohort(staff, cohort_id)
+    out.moved = [
+        {"number": m.number, "from": m.original, "to": m.planned, "reason": m.reason} for m in plan.moved
+    ]
+    return out
+
+
+def cohort_status(cancelled: bool, first: date, last: date, today: date) -> str:
+    if cancelled:
+        return "cancelled"
+    if today < first:
+        return "planned"
+    if today <= last:
+        return "running"
+    return "finished"
+
+
+async def _load(cohort_rows: list[dict]) -> list[CohortOut]:
+    if not cohort_rows:
+        return []
+    ids = [r["id"] for r in cohort_rows]
+    sessions = await Session.select().where(Session.cohort.is_in(ids)).order_by(Session.number)
+    leaders = await CohortLeader.select().where(CohortLeader.cohort.is_in(ids)).order_by(CohortLeader.id)
+    today = _today()
+    result = []
+    for row in cohort_rows:
+        own = [s for s in sessions if s["cohort"] == row["id"]]
+        held = [s["date"] for s in own if s["cancelled_at"] is None] or [row["start_date"]]
+        result.append(
+            CohortOut(
+                id=row["id"],
+                title=row["title"],
+                variant=row["variant"],
+                office_id=row["office"],
+                location=row["location"],
+                capacity=row["capacity"],
+                start_date=row["start_date"],
+                end_date=max(held),
+                weekdays=[row["weekday_1"], row["weekday_2"]],
+                start_time=_hhmm(row["start_time"]),
+                end_time=_hhmm(row["end_time"]),
+                leader_ids=[r["leader"] for r in leaders if r["cohort"] == row["id"]],
+                status=cohort_status(row["cancelled_at"] is not None, min(held), max(held), today),
+                sessions=[
+                    SessionOut(
+                        number=s["number"],
+                        module=s["module"],
+                        module_name=schedule.MODULES[s["module"] - 1],
+                        date=s["date"],
+                        start_time=_hhmm(s["start_time"]),
+                        end_time=_hhmm(s["end_time"]),
+                        location=s["location"],
+                        status="cancelled" if s["cancelled_at"] else ("held" if s["date"] < today else "planned"),
+                    )
+                    for s in own
+                ],
+            )
+        )
+    return result
+
+
+async def get_cohort(staff: Staff, cohort_id: int) -> CohortOut:
+    rows = await Cohort.select().where(policies.cohort_scope(staff), Cohort.id == cohort_id)
+    if not rows:
+        raise NotFound
+    return (await _load(rows))[0]
+
+
+async def list_cohorts(
+    staff: Staff, start: date | None = None, end: date | None = None, status: str | None = None
+) -> list[CohortOut]:
+    rows = await Cohort.select().where(policies.cohort_scope(staff)).order_by(Cohort.start_date)
+    cohorts = await _load(rows)
+    return [
+        c
+        for c in cohorts
+        if (start is None or c.end_date >= start)
+        and (end is None or c.start_date <= end)
+        and (status is None or c.status == status)
+    ]

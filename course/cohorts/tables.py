@@ -1,0 +1,47 @@
+from piccolo.columns import Date, ForeignKey, Integer, Time, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
+from piccolo.table import Table
+
+from course.accounts.tables import Office, StaffUser
+
+
+class Closure(Table, tablename="office_closure"):
+    """A period an office holds no sessions (summer weeks, Christmas), both days included."""
+
+    office = ForeignKey(Office, null=False, on_delete=OnDelete.cascade)
+    start_date = Date()
+    end_date = Date()
+    reason = Varchar(length=100)
+
+
+class Cohort(Table, tablename="cohort"):
+    office = ForeignKey(Office, null=False, on_delete=OnDelete.restrict)
+    title = Varchar(length=200)
+    variant = Varchar(length=20)  # kjk | ny_retning
+    location = Varchar(length=200)
+    capacity = Integer(default=12)
+    start_date = Date()
+    weekday_1 = Integer()  # ISO weekday, Monday = 1
+    weekday_2 = Integer()
+    start_time = Time()
+    end_time = Time()
+    cancelled_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz()
+
+
+class CohortLeader(Table, tablename="cohort_leader"):
+    """The pair of course leaders (makkerpar) who run a cohort."""
+
+    cohort = ForeignKey(Cohort, null=False, on_delete=OnDelete.cascade)
+    leader = ForeignKey(StaffUser, null=False, on_delete=OnDelete.restrict, index=True)
+
+
+class Session(Table, tablename="cohort_session"):
+    cohort = ForeignKey(Cohort, null=False, on_delete=OnDelete.cascade)
+    number = Integer()
+    module = Integer()
+    date = Date(index=True)
+    start_time = Time()
+    end_time = Time()
+    location = Varchar(length=200)
+    cancelled_at = Timestamptz(null=True, default=None)
