@@ -7,6 +7,8 @@ import asyncio
 import sys
 import warnings
 
+import asyncpg
+
 from course.settings import ConfigError, Settings, get_settings
 
 ROLE_NAMES = {"leader": "kursleder", "manager": "leder", "admin": "administrator"}
@@ -80,6 +82,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except (OSError, ConnectionError) as exc:
         print(f"kjk: får ikke kontakt med databasen: {exc}", file=sys.stderr)
+        return 2
+    except asyncpg.PostgresError as exc:
+        print(f"kjk: databasefeil: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -77,6 +77,16 @@ def write_transaction():
     return engine.transaction()
 
 
+def is_unique_violation(exc: BaseException) -> bool:
+    import sqlite3
+
+    import asyncpg
+
+    if isinstance(exc, asyncpg.UniqueViolationError):
+        return True
+    return isinstance(exc, sqlite3.IntegrityError) and "UNIQUE" in str(exc)
+
+
 async def prepare(engine: Engine) -> None:
     """Make the database ready to be opened: file, folder and journal mode."""
     if isinstance(engine, SQLiteEngine):

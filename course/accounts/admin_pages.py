@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from litestar.params import FromPath
 from litestar import Request, Response, Router, get, post
 from litestar.response import Redirect, Template
 
 from course.accounts import services
 from course.accounts.auth import admin_only, current_staff
 from course.errors import InvalidInput
-from course.web.forms import form_data, translated
+from course.validation import valid_id
+from course.web.forms import PathId, form_data, translated
 
 
 @get("/", name="admin")
@@ -48,13 +48,13 @@ async def office_create(request: Request) -> Response:
 
 
 @get("/offices/{office_id:int}")
-async def office_edit(request: Request, office_id: FromPath[int]) -> Template:
+async def office_edit(request: Request, office_id: PathId) -> Template:
     office = await services.get_office(current_staff(request), office_id)
     return _office_form({"code": office.code, "name": office.name}, {}, office)
 
 
 @post("/offices/{office_id:int}")
-async def office_update(request: Request, office_id: FromPath[int]) -> Response:
+async def office_update(request: Request, office_id: PathId) -> Response:
     office = await services.get_office(current_staff(request), office_id)
     data = await form_data(request)
     try:
@@ -84,9 +84,10 @@ async def user_new(request: Request) -> Template:
 
 def _int_or_none(value: str | None) -> int | None:
     try:
-        return int(value) if value else None
+        number = int(value) if value else None
     except ValueError:
         return None
+    return number if valid_id(number) else None
 
 
 @post("/users/new")
@@ -108,14 +109,14 @@ async def user_create(request: Request) -> Response:
 
 
 @get("/users/{user_id:int}")
-async def user_edit(request: Request, user_id: FromPath[int]) -> Template:
+async def user_edit(request: Request, user_id: PathId) -> Template:
     user = await services.get_user(current_staff(request), user_id)
     values = {"name": user.name, "role": user.role.value, "office": str(user.office.id), "active": user.active}
     return await _user_form(request, values, {}, user)
 
 
 @post("/users/{user_id:int}")
-async def user_update(request: Request, user_id: FromPath[int]) -> Response:
+async def user_update(request: Request, user_id: PathId) -> Response:
     staff = current_staff(request)
     user = await services.get_user(staff, user_id)
     data = await form_data(request)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 
 import msgspec
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import JSONBody
 from litestar import Request, Router, delete, get, patch, post
 from litestar.exceptions import NotAuthorizedException
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
@@ -13,13 +15,17 @@ from course.accounts import services
 from course.accounts.auth import admin_only, current_staff, login_required
 from course.accounts.schemas import OfficeOut, Role, UserOut
 from course.errors import InvalidInput
-from course.web.forms import client_address
+from course.validation import MAX_ID
+from course.web.forms import PathId, QueryId, client_address
+
+
+Id = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
 
 
 class TokenRequest(msgspec.Struct, forbid_unknown_fields=True):
     email: str
     password: str
-    name: str = "API"
+    name: Annotated[str, msgspec.Meta(max_length=100)] = "API"
 
 
 class TokenResponse(msgspec.Struct):
@@ -55,14 +61,14 @@ class UserCreate(msgspec.Struct, forbid_unknown_fields=True):
     email: str
     name: str
     role: Role
-    office_id: int
+    office_id: Id
     password: str
 
 
 class UserUpdate(msgspec.Struct, forbid_unknown_fields=True):
     name: str | None = None
     role: Role | None = None
-    office_id: int | None = None
+    office_id: Id | None = None
     active: bool | None = None
     password: str | None = None
 
@@ -97,7 +103,7 @@ async def list_tokens(request: Request) -> list[TokenInfoOut]:
 
 
 @delete("/auth/tokens/{token_id:int}", guards=[login_required], status_code=HTTP_204_NO_CONTENT)
-async def revoke_token(request: Request, token_id: FromPath[int]) -> None:
+async def revoke_token(request: Request, token_id: PathId) -> None:
     await services.revoke_token(current_staff(request), token_id, client_address(request))
 
 
@@ -119,7 +125,7 @@ async def list_offices(request: Request) -> list[OfficeOut]:
 
 
 @get("/offices/{office_id:int}", guards=[login_required])
-async def get_office(request: Request, office_id: FromPath[int]) -> OfficeOut:
+async def get_office(request: Request, office_id: PathId) -> OfficeOut:
     return await services.get_office(current_staff(request), office_id)
 
 
@@ -129,17 +135,17 @@ async def create_office(request: Request, data: JSONBody[OfficeCreate]) -> Offic
 
 
 @patch("/offices/{office_id:int}", guards=[admin_only])
-async def update_office(request: Request, office_id: FromPath[int], data: JSONBody[OfficeUpdate]) -> OfficeOut:
+async def update_office(request: Request, office_id: PathId, data: JSONBody[OfficeUpdate]) -> OfficeOut:
     return await services.update_office(office_id, data.name, actor=current_staff(request).id)
 
 
 @get("/users", guards=[login_required], summary="Staff users the caller may see")
-async def list_users(request: Request, office_id: FromQuery[int | None] = None) -> list[UserOut]:
+async def list_users(request: Request, office_id: QueryId = None) -> list[UserOut]:
     return await services.list_users(current_staff(request), office_id)
 
 
 @get("/users/{user_id:int}", guards=[login_required])
-async def get_user(request: Request, user_id: FromPath[int]) -> UserOut:
+async def get_user(request: Request, user_id: PathId) -> UserOut:
     return await services.get_user(current_staff(request), user_id)
 
 
@@ -156,7 +162,7 @@ async def create_user(request: Request, data: JSONBody[UserCreate]) -> UserOut:
 
 
 @patch("/users/{user_id:int}", guards=[admin_only])
-async def update_user(request: Request, user_id: FromPath[int], data: JSONBody[UserUpdate]) -> UserOut:
+async def update_user(request: Request, user_id: PathId, data: JSONBody[UserUpdate]) -> UserOut:
     staff = current_staff(request)
     await services.get_user(staff, user_id)
     changes = services.UserChanges(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 from litestar import Request, Response, get, post
 from litestar.response import Redirect, Template
 
@@ -10,7 +10,7 @@ from course.accounts import services
 from course.accounts.auth import SESSION_COOKIE, current_staff, login_required
 from course.accounts.schemas import Role
 from course.errors import InvalidInput, NotFound, Throttled
-from course.web.forms import client_address, form_data, safe_next, translated
+from course.web.forms import PathId, client_address, form_data, safe_next, translated
 from course.web.i18n import gettext as _
 
 
@@ -152,7 +152,7 @@ async def create_token_page(request: Request) -> Template:
 
 
 @post("/account/tokens/{token_id:int}/revoke", guards=[login_required], include_in_schema=False)
-async def revoke_token_page(request: Request, token_id: FromPath[int]) -> Response:
+async def revoke_token_page(request: Request, token_id: PathId) -> Response:
     try:
         await services.revoke_token(current_staff(request), token_id, client_address(request))
     except NotFound:

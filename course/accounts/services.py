@@ -14,8 +14,9 @@ from course.accounts.schemas import OfficeOut, Role, Staff, UserOut
 from course.accounts.tables import ApiToken, Office, StaffUser, WebSession
 from course.audit import services as audit
 from course.audit.tables import AuditEvent
-from course.db import write_transaction
+from course.db import is_sqlite, is_unique_violation, write_transaction
 from course.errors import InvalidInput, N_, NotFound, Throttled
+from course.validation import has_control_chars, valid_id, without_control_chars
 
 SESSION_IDLE = timedelta(minutes=30)
 SESSION_ABSOLUTE = timedelta(hours=12)
@@ -50,14 +51,16 @@ def _check_email(email: str, errors: dict[str, str]) -> str:
     email = normalize_email(email)
     if not email:
         errors["email"] = N_("Enter an e-mail address.")
-    elif len(email) > 254 or not EMAIL_RE.match(email):
+    elif len(email) > 254 or not EMAIL_RE.match(email) or has_control_chars(email):
         errors["email"] = N_("Enter a valid e-mail address.")
     return email
 
 
 def _check_name(name: str, errors: dict[str, str], field: str = "name") -> str:
     name = " ".join(name.split())
-    if not name:
+    if has_control_chars(name):
+        errors[field] = N_("The name contains characters that are not allowed.")
+    elif not name:
         errors[field] = N_("Enter a name.")
     elif len(name) > 200:
         errors[field] = N_("The name can be at most 200 characters.")
@@ -118,11 +121,16 @@ async def create_office(code: str, name: str, *, actor: int | None = None) -> Of
     async with write_transaction():
         if await Office.exists().where(Office.code == code):
             raise InvalidInput({"code": N_("An office with this code already exists.")})
-        row = (
-            await Office.insert(Office(code=code, name=name, created_at=_now())).returning(
-                *Office.all_columns()
-            )
-        )[0]
+        try:
+            row = (
+                await Office.insert(Office(code=code, name=name, created_at=_now())).returning(
+                    *Office.all_columns()
+                )
+            )[0]
+        except Exception as exc:
+            if is_unique_violation(exc):  # a parallel request took the code first
+                raise InvalidInput({"code": N_("An office with this code already exists.")}) from None
+            raise
         await audit.record(audit.OFFICE_CREATED, actor=actor, office=row["id"], details={"code": code})
     return _office_out(row)
 
@@ -202,9 +210,9 @@ async def get_user(staff: Staff, user_id: int) -> UserOut:
 
 async def _office_id(office_id: int | None, office_code: str | None, errors: dict[str, str]) -> int | None:
     if office_id is not None:
-        if await Office.exists().where(Office.id == office_id):
+        if valid_id(office_id) and await Office.exists().where(Office.id == office_id):
             return office_id
-    elif office_code:
+    elif office_code and not has_control_chars(office_code):
         found = await office_by_code(office_code)
         if found:
             return found.id
@@ -235,8 +243,8 @@ async def create_user(
         if await StaffUser.exists().where(StaffUser.email == email):
             raise InvalidInput({"email": N_("A user with this e-mail address already exists.")})
         now = _now()
-        user_id = (
-            await StaffUser.insert(
+        try:
+            inserted = await StaffUser.insert(
                 StaffUser(
                     email=email,
                     name=name,
@@ -248,7 +256,11 @@ async def create_user(
                     updated_at=now,
                 )
             ).returning(StaffUser.id)
-        )[0]["id"]
+        except Exception as exc:
+            if is_unique_violation(exc):
+                raise InvalidInput({"email": N_("A user with this e-mail address already exists.")}) from None
+            raise
+        user_id = inserted[0]["id"]
         await audit.record(
             audit.USER_CREATED,
             actor=actor,
@@ -288,7 +300,7 @@ async def update_user(user_id: int, changes: UserChanges, *, actor: int | None =
         values[StaffUser.office] = await _office_id(changes.office_id, None, errors)
     if changes.active is not None:
         values[StaffUser.active] = changes.active
-    if changes.password:
+    if changes.password is not None:
         _check_password(changes.password, errors)
     if actor is not None and actor == user_id and (
         changes.active is False or (changes.role not in (None, Role.admin.value))
@@ -383,19 +395,43 @@ async def _throttle_wait(email: str, address: str | None, now: datetime) -> int:
     return max(waits)
 
 
+async def _lock_account(account: str) -> None:
+    """Serialise login attempts for one account. SQLite's IMMEDIATE write
+    transaction already does; PostgreSQL takes a transaction-scoped advisory lock."""
+    if not is_sqlite():
+        await AuditEvent.raw("SELECT pg_advisory_xact_lock(hashtext({}))", account)
+
+
 async def authenticate(email: str, password: str, address: str | None, *, is_login: bool = True) -> Staff:
     """Check a login. Raises InvalidInput (same message whether the address
     exists or not) or Throttled; answers the staff user on success. With
     ``is_login=False`` (confirming a password) success is not a login event,
-    while failures still count towards throttling."""
+    while failures still count towards throttling.
+
+    Each attempt is written as a failure before the password is checked, under
+    a lock, so parallel tries cannot all slip past the count; a success turns
+    its row into a login event."""
     email = normalize_email(email)
-    now = _now()
-    wait = await _throttle_wait(email, address, now)
+    account = without_control_chars(email)[:254]
+    address = without_control_chars(address)[:45] if address else None
+    async with write_transaction():
+        await _lock_account(account)
+        now = _now()  # read under the lock, so it is never before a counted attempt
+        wait = await _throttle_wait(account, address, now)
+        attempt = None
+        if not wait:
+            attempt = await audit.record(audit.LOGIN_FAILED, account=account, address=address, at=now)
+        elif not await AuditEvent.exists().where(
+            AuditEvent.action == audit.LOGIN_THROTTLED,
+            AuditEvent.account == account,
+            AuditEvent.at > now - THROTTLE_WINDOW,
+        ):
+            # One note per account and window: more would let a flood fill the table.
+            await audit.record(audit.LOGIN_THROTTLED, account=account, address=address, at=now)
     if wait:
-        await audit.record(audit.LOGIN_THROTTLED, account=email[:254], address=address)
         raise Throttled(wait)
     row = None
-    if email and len(email) <= 254:
+    if email and len(email) <= 254 and not has_control_chars(email):
         row = (
             await StaffUser.select(*_USER_COLUMNS, StaffUser.password_hash)
             .where(StaffUser.email == email, StaffUser.active.eq(True))
@@ -403,19 +439,19 @@ async def authenticate(email: str, password: str, address: str | None, *, is_log
         )
     ok = await passwords.verify_password(row["password_hash"] if row else None, password)
     if not ok:
-        await audit.record(
-            audit.LOGIN_FAILED,
-            account=email[:254],
-            address=address,
-            target_user=row["id"] if row else None,
-        )
+        if row:
+            await AuditEvent.update({AuditEvent.target_user: row["id"]}).where(AuditEvent.id == attempt)
         raise InvalidInput({"email": N_("Wrong e-mail address or password.")})
     if passwords.needs_rehash(row["password_hash"]):
         new_hash = await passwords.hash_password(password)
         await StaffUser.update({StaffUser.password_hash: new_hash}).where(StaffUser.id == row["id"])
     staff = _staff(row)
     if is_login:
-        await audit.record(audit.LOGIN, actor=staff.id, account=email, address=address, office=staff.office_id)
+        await AuditEvent.update(
+            {AuditEvent.action: audit.LOGIN, AuditEvent.actor: staff.id, AuditEvent.office: staff.office_id}
+        ).where(AuditEvent.id == attempt)
+    else:
+        await AuditEvent.delete().where(AuditEvent.id == attempt)
     return staff
 
 
@@ -498,7 +534,9 @@ class TokenInfo:
 async def create_token(staff: Staff, name: str, address: str | None = None) -> str:
     errors: dict[str, str] = {}
     name = " ".join(name.split()) or "API"
-    if len(name) > 100:
+    if has_control_chars(name):
+        errors["name"] = N_("The name contains characters that are not allowed.")
+    elif len(name) > 100:
         errors["name"] = N_("The name can be at most 100 characters.")
     if errors:
         raise InvalidInput(errors)

@@ -28,9 +28,10 @@ async def record(
     address: str | None = None,
     details: dict[str, Any] | None = None,
     at: datetime | None = None,
-) -> None:
-    """Write one audit event; inside a transaction it commits or rolls back with it."""
-    await AuditEvent.insert(
+) -> int:
+    """Write one audit event and answer its id; inside a transaction it commits
+    or rolls back with it."""
+    rows = await AuditEvent.insert(
         AuditEvent(
             at=at or datetime.now(timezone.utc),
             action=action,
@@ -41,7 +42,8 @@ async def record(
             address=(address or None) and address[:45],
             details=details or {},
         )
-    )
+    ).returning(AuditEvent.id)
+    return rows[0]["id"]
 
 
 async def events(action: str | None = None, limit: int = 100) -> list[dict]:

@@ -6,13 +6,15 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, Router, get, post
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
 from course.accounts.auth import current_staff, login_required, roles
 from course.accounts.schemas import Role
 from course.cohorts import services
 from course.errors import InvalidInput, N_
+from course.validation import MAX_ID
+from course.web.forms import PathId
 
 change_cohorts = roles(Role.leader, Role.admin)
 
@@ -27,7 +29,7 @@ class CohortCreate(msgspec.Struct, forbid_unknown_fields=True):
     location: str
     leader_ids: list[Any]
     capacity: Any = 12
-    office_id: int | None = None
+    office_id: Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)] | None = None
 
 
 @post("/cohorts", guards=[change_cohorts], status_code=HTTP_201_CREATED, summary="Create a cohort and its 8 sessions")
@@ -53,7 +55,7 @@ async def list_cohorts(
 
 
 @get("/cohorts/{cohort_id:int}", guards=[login_required])
-async def get_cohort(request: Request, cohort_id: FromPath[int]) -> services.CohortOut:
+async def get_cohort(request: Request, cohort_id: PathId) -> services.CohortOut:
     return await services.get_cohort(current_staff(request), cohort_id)
 
 

@@ -13,6 +13,7 @@ from course.cohorts import policies, schedule
 from course.cohorts.tables import Closure, Cohort, CohortLeader, Session
 from course.db import write_transaction
 from course.errors import Conflict, InvalidInput, N_, NotFound
+from course.validation import has_control_chars, valid_id
 
 VARIANTS = ("kjk", "ny_retning")
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
@@ -163,14 +164,18 @@ async def _raise_on_clash(found: list[schedule.Clash]) -> None:
 async def _validate(staff: Staff, data: CohortInput) -> dict:
     errors: dict[str, str] = {}
     title = " ".join(str(data.title).split())
-    if not title:
+    if has_control_chars(title):
+        errors["title"] = N_("The title contains characters that are not allowed.")
+    elif not title:
         errors["title"] = N_("Enter a title.")
     elif len(title) > 200:
         errors["title"] = N_("The title can be at most 200 characters.")
     if data.variant not in VARIANTS:
         errors["variant"] = N_("Choose the variant kjk or ny_retning.")
     location = " ".join(str(data.location).split())
-    if not location:
+    if has_control_chars(location):
+        errors["location"] = N_("The location contains characters that are not allowed.")
+    elif not location:
         errors["location"] = N_("Enter where the sessions are held.")
     elif len(location) > 200:
         errors["location"] = N_("The location can be at most 200 characters.")
@@ -199,7 +204,7 @@ async def _validate(staff: Staff, data: CohortInput) -> dict:
         office_id = data.office_id
     leader_ids = data.leader_ids if isinstance(data.leader_ids, list) else None
     if not leader_ids or len(set(leader_ids)) != len(leader_ids) or not all(
-        isinstance(i, int) and not isinstance(i, bool) for i in leader_ids
+        valid_id(i) for i in leader_ids
     ) or len(leader_ids) > 2:
         errors["leader_ids"] = N_("Choose one or two course leaders.")
     else:

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from litestar import Request
+from typing import Annotated
 
+from litestar import Request
+from litestar.params import PathParameter, QueryParameter
+
+from course.validation import MAX_ID
 from course.web.i18n import gettext
+
+# Record ids in paths and queries: 32-bit on PostgreSQL, so larger ones are bad input.
+PathId = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
+QueryId = Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)]
 
 
 async def form_data(request: Request) -> dict[str, str]:

@@ -1,0 +1,23 @@
+"""Checks on free text shared by every domain."""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls (but tab, newline, carriage return) and DEL: never meaningful in
+# names or addresses, and PostgreSQL refuses NUL in text outright.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+MAX_ID = 2**31 - 1  # ids are 32-bit on PostgreSQL
+
+
+def has_control_chars(value: str) -> bool:
+    return bool(CONTROL.search(value))
+
+
+def without_control_chars(value: str) -> str:
+    return CONTROL.sub("", value)
+
+
+def valid_id(value: int | None) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
