@@ -16,7 +16,7 @@ from course import __version__, db
 from course.accounts import pages as account_pages
 from course.accounts.admin_pages import admin_router
 from course.accounts.api import accounts_api
-from course.accounts.auth import AuthMiddleware
+from course.accounts.auth import CSRF_COOKIE, AuthMiddleware
 from course.cohorts.api import cohorts_api
 from course.settings import Settings, get_settings
 from course.web.errors import handle_exception
@@ -63,7 +63,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware=[AuthMiddleware()],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
-            cookie_name="kjk_csrf",
+            cookie_name=CSRF_COOKIE,
             cookie_secure=settings.secure_cookies,
             cookie_httponly=True,
             # The API is authorised by bearer tokens only, never by cookies.

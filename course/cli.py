@@ -117,6 +117,12 @@ def _run(args, settings: Settings) -> int:
         from course.app import create_app
 
         asyncio.run(_with_database(settings, _noop))
+        if args.host not in ("127.0.0.1", "localhost", "::1") and not settings.secure_cookies:
+            print(
+                "kjk: advarsel: serveren lytter utenfor maskinen, men KJK_BASE_URL er ikke https; "
+                "informasjonskapslene blir da ikke merket Secure.",
+                file=sys.stderr,
+            )
         print(f"Serverer på http://{args.host}:{args.port}")
         uvicorn.run(create_app(settings), host=args.host, port=args.port, proxy_headers=True, log_level="info")
         return 0

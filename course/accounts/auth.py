@@ -20,6 +20,7 @@ from course.accounts import services
 from course.accounts.schemas import Role, Staff
 
 SESSION_COOKIE = "kjk_session"
+CSRF_COOKIE = "kjk_csrf"
 API_PREFIX = "/api/"
 
 

@@ -7,7 +7,7 @@ from litestar import Request, Response, get, post
 from litestar.response import Redirect, Template
 
 from course.accounts import services
-from course.accounts.auth import SESSION_COOKIE, current_staff, login_required
+from course.accounts.auth import CSRF_COOKIE, SESSION_COOKIE, current_staff, login_required
 from course.accounts.schemas import Role
 from course.errors import InvalidInput, NotFound, Throttled
 from course.web.forms import PathId, client_address, form_data, safe_next, translated
@@ -58,6 +58,8 @@ async def login_submit(request: Request) -> Response:
             token = await services.start_session(staff, previous)
             response = Redirect(path=target)
             response.set_cookie(**_session_cookie(request, token))
+            # A CSRF cookie planted before login is dropped; the next page issues a fresh one.
+            response.delete_cookie(CSRF_COOKIE, path="/")
             return response
     return Template(
         "accounts/login.html",

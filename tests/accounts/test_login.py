@@ -128,6 +128,12 @@ async def test_session_id_rotates_at_login(client, world):
     assert await WebSession.count() == 1
 
 
+async def test_login_drops_a_csrf_cookie_planted_before_it(client, world):
+    response = await web_login(client, EMAILS["leader"])
+    assert any(c.startswith("kjk_csrf=") and "Max-Age=0" in c for c in response.headers.get_list("set-cookie"))
+    assert csrf_from((await client.get("/")).text)
+
+
 async def test_a_planted_session_id_is_not_adopted(client, world):
     client.cookies.set(SESSION_COOKIE, "planted-by-an-attacker", domain="testserver.local")
     await web_login(client, EMAILS["leader"])
