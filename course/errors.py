@@ -7,9 +7,14 @@ class InvalidInput(Exception):
     """Input that breaks a rule; ``errors`` maps each field to an English message
     id, translated where it is shown."""
 
-    def __init__(self, errors: dict[str, str]) -> None:
+    def __init__(self, errors: dict[str, str], params: dict[str, dict] | None = None) -> None:
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = errors
+        self.params = params or {}
+
+    def messages(self, translate=lambda message: message) -> dict[str, str]:
+        """Each field's message, translated, with its parameters filled in."""
+        return {key: translate(message) % self.params.get(key, {}) for key, message in self.errors.items()}
 
 
 class NotFound(Exception):

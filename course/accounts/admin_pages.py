@@ -43,7 +43,7 @@ async def office_create(request: Request) -> Response:
     try:
         await services.create_office(data.get("code", ""), data.get("name", ""), actor=current_staff(request).id)
     except InvalidInput as exc:
-        return _office_form(data, translated(exc.errors))
+        return _office_form(data, translated(exc))
     return Redirect(path="/admin")
 
 
@@ -60,7 +60,7 @@ async def office_update(request: Request, office_id: PathId) -> Response:
     try:
         await services.update_office(office_id, data.get("name", ""), actor=current_staff(request).id)
     except InvalidInput as exc:
-        return _office_form({**data, "code": office.code}, translated(exc.errors), office)
+        return _office_form({**data, "code": office.code}, translated(exc), office)
     return Redirect(path="/admin")
 
 
@@ -104,7 +104,7 @@ async def user_create(request: Request) -> Response:
         )
     except InvalidInput as exc:
         data.pop("password", None)
-        return await _user_form(request, data, translated(exc.errors))
+        return await _user_form(request, data, translated(exc))
     return Redirect(path="/admin")
 
 
@@ -133,7 +133,7 @@ async def user_update(request: Request, user_id: PathId) -> Response:
     except InvalidInput as exc:
         values = {**data, "active": data.get("active") == "on"}
         values.pop("password", None)
-        return await _user_form(request, values, translated(exc.errors), user)
+        return await _user_form(request, values, translated(exc), user)
     return Redirect(path="/admin")
 
 

@@ -48,7 +48,7 @@ async def login_submit(request: Request) -> Response:
         try:
             staff = await services.authenticate(data["email"], data["password"], client_address(request))
         except InvalidInput as exc:
-            errors, status = translated(exc.errors), 401
+            errors, status = translated(exc), 401
         except Throttled as exc:
             status = 429
             minutes = max(1, -(-exc.retry_after_s // 60))
@@ -132,7 +132,7 @@ async def change_own_password(request: Request) -> Response:
         try:
             await services.set_password(staff.id, data.get("new_password", ""), actor=staff.id)
         except InvalidInput as exc:
-            errors = {"new_password": translated(exc.errors)["password"]}
+            errors = {"new_password": translated(exc)["password"]}
         else:
             # Changing the password ends every session, this one too: start a fresh one.
             token = await services.start_session(staff)
@@ -149,7 +149,7 @@ async def create_token_page(request: Request) -> Template:
     try:
         token = await services.create_token(staff, data.get("name", ""), client_address(request))
     except InvalidInput as exc:
-        return await _account(request, errors=translated(exc.errors))
+        return await _account(request, errors=translated(exc))
     return await _account(request, new_token=token)
 
 

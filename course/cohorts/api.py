@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Request, Router, get, post
-from litestar.params import FromQuery, JSONBody, QueryParameter
+from litestar import Request, Router, delete, get, patch, post
+from litestar.params import FromQuery, JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
 from course.accounts.auth import current_staff, login_required, roles
@@ -59,5 +59,66 @@ async def get_cohort(request: Request, cohort_id: PathId) -> services.CohortOut:
     return await services.get_cohort(current_staff(request), cohort_id)
 
 
-cohorts_api = Router(path="/", tags=["cohorts"], route_handlers=[create_cohort, list_cohorts, get_cohort])
+class SessionUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    date: str | None = None
+    start_time: str | None = None
+    end_time: str | None = None
+    cancelled: bool | None = None
+
+
+class CohortUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    cancelled: bool
+
+
+class ClosureCreate(msgspec.Struct, forbid_unknown_fields=True):
+    start_date: str
+    end_date: str
+    reason: str
+    office_id: Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)] | None = None
+
+
+@patch("/cohorts/{cohort_id:int}/sessions/{number:int}", guards=[change_cohorts], summary="Move or cancel a session")
+async def change_session(
+    request: Request, cohort_id: PathId, number: Annotated[int, PathParameter(ge=1, le=8)], data: JSONBody[SessionUpdate]
+) -> services.CohortOut:
+    change = services.SessionChange(**msgspec.structs.asdict(data))
+    return await services.change_session(current_staff(request), cohort_id, number, change)
+
+
+@patch("/cohorts/{cohort_id:int}", guards=[change_cohorts], summary="Cancel a cohort, or take the cancellation back")
+async def update_cohort(request: Request, cohort_id: PathId, data: JSONBody[CohortUpdate]) -> services.CohortOut:
+    return await services.set_cohort_cancelled(current_staff(request), cohort_id, data.cancelled)
+
+
+@get("/closures", guards=[login_required], summary="Office closure periods")
+async def list_closures(request: Request) -> list[services.ClosureOut]:
+    return await services.list_closures(current_staff(request))
+
+
+@post("/closures", guards=[change_cohorts], status_code=HTTP_201_CREATED)
+async def add_closure(request: Request, data: JSONBody[ClosureCreate]) -> services.ClosureOut:
+    return await services.add_closure(
+        current_staff(request), data.start_date, data.end_date, data.reason, data.office_id
+    )
+
+
+@delete("/closures/{closure_id:int}", guards=[change_cohorts])
+async def remove_closure(request: Request, closure_id: PathId) -> None:
+    await services.remove_closure(current_staff(request), closure_id)
+
+
+cohorts_api = Router(
+    path="/",
+    tags=["cohorts"],
+    route_handlers=[
+        create_cohort,
+        list_cohorts,
+        get_cohort,
+        change_session,
+        update_cohort,
+        list_closures,
+        add_closure,
+        remove_closure,
+    ],
+)
 

@@ -358,3 +358,110 @@ async def list_cohorts(
         and (end is None or c.start_date <= end)
         and (status is None or c.status == status)
     ]
+
+
+@dataclass
+class SessionChange:
+    date: str | None = None
+    start_time: str | None = None
+    end_time: str | None = None
+    cancelled: bool | None = None
+
+
+async def change_session(staff: Staff, cohort_id: int, number: int, change: SessionChange) -> CohortOut:
+    """Move or cancel one session. A new date may not be a holiday or closure day,
+    nor before the previous or after the next session, nor clash with a booking."""
+    cohort = await get_cohort(staff, cohort_id)
+    current = next((s for s in cohort.sessions if s.number == number), None)
+    if current is None:
+        raise NotFound
+    errors: dict[str, str] = {}
+    new_date = parse_date(change.date, errors, "date") if change.date is not None else current.date
+    start = parse_time(change.start_time, errors, "start_time") if change.start_time is not None else None
+    end = parse_time(change.end_time, errors, "end_time") if change.end_time is not None else None
+    start = start or time.fromisoformat(current.start_time)
+    end = end or time.fromisoformat(current.end_time)
+    if "start_time" not in errors and "end_time" not in errors and end <= start:
+        errors["end_time"] = N_("The end time must be after the start time.")
+    params: dict[str, dict] = {}
+    if new_date and new_date != current.date:
+        reason = schedule.blocked_by(new_date, await closures_for(cohort.office_id))
+        if reason:
+            errors["date"] = N_("No session can be held that day: %(reason)s.")
+            params["date"] = {"reason": reason}
+        others = [s for s in cohort.sessions if s.status != "cancelled" and s.number != number]
+        before = [s.date for s in others if s.number < number]
+        after = [s.date for s in others if s.number > number]
+        if (before and new_date <= max(before)) or (after and new_date >= min(after)):
+            errors["date"] = N_("The date must be after the previous session and before the next.")
+        if new_date < _today() and not policies.may_backdate(staff):
+            errors["date"] = N_("The date cannot be in the past.")
+    if errors:
+        raise InvalidInput(errors, params)
+    values: dict = {Session.date: new_date, Session.start_time: start, Session.end_time: end}
+    if change.cancelled is not None:
+        values[Session.cancelled_at] = datetime.now(timezone.utc) if change.cancelled else None
+    async with write_transaction():
+        if change.cancelled is not True and (
+            new_date != current.date or start != time.fromisoformat(current.start_time)
+            or end != time.fromisoformat(current.end_time) or current.status == "cancelled"
+        ):
+            existing = await _bookings(cohort.office_id, set(cohort.leader_ids), {new_date}, exclude_cohort=cohort.id)
+            await _raise_on_clash(
+                schedule.clashes([(new_date, start, end)], current.location, frozenset(cohort.leader_ids), existing)
+            )
+        await Session.update(values).where(Session.cohort == cohort.id, Session.number == number)
+    return await get_cohort(staff, cohort.id)
+
+
+async def set_cohort_cancelled(staff: Staff, cohort_id: int, cancelled: bool) -> CohortOut:
+    await get_cohort(staff, cohort_id)
+    await Cohort.update(
+        {Cohort.cancelled_at: datetime.now(timezone.utc) if cancelled else None}
+    ).where(Cohort.id == cohort_id)
+    return await get_cohort(staff, cohort_id)
+
+
+# --- closures ------------------------------------------------------------------
+
+
+@dataclass
+class ClosureOut:
+    id: int
+    office_id: int
+    start_date: date
+    end_date: date
+    reason: str
+
+
+async def list_closures(staff: Staff) -> list[ClosureOut]:
+    rows = await Closure.select().where(policies.closure_scope(staff)).order_by(Closure.start_date)
+    return [ClosureOut(r["id"], r["office"], r["start_date"], r["end_date"], r["reason"]) for r in rows]
+
+
+async def add_closure(staff: Staff, start: str, end: str, reason: str, office_id: int | None = None) -> ClosureOut:
+    errors: dict[str, str] = {}
+    first = parse_date(start, errors, "start_date")
+    last = parse_date(end, errors, "end_date")
+    if first and last and last < first:
+        errors["end_date"] = N_("The end date cannot be before the start date.")
+    reason = " ".join(str(reason).split())
+    if not reason or has_control_chars(reason) or len(reason) > 100:
+        errors["reason"] = N_("Give a reason of at most 100 characters.")
+    office = office_id if staff.role is Role.admin and office_id is not None else staff.office_id
+    if errors:
+        raise InvalidInput(errors)
+    row = (
+        await Closure.insert(Closure(office=office, start_date=first, end_date=last, reason=reason)).returning(
+            *Closure.all_columns()
+        )
+    )[0]
+    return ClosureOut(row["id"], row["office"], row["start_date"], row["end_date"], row["reason"])
+
+
+async def remove_closure(staff: Staff, closure_id: int) -> None:
+    rows = (
+        await Closure.delete().where(policies.closure_scope(staff), Closure.id == closure_id).returning(Closure.id)
+    )
+    if not rows:
+        raise NotFound

@@ -58,7 +58,7 @@ def handle_exception(request: Request, exc: Exception) -> Response:
     if isinstance(exc, InvalidInput):
         status = HTTP_422_UNPROCESSABLE_ENTITY
         if is_api:
-            extra = [{"key": key, "message": message} for key, message in exc.errors.items()]
+            extra = [{"key": key, "message": message} for key, message in exc.messages().items()]
             return _json(status, "Invalid input: " + ", ".join(exc.errors), extra)
     elif isinstance(exc, NotFound):
         status = HTTP_404_NOT_FOUND

@@ -7,6 +7,7 @@ from typing import Annotated
 from litestar import Request
 from litestar.params import PathParameter, QueryParameter
 
+from course.errors import InvalidInput
 from course.validation import MAX_ID
 from course.web.i18n import gettext
 
@@ -20,7 +21,9 @@ async def form_data(request: Request) -> dict[str, str]:
     return {key: str(value) for key, value in form.items() if isinstance(value, str)}
 
 
-def translated(errors: dict[str, str]) -> dict[str, str]:
+def translated(errors: dict[str, str] | InvalidInput) -> dict[str, str]:
+    if isinstance(errors, InvalidInput):
+        return errors.messages(gettext)
     return {field: gettext(message) for field, message in errors.items()}
 
 
