@@ -17,6 +17,7 @@ from course.accounts import pages as account_pages
 from course.accounts.admin_pages import admin_router
 from course.accounts.api import accounts_api
 from course.accounts.auth import CSRF_COOKIE, AuthMiddleware
+from course.cohorts import pages as cohort_pages
 from course.cohorts.api import cohorts_api
 from course.settings import Settings, get_settings
 from course.web.errors import handle_exception
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             account_pages.create_token_page,
             account_pages.revoke_token_page,
             admin_router,
+            cohort_pages.calendar_feed,
             create_static_files_router(
                 path="/static",
                 directories=[STATIC_DIR],

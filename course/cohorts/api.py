@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Request, Router, delete, get, patch, post
+from litestar import Request, Response, Router, delete, get, patch, post
 from litestar.params import FromQuery, JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
@@ -107,6 +107,27 @@ async def remove_closure(request: Request, closure_id: PathId) -> None:
     await services.remove_closure(current_staff(request), closure_id)
 
 
+ICS = "text/calendar; charset=utf-8"
+
+
+@get("/cohorts/{cohort_id:int}/calendar.ics", guards=[login_required], media_type=ICS,
+     summary="The cohort's sessions as iCalendar")
+async def cohort_calendar(request: Request, cohort_id: PathId) -> Response:
+    body = await services.cohort_calendar(current_staff(request), cohort_id)
+    return Response(body, media_type=ICS, headers={"Content-Disposition": f'attachment; filename="kurs-{cohort_id}.ics"'})
+
+
+class FeedOut(msgspec.Struct):
+    url: str
+
+
+@post("/me/calendar-feed", guards=[login_required], status_code=HTTP_201_CREATED,
+      summary="Create or rotate the caller's personal calendar feed URL")
+async def rotate_feed(request: Request) -> FeedOut:
+    token = await services.rotate_feed(current_staff(request))
+    return FeedOut(url=f"{request.app.state.settings.base_url}/calendar/{token}.ics")
+
+
 cohorts_api = Router(
     path="/",
     tags=["cohorts"],
@@ -119,6 +140,8 @@ cohorts_api = Router(
         list_closures,
         add_closure,
         remove_closure,
+        cohort_calendar,
+        rotate_feed,
     ],
 )
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 from course.accounts.schemas import Role, Staff
 from course.accounts.tables import StaffUser
-from course.cohorts import policies, schedule
-from course.cohorts.tables import Closure, Cohort, CohortLeader, Session
+from course.cohorts import calendar, policies, schedule
+from course.cohorts.tables import CalendarFeed, Closure, Cohort, CohortLeader, Session
 from course.db import write_transaction
 from course.errors import Conflict, InvalidInput, N_, NotFound
 from course.validation import has_control_chars, valid_id
@@ -22,6 +24,10 @@ MAX_CAPACITY = 30
 
 
 OSLO = ZoneInfo("Europe/Oslo")
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _today() -> date:
@@ -465,3 +471,59 @@ async def remove_closure(staff: Staff, closure_id: int) -> None:
     )
     if not rows:
         raise NotFound
+
+
+# --- calendars -------------------------------------------------------------------
+
+
+def _entries(cohorts: list[CohortOut]) -> list[calendar.CalendarEntry]:
+    from course.web.i18n import gettext
+
+    return [
+        calendar.CalendarEntry(
+            uid=f"kjk-cohort-{c.id}-session-{s.number}@klart-jeg-kan",
+            date=s.date,
+            start=time.fromisoformat(s.start_time),
+            end=time.fromisoformat(s.end_time),
+            summary=f"{c.title}: {s.number} {gettext(s.module_name)}",
+            location=s.location,
+            cancelled=s.status == "cancelled" or c.status == "cancelled",
+        )
+        for c in cohorts
+        for s in c.sessions
+    ]
+
+
+async def cohort_calendar(staff: Staff, cohort_id: int) -> bytes:
+    cohort = await get_cohort(staff, cohort_id)
+    return calendar.build_calendar(cohort.title, _entries([cohort]))
+
+
+async def rotate_feed(staff: Staff) -> str:
+    """A new secret for the caller's personal feed; the old URL stops working."""
+    token = secrets.token_urlsafe(32)
+    async with write_transaction():
+        await CalendarFeed.delete().where(CalendarFeed.user == staff.id)
+        await CalendarFeed.insert(
+            CalendarFeed(user=staff.id, token_hash=_digest(token), created_at=datetime.now(timezone.utc))
+        )
+    return token
+
+
+async def feed_calendar(token: str) -> bytes:
+    if not token or len(token) > 100:
+        raise NotFound
+    feed = (
+        await CalendarFeed.select(
+            CalendarFeed.user.id.as_alias("id"),
+            CalendarFeed.user.name.as_alias("name"),
+            CalendarFeed.user.active.as_alias("active"),
+        )
+        .where(CalendarFeed.token_hash == _digest(token))
+        .first()
+    )
+    if feed is None or not feed["active"]:
+        raise NotFound
+    led = await CohortLeader.select(CohortLeader.cohort).where(CohortLeader.leader == feed["id"])
+    rows = await Cohort.select().where(Cohort.id.is_in([r["cohort"] for r in led] or [0]))
+    return calendar.build_calendar(f"Klart jeg kan – {feed['name']}", _entries(await _load(rows)))

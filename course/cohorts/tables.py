@@ -45,3 +45,12 @@ class Session(Table, tablename="cohort_session"):
     end_time = Time()
     location = Varchar(length=200)
     cancelled_at = Timestamptz(null=True, default=None)
+
+
+class CalendarFeed(Table, tablename="calendar_feed"):
+    """A staff user's personal calendar feed; the secret URL holds a token whose
+    SHA-256 is stored here. A new token replaces the old one."""
+
+    user = ForeignKey(StaffUser, null=False, on_delete=OnDelete.cascade, unique=True)
+    token_hash = Varchar(length=64, unique=True)
+    created_at = Timestamptz()
