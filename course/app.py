@@ -55,6 +55,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             account_pages.revoke_token_page,
             admin_router,
             cohort_pages.calendar_feed,
+            cohort_pages.new_cohort,
+            cohort_pages.create_cohort,
+            cohort_pages.cohort_page,
+            cohort_pages.cohort_calendar,
             create_static_files_router(
                 path="/static",
                 directories=[STATIC_DIR],

@@ -9,6 +9,7 @@ from litestar.response import Redirect, Template
 from course.accounts import services
 from course.accounts.auth import CSRF_COOKIE, SESSION_COOKIE, current_staff, login_required
 from course.accounts.schemas import Role
+from course.cohorts import services as cohort_services
 from course.errors import InvalidInput, NotFound, Throttled
 from course.web.forms import PathId, client_address, form_data, safe_next, translated
 from course.web.i18n import gettext as _
@@ -83,14 +84,18 @@ async def home(request: Request) -> Response:
     staff = current_staff(request)
     if staff.role is Role.admin:
         return Redirect(path="/admin")
+    cohorts = [c for c in await cohort_services.list_cohorts(staff) if c.status != "finished"]
     if staff.role is Role.manager:
         users = await services.list_users(staff)
+        counts = _role_counts(users)
+        counts["running"] = sum(1 for c in cohorts if c.status == "running")
         return Template(
             "home/manager.html",
-            context={"office_users": users, "counts": _role_counts(users)},
+            context={"office_users": users, "counts": counts, "cohorts": cohorts},
         )
     colleagues = [u for u in await services.list_users(staff) if u.role is Role.leader and u.active]
-    return Template("home/leader.html", context={"colleagues": colleagues})
+    mine = [c for c in cohorts if staff.id in c.leader_ids]
+    return Template("home/leader.html", context={"colleagues": colleagues, "cohorts": mine})
 
 
 def _role_counts(users) -> dict[str, int]:

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Response, get
+from litestar import Request, Response, get, post
 from litestar.params import PathParameter
+from litestar.response import Redirect, Template
 
-from course.cohorts import services
+from course.accounts.auth import current_staff, login_required
+from course.cohorts import policies, services
+from course.cohorts.api import change_cohorts
+from course.errors import Conflict, InvalidInput
+from course.web.forms import PathId, form_data, translated
+from course.web.layout import WEEKDAY_NAMES
 
 ICS = "text/calendar; charset=utf-8"
+WEEKDAYS = list(enumerate(WEEKDAY_NAMES, start=1))
 
 
 @get("/calendar/{token:str}", include_in_schema=False, media_type=ICS)
@@ -17,3 +24,84 @@ async def calendar_feed(token: Annotated[str, PathParameter(max_length=120)]) ->
     """A leader's sessions, for Outlook or Google Calendar to subscribe to."""
     body = await services.feed_calendar(token.removesuffix(".ics"))
     return Response(body, media_type=ICS)
+
+
+async def _form(request: Request, values: dict, errors: dict, status: int = 200) -> Template:
+    return Template(
+        "cohorts/form.html",
+        context={
+            "values": values,
+            "errors": errors,
+            "leaders": await services.office_leaders(current_staff(request)),
+            "weekdays": WEEKDAYS,
+        },
+        status_code=status,
+    )
+
+
+@get("/cohorts/new", guards=[change_cohorts], include_in_schema=False)
+async def new_cohort(request: Request) -> Template:
+    staff = current_staff(request)
+    defaults = {"variant": "kjk", "weekday_1": "2", "weekday_2": "4", "start_time": "09:00",
+                "end_time": "14:00", "capacity": "12", "leader_ids": [str(staff.id)]}
+    return await _form(request, defaults, {})
+
+
+def _int(value: str | None):
+    try:
+        return int(value) if value not in (None, "") else value
+    except ValueError:
+        return value
+
+
+@post("/cohorts/new", guards=[change_cohorts], include_in_schema=False)
+async def create_cohort(request: Request) -> Response:
+    form = await request.form()
+    data = await form_data(request)
+    leader_ids = [_int(v) for v in form.getall("leader_ids")] if "leader_ids" in form else []
+    values = {**data, "leader_ids": [str(v) for v in leader_ids]}
+    try:
+        cohort = await services.create_cohort(
+            current_staff(request),
+            services.CohortInput(
+                title=data.get("title", ""),
+                variant=data.get("variant", ""),
+                start_date=data.get("start_date", ""),
+                weekdays=[_int(data.get("weekday_1")), _int(data.get("weekday_2"))],
+                start_time=data.get("start_time", ""),
+                end_time=data.get("end_time", ""),
+                location=data.get("location", ""),
+                leader_ids=leader_ids,
+                capacity=_int(data.get("capacity")),
+            ),
+        )
+    except InvalidInput as exc:
+        errors = translated(exc)
+        if "weekdays" in errors:
+            errors["weekday_1"] = errors.pop("weekdays")
+        return await _form(request, values, errors, 422)
+    except Conflict as exc:
+        return await _form(request, values, {exc.field or "location": exc.message}, 409)
+    return Redirect(path=f"/cohorts/{cohort.id}")
+
+
+@get("/cohorts/{cohort_id:int}/calendar.ics", guards=[login_required], include_in_schema=False, media_type=ICS)
+async def cohort_calendar(request: Request, cohort_id: PathId) -> Response:
+    body = await services.cohort_calendar(current_staff(request), cohort_id)
+    return Response(body, media_type=ICS, headers={"Content-Disposition": f'attachment; filename="kurs-{cohort_id}.ics"'})
+
+
+@get("/cohorts/{cohort_id:int}", guards=[login_required], include_in_schema=False)
+async def cohort_page(request: Request, cohort_id: PathId) -> Template:
+    staff = current_staff(request)
+    cohort = await services.get_cohort(staff, cohort_id)
+    leaders = await services.staff_names(cohort.leader_ids)
+    return Template(
+        "cohorts/detail.html",
+        context={
+            "cohort": cohort,
+            "moves": await services.moves_for(cohort),
+            "leader_names": [leaders.get(i, "") for i in cohort.leader_ids],
+            "can_change": policies.can_change_cohorts(staff),
+        },
+    )

@@ -527,3 +527,32 @@ async def feed_calendar(token: str) -> bytes:
     led = await CohortLeader.select(CohortLeader.cohort).where(CohortLeader.leader == feed["id"])
     rows = await Cohort.select().where(Cohort.id.is_in([r["cohort"] for r in led] or [0]))
     return calendar.build_calendar(f"Klart jeg kan – {feed['name']}", _entries(await _load(rows)))
+
+
+async def moves_for(cohort: CohortOut) -> list[dict]:
+    """Which sessions are not on their usual day, and why, for showing on a page."""
+    closures = await closures_for(cohort.office_id)
+    originals = schedule.original_dates(cohort.start_date, cohort.weekdays)
+    return [
+        {
+            "number": s.number,
+            "from": original,
+            "to": s.date,
+            "reason": schedule.blocked_by(original, closures) or schedule.KNOCK_ON,
+        }
+        for s, original in zip(cohort.sessions, originals)
+        if s.date != original
+    ]
+
+
+async def office_leaders(staff: Staff) -> list[dict]:
+    return await StaffUser.select(StaffUser.id, StaffUser.name).where(
+        StaffUser.office == staff.office_id,
+        StaffUser.active.eq(True),
+        StaffUser.role.is_in([Role.leader.value, Role.admin.value]),
+    ).order_by(StaffUser.name)
+
+
+async def staff_names(ids: list[int]) -> dict[int, str]:
+    rows = await StaffUser.select(StaffUser.id, StaffUser.name).where(StaffUser.id.is_in(ids or [0]))
+    return {r["id"]: r["name"] for r in rows}

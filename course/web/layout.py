@@ -17,6 +17,14 @@ TEMPLATE_DIR = ROOT / "templates"
 OSLO = ZoneInfo("Europe/Oslo")
 
 ROLE_LABELS = {"leader": N_("Course leader"), "manager": N_("Manager"), "admin": N_("Administrator")}
+STATUS_LABELS = {
+    "planned": N_("Planned"),
+    "running": N_("Running"),
+    "finished": N_("Finished"),
+    "held": N_("Held"),
+    "cancelled": N_("Cancelled"),
+}
+WEEKDAY_NAMES = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"), N_("Sunday"))
 
 
 def _gettext(message: str) -> str:
@@ -37,6 +45,12 @@ def format_date(value: date | None) -> str:
     return value.strftime("%d.%m.%Y") if value else ""
 
 
+def format_weekday_date(value: date | None) -> str:
+    if value is None:
+        return ""
+    return f"{_gettext(WEEKDAY_NAMES[value.weekday()])} {value.strftime('%d.%m.%Y')}"
+
+
 def make_environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
@@ -48,7 +62,9 @@ def make_environment() -> Environment:
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["datetime"] = format_datetime
     env.filters["date"] = format_date
+    env.filters["weekday_date"] = format_weekday_date
     env.globals["ROLE_LABELS"] = ROLE_LABELS
+    env.globals["STATUS_LABELS"] = STATUS_LABELS
     env.globals["current_locale"] = i18n.current_locale.get
     return env
 

@@ -1,0 +1,89 @@
+"""Cohort pages: the form, the detail page, and who sees them."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from course.cohorts.tables import Cohort
+from tests.cohorts.test_api import next_weekday
+from tests.cohorts.test_sessions import created
+from tests.conftest import csrf_post
+
+
+def form(world, **changes) -> dict:
+    return {
+        "title": "Klart jeg kan – høst", "variant": "kjk", "start_date": next_weekday(2).isoformat(),
+        "weekday_1": "2", "weekday_2": "4", "start_time": "09:00", "end_time": "14:00",
+        "location": "Møterom Åsen", "capacity": "12", "leader_ids": str(world.leader), **changes,
+    }
+
+
+async def test_leader_creates_a_cohort_through_the_form(client, world, login_as):
+    await login_as("leader")
+    response = await csrf_post(client, "/cohorts/new", form(world))
+    assert response.status_code == 302, response.text
+    page = await client.get(response.headers["location"])
+    assert page.status_code == 200
+    assert "Klart jeg kan – høst" in page.text and "Ressursavklaring" in page.text and "Ressurs-CV" in page.text
+    home = await client.get("/")
+    assert "Klart jeg kan – høst" in home.text
+
+
+async def test_form_errors_are_norwegian_and_nothing_is_saved(client, world, login_as):
+    await login_as("leader")
+    response = await csrf_post(client, "/cohorts/new", form(world, weekday_2="2", end_time="08:00", capacity="40"))
+    assert response.status_code == 422
+    assert "Velg to ulike ukedager" in response.text
+    assert "Sluttid må være etter starttid." in response.text
+    assert "Kapasiteten må være et helt tall fra 1 til 30." in response.text
+    assert 'value="Klart jeg kan – høst"' in response.text  # what was typed is kept
+    assert await Cohort.count() == 0
+
+
+async def test_a_clash_is_shown_on_the_form(client, world, login_as):
+    await login_as("leader")
+    await csrf_post(client, "/cohorts/new", form(world))
+    response = await csrf_post(client, "/cohorts/new", form(world, title="Dobbelt", location="Annet rom"))
+    assert response.status_code == 409 and "allerede opptatt" in response.text
+
+
+async def test_moved_dates_are_explained_on_the_page(client, world, login_as, api_as):
+    start = next_weekday(2)
+    headers = await api_as("leader")
+    await client.post("/api/v1/closures", json={"start_date": (start + timedelta(days=2)).isoformat(),
+                                               "end_date": (start + timedelta(days=2)).isoformat(),
+                                               "reason": "Fagdag"}, headers=headers)
+    cohort = await created(client, world, headers)
+    await login_as("leader")
+    page = await client.get(f"/cohorts/{cohort['id']}")
+    assert "Datoer som ble flyttet" in page.text and "Fagdag" in page.text
+
+
+@pytest.mark.parametrize(("role", "status"), [("manager", 403), ("leader_b", 403)])
+async def test_the_form_is_for_leaders(client, world, login_as, role, status):
+    await login_as(role)
+    if role == "leader_b":
+        # A leader of another office may use the form, but not for this office's leaders.
+        response = await csrf_post(client, "/cohorts/new", form(world), page="/cohorts/new")
+        assert response.status_code == 422 and await Cohort.count() == 0
+    else:
+        assert (await client.get("/cohorts/new")).status_code == status
+
+
+async def test_another_office_cannot_open_the_cohort_page(client, world, login_as, api_as):
+    cohort = await created(client, world, await api_as("leader"))
+    await login_as("leader_b")
+    assert (await client.get(f"/cohorts/{cohort['id']}")).status_code == 404
+    assert (await client.get(f"/cohorts/{cohort['id']}/calendar.ics")).status_code == 404
+
+
+async def test_manager_overview_counts_cohorts(client, world, login_as, api_as):
+    await created(client, world, await api_as("leader"), start_date=date.today().isoformat(),
+                  weekdays=[date.today().isoweekday(), date.today().isoweekday() % 7 + 1])
+    await login_as("manager")
+    text = (await client.get("/")).text
+    assert "Klart jeg kan – vår" in text
+
+
