@@ -107,6 +107,33 @@ async def remove_closure(request: Request, closure_id: PathId) -> None:
     await services.remove_closure(current_staff(request), closure_id)
 
 
+class TermPlan(CohortCreate, forbid_unknown_fields=True):
+    count: Annotated[int, msgspec.Meta(ge=1, le=12)] = 4
+
+
+class TermAccept(CohortCreate, forbid_unknown_fields=True):
+    start_dates: list[str] = []
+
+
+def _cohort_input(data: CohortCreate) -> services.CohortInput:
+    fields = msgspec.structs.asdict(data)
+    fields.pop("count", None)
+    fields.pop("start_dates", None)
+    return services.CohortInput(**fields)
+
+
+@post("/cohorts/term-plan", guards=[change_cohorts], status_code=200,
+      summary="Propose the next cohorts about every four weeks (nothing is saved)")
+async def propose_term(request: Request, data: JSONBody[TermPlan]) -> list[services.Proposal]:
+    return await services.propose_term(current_staff(request), _cohort_input(data), data.count)
+
+
+@post("/cohorts/term-plan/accept", guards=[change_cohorts], status_code=HTTP_201_CREATED,
+      summary="Create the proposed cohorts in one step")
+async def accept_term(request: Request, data: JSONBody[TermAccept]) -> list[services.CohortOut]:
+    return await services.accept_term(current_staff(request), _cohort_input(data), data.start_dates)
+
+
 ICS = "text/calendar; charset=utf-8"
 
 
@@ -142,6 +169,8 @@ cohorts_api = Router(
         remove_closure,
         cohort_calendar,
         rotate_feed,
+        propose_term,
+        accept_term,
     ],
 )
 

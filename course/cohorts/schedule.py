@@ -216,3 +216,39 @@ def clashes(
             if shared or room:
                 found.append(Clash(date=day, booking=booking, leader_ids=shared, room=room))
     return found
+
+
+def propose_starts(
+    first: date,
+    count: int,
+    weekdays: Sequence[int],
+    closures: Sequence[Closure] = (),
+    is_free: Callable[[Plan], bool] = lambda plan: True,
+    holiday: Callable[[date], str | None] = norwegian_holiday,
+    max_tries: int = 12,
+) -> list[Plan]:
+    """The next ``count`` cohorts of a term, about every four weeks from ``first``.
+
+    Each start is four weeks after the previous one, on the first weekday, and is
+    pushed on a week at a time while its first day is closed, it would overlap
+    the previous cohort, or ``is_free`` (the leaders' and room's other bookings)
+    says no."""
+    if not 1 <= count <= 12:
+        raise ScheduleError("count", N_("Plan from 1 to 12 cohorts at a time."))
+    days = check_weekdays(weekdays)
+    plans: list[Plan] = []
+    candidate = first
+    for _ in range(count):
+        for _ in range(max_tries):
+            plan = None
+            if not blocked_by(candidate, closures, holiday):
+                plan = plan_sessions(candidate, days, closures, holiday)
+                after_previous = not plans or plan.sessions[0].date > plans[-1].sessions[-1].date
+                if after_previous and is_free(plan):
+                    break
+            candidate += timedelta(weeks=1)
+        else:
+            raise ScheduleError("start_date", N_("No free start was found within three months."))
+        plans.append(plan)
+        candidate = _monday(plan.sessions[0].date + timedelta(weeks=4)) + timedelta(days=days[0] - 1)
+    return plans

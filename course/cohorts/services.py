@@ -6,7 +6,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from course.accounts.schemas import Role, Staff
@@ -556,3 +556,65 @@ async def office_leaders(staff: Staff) -> list[dict]:
 async def staff_names(ids: list[int]) -> dict[int, str]:
     rows = await StaffUser.select(StaffUser.id, StaffUser.name).where(StaffUser.id.is_in(ids or [0]))
     return {r["id"]: r["name"] for r in rows}
+
+
+# --- term planner ------------------------------------------------------------------
+
+
+@dataclass
+class Proposal:
+    start_date: date
+    end_date: date
+    sessions: list[date]
+    moved: list[dict]
+
+
+async def propose_term(staff: Staff, data: CohortInput, count: int) -> list[Proposal]:
+    """The next ``count`` cohorts about every four weeks from the start date,
+    clear of closures and of the leaders' and the room's other bookings."""
+    values = await _validate(staff, data)
+    closures = await closures_for(values["office_id"])
+    first = values["start_date"]
+    horizon = {first + timedelta(days=n) for n in range(7 * (5 * max(count, 1) + 12))}
+    existing = await _bookings(values["office_id"], set(values["leader_ids"]), horizon)
+    leaders = frozenset(values["leader_ids"])
+
+    def is_free(plan: schedule.Plan) -> bool:
+        wanted = [(s.date, values["start_time"], values["end_time"]) for s in plan.sessions]
+        return not schedule.clashes(wanted, values["location"], leaders, existing)
+
+    try:
+        plans = schedule.propose_starts(first, count, values["weekdays"], closures, is_free)
+    except schedule.ScheduleError as error:
+        raise InvalidInput({error.field: error.message}) from None
+    return [
+        Proposal(
+            start_date=p.sessions[0].date,
+            end_date=p.sessions[-1].date,
+            sessions=[s.date for s in p.sessions],
+            moved=[{"number": m.number, "from": m.original, "to": m.planned, "reason": m.reason} for m in p.moved],
+        )
+        for p in plans
+    ]
+
+
+async def accept_term(staff: Staff, data: CohortInput, start_dates: list[str]) -> list[CohortOut]:
+    """Create every proposed cohort in one step: all of them, or none."""
+    if not start_dates or len(start_dates) > 12:
+        raise InvalidInput({"start_dates": N_("Plan from 1 to 12 cohorts at a time.")})
+    created = []
+    async with write_transaction():
+        for index, start in enumerate(start_dates):
+            errors: dict[str, str] = {}
+            day = parse_date(start, errors, "start_dates")
+            if errors:
+                raise InvalidInput(errors)
+            title = f"{' '.join(str(data.title).split())} {day.strftime('%d.%m.%Y')}"
+            one = CohortInput(**{**data.__dict__, "start_date": start, "title": title})
+            try:
+                created.append(await create_cohort(staff, one))
+            except InvalidInput as exc:
+                raise InvalidInput(
+                    {f"start_dates.{index}" if k == "start_date" else k: v for k, v in exc.errors.items()}
+                ) from None
+    return created

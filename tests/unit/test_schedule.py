@@ -16,6 +16,7 @@ from course.cohorts.schedule import (
     ScheduleError,
     blocked_by,
     plan_sessions,
+    propose_starts,
 )
 
 
@@ -137,3 +138,31 @@ def test_without_holidays_the_sessions_keep_their_weekdays_for_four_weeks(weekda
     assert plan.moved == ()
     assert {s.date.isoweekday() for s in plan.sessions} == set(weekdays)
     assert (plan.sessions[-1].date - start).days < 28
+
+
+def test_a_term_of_cohorts_every_four_weeks():
+    plans = propose_starts(date(2027, 1, 12), 4, (2, 4))
+    assert [p.sessions[0].date.isoformat() for p in plans] == ["2027-01-12", "2027-02-09", "2027-03-09", "2027-04-13"]
+
+
+def test_the_planner_skips_weeks_that_are_taken():
+    taken = {date(2027, 2, 9)}
+    plans = propose_starts(date(2027, 1, 12), 2, (2, 4), is_free=lambda plan: plan.sessions[0].date not in taken)
+    assert plans[1].sessions[0].date == date(2027, 2, 16)
+
+
+def test_the_planner_skips_a_closed_start():
+    closure = Closure(date(2027, 2, 8), date(2027, 2, 12), "Vinterferie")
+    plans = propose_starts(date(2027, 1, 12), 2, (2, 4), [closure])
+    assert plans[1].sessions[0].date == date(2027, 2, 16)
+
+
+@settings(max_examples=100, deadline=None)
+@given(cases(), st.integers(1, 6))
+def test_planned_terms_never_overlap(case, count):
+    start, weekdays, closures = case
+    plans = propose_starts(start, count, weekdays, closures)
+    assert len(plans) == count
+    for earlier, later in zip(plans, plans[1:]):
+        assert later.sessions[0].date > earlier.sessions[-1].date
+        assert later.sessions[0].date - earlier.sessions[0].date >= timedelta(days=21)
