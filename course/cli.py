@@ -107,7 +107,10 @@ def _run(args, settings: Settings) -> int:
             return created, await demo.present_logins()
 
         created, logins = asyncio.run(_with_database(settings, load))
-        print(f"Demodata: {created['offices']} nye kontorer, {created['users']} nye brukere.")
+        print(
+            f"Demodata: {created['offices']} nye kontorer, {created['users']} nye brukere, "
+            f"{created['cohorts']} nye kurs."
+        )
         _print_logins(logins)
         return 0
 

@@ -68,7 +68,10 @@ async def test_demo_is_idempotent_with_norwegian_names(database):
     assert "Siv Ødegård" in first.stdout and DEMO_PASSWORD in first.stdout
     second = kjk(database.url, "demo")
     assert second.returncode == 0
-    assert "0 nye kontorer, 0 nye brukere" in second.stdout
+    assert "0 nye kontorer, 0 nye brukere, 0 nye kurs" in second.stdout
+    from course.cohorts.tables import Cohort, Session
+
+    assert await Cohort.count() == 3 and await Session.count() == 24
     assert await StaffUser.count() == len(USERS)
     assert await Office.count() == 2
     roles = {r["role"] for r in await StaffUser.select(StaffUser.role)}
