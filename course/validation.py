@@ -21,3 +21,11 @@ def without_control_chars(value: str) -> str:
 
 def valid_id(value: int | None) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
+
+
+_NB_ORDER = str.maketrans({"æ": "{", "ø": "|", "å": "}", "ä": "{", "ö": "|", "ü": "y"})
+
+
+def nb_sort_key(text: str) -> str:
+    """Sort key for Norwegian names: æ, ø, å come after z, in that order."""
+    return text.casefold().translate(_NB_ORDER)

@@ -16,7 +16,7 @@ from course.audit import services as audit
 from course.audit.tables import AuditEvent
 from course.db import is_sqlite, is_unique_violation, write_transaction
 from course.errors import InvalidInput, N_, NotFound, Throttled
-from course.validation import has_control_chars, valid_id, without_control_chars
+from course.validation import has_control_chars, nb_sort_key, valid_id, without_control_chars
 
 SESSION_IDLE = timedelta(minutes=30)
 SESSION_ABSOLUTE = timedelta(hours=12)
@@ -193,8 +193,8 @@ async def list_users(staff: Staff, office_id: int | None = None) -> list[UserOut
     query = StaffUser.select(*_USER_COLUMNS).where(policies.staff_scope(staff))
     if office_id is not None:
         query = query.where(StaffUser.office == office_id)
-    rows = await query.order_by(StaffUser.name)
-    return [_user_out(r) for r in rows]
+    rows = await query
+    return [_user_out(r) for r in sorted(rows, key=lambda r: nb_sort_key(r["name"]))]
 
 
 async def get_user(staff: Staff, user_id: int) -> UserOut:

@@ -15,7 +15,7 @@ from course.cohorts import calendar, policies, schedule
 from course.cohorts.tables import CalendarFeed, Closure, Cohort, CohortLeader, Session
 from course.db import write_transaction
 from course.errors import Conflict, InvalidInput, N_, NotFound
-from course.validation import has_control_chars, valid_id
+from course.validation import has_control_chars, nb_sort_key, valid_id
 
 VARIANTS = ("kjk", "ny_retning")
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
@@ -546,11 +546,12 @@ async def moves_for(cohort: CohortOut) -> list[dict]:
 
 
 async def office_leaders(staff: Staff) -> list[dict]:
-    return await StaffUser.select(StaffUser.id, StaffUser.name).where(
+    rows = await StaffUser.select(StaffUser.id, StaffUser.name).where(
         StaffUser.office == staff.office_id,
         StaffUser.active.eq(True),
         StaffUser.role.is_in([Role.leader.value, Role.admin.value]),
-    ).order_by(StaffUser.name)
+    )
+    return sorted(rows, key=lambda r: nb_sort_key(r["name"]))
 
 
 async def staff_names(ids: list[int]) -> dict[int, str]:

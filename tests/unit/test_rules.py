@@ -57,3 +57,10 @@ def test_next_keeps_local_paths():
     assert safe_next("/admin/users/3?x=1") == "/admin/users/3?x=1"
     for bad in ("https://evil.example", "//evil.example", "/\\evil.example", "", None, "javascript:alert(1)"):
         assert safe_next(bad) == "/"
+
+
+def test_norwegian_names_sort_with_ae_oe_aa_last():
+    from course.validation import nb_sort_key
+
+    names = ["Åse", "Ørjan", "Zara", "Æsa", "Anne", "øystein"]
+    assert sorted(names, key=nb_sort_key) == ["Anne", "Zara", "Æsa", "Ørjan", "øystein", "Åse"]
