@@ -113,7 +113,7 @@ async def account_page(request: Request) -> Template:
 
 async def _account(request: Request, **extra) -> Template:
     staff = current_staff(request)
-    context = {"tokens": await services.list_tokens(staff), "errors": {}, "new_token": None, "message": None}
+    context = {"tokens": await services.list_tokens(staff), "errors": {}, "new_token": None, "message": None, "feed_url": None}
     context.update(extra)
     return Template("accounts/account.html", context=context, status_code=422 if context["errors"] else 200)
 
@@ -156,6 +156,13 @@ async def create_token_page(request: Request) -> Template:
     except InvalidInput as exc:
         return await _account(request, errors=translated(exc))
     return await _account(request, new_token=token)
+
+
+@post("/account/calendar-feed", guards=[login_required], include_in_schema=False)
+async def rotate_calendar_feed(request: Request) -> Template:
+    token = await cohort_services.rotate_feed(current_staff(request))
+    url = f"{request.app.state.settings.base_url}/calendar/{token}.ics"
+    return await _account(request, feed_url=url)
 
 
 @post("/account/tokens/{token_id:int}/revoke", guards=[login_required], include_in_schema=False)

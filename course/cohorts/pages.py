@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Annotated
 
 from litestar import Request, Response, get, post
-from litestar.params import PathParameter
+from litestar.params import FromQuery, PathParameter, QueryParameter
 from litestar.response import Redirect, Template
 
 from course.accounts.auth import current_staff, login_required
@@ -104,4 +105,34 @@ async def cohort_page(request: Request, cohort_id: PathId) -> Template:
             "leader_names": [leaders.get(i, "") for i in cohort.leader_ids],
             "can_change": policies.can_change_cohorts(staff),
         },
+    )
+
+
+@get("/schedule", guards=[login_required], include_in_schema=False)
+async def schedule_page(
+    request: Request,
+    view: FromQuery[str] = "week",
+    day: Annotated[str | None, QueryParameter(name="date")] = None,
+) -> Template:
+    """The office's sessions, a week or a month at a time."""
+    try:
+        anchor = date.fromisoformat(day) if day else date.today()
+    except ValueError:
+        anchor = date.today()
+    if view == "month":
+        start = anchor.replace(day=1)
+        end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        previous, following = (start - timedelta(days=1)).replace(day=1), end + timedelta(days=1)
+    else:
+        view = "week"
+        start = anchor - timedelta(days=anchor.weekday())
+        end = start + timedelta(days=6)
+        previous, following = start - timedelta(weeks=1), start + timedelta(weeks=1)
+    items = await services.agenda(current_staff(request), start, end)
+    days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    by_day = {d: [i for i in items if i.date == d] for d in days}
+    return Template(
+        "cohorts/schedule.html",
+        context={"view": view, "start": start, "end": end, "by_day": by_day, "previous": previous,
+                 "following": following, "today": date.today(), "week": start.isocalendar()[1]},
     )

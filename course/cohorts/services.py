@@ -619,3 +619,43 @@ async def accept_term(staff: Staff, data: CohortInput, start_dates: list[str]) -
                     {f"start_dates.{index}" if k == "start_date" else k: v for k, v in exc.errors.items()}
                 ) from None
     return created
+
+
+@dataclass
+class AgendaItem:
+    date: date
+    start_time: str
+    end_time: str
+    title: str
+    cohort_id: int
+    number: int
+    module_name: str
+    location: str
+    cancelled: bool
+
+
+async def agenda(staff: Staff, start: date, end: date) -> list[AgendaItem]:
+    """Sessions of the cohorts the caller may see, from ``start`` to ``end`` inclusive."""
+    rows = (
+        await Session.select(
+            Session.date, Session.start_time, Session.end_time, Session.number, Session.module,
+            Session.location, Session.cancelled_at,
+            Session.cohort.id.as_alias("cohort_id"), Session.cohort.title.as_alias("title"),
+            Session.cohort.cancelled_at.as_alias("cohort_cancelled"),
+        )
+        .where(
+            Session.date >= start,
+            Session.date <= end,
+            Session.cohort.office == staff.office_id if staff.role is not Role.admin else Session.id.is_not_null(),
+        )
+        .order_by(Session.date)
+        .order_by(Session.start_time)
+    )
+    return [
+        AgendaItem(
+            date=r["date"], start_time=_hhmm(r["start_time"]), end_time=_hhmm(r["end_time"]), title=r["title"],
+            cohort_id=r["cohort_id"], number=r["number"], module_name=schedule.MODULES[r["module"] - 1],
+            location=r["location"], cancelled=r["cancelled_at"] is not None or r["cohort_cancelled"] is not None,
+        )
+        for r in rows
+    ]
