@@ -61,6 +61,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             cohort_pages.cohort_page,
             cohort_pages.cohort_calendar,
             cohort_pages.schedule_page,
+            cohort_pages.session_page,
+            cohort_pages.session_submit,
             create_static_files_router(
                 path="/static",
                 directories=[STATIC_DIR],

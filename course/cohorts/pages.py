@@ -136,3 +136,42 @@ async def schedule_page(
         context={"view": view, "start": start, "end": end, "by_day": by_day, "previous": previous,
                  "following": following, "today": date.today(), "week": start.isocalendar()[1]},
     )
+
+
+SessionNumber = Annotated[int, PathParameter(ge=1, le=8)]
+
+
+async def _session_form(request: Request, cohort_id: int, number: int, values: dict | None, errors: dict,
+                        status: int = 200) -> Template:
+    cohort = await services.get_cohort(current_staff(request), cohort_id)
+    session = cohort.sessions[number - 1]
+    if values is None:
+        values = {"date": session.date.isoformat(), "start_time": session.start_time,
+                  "end_time": session.end_time, "cancelled": session.status == "cancelled"}
+    return Template(
+        "cohorts/session_form.html",
+        context={"cohort": cohort, "session": session, "values": values, "errors": errors},
+        status_code=status,
+    )
+
+
+@get("/cohorts/{cohort_id:int}/sessions/{number:int}", guards=[change_cohorts], include_in_schema=False)
+async def session_page(request: Request, cohort_id: PathId, number: SessionNumber) -> Template:
+    return await _session_form(request, cohort_id, number, None, {})
+
+
+@post("/cohorts/{cohort_id:int}/sessions/{number:int}", guards=[change_cohorts], include_in_schema=False)
+async def session_submit(request: Request, cohort_id: PathId, number: SessionNumber) -> Response:
+    data = await form_data(request)
+    change = services.SessionChange(
+        date=data.get("date", ""), start_time=data.get("start_time", ""), end_time=data.get("end_time", ""),
+        cancelled=data.get("cancelled") == "on",
+    )
+    values = {**data, "cancelled": change.cancelled}
+    try:
+        await services.change_session(current_staff(request), cohort_id, number, change)
+    except InvalidInput as exc:
+        return await _session_form(request, cohort_id, number, values, translated(exc), 422)
+    except Conflict as exc:
+        return await _session_form(request, cohort_id, number, values, {"date": exc.message}, 409)
+    return Redirect(path=f"/cohorts/{cohort_id}")

@@ -87,3 +87,30 @@ async def test_manager_overview_counts_cohorts(client, world, login_as, api_as):
     assert "Klart jeg kan – vår" in text
 
 
+
+
+async def test_leader_moves_and_cancels_a_session_through_the_form(client, world, login_as, api_as):
+    from tests.cohorts.test_sessions import day
+
+    cohort = await created(client, world, await api_as("leader"))
+    await login_as("leader")
+    path = f"/cohorts/{cohort['id']}/sessions/2"
+    assert "Endre" in (await client.get(f"/cohorts/{cohort['id']}")).text
+    new = day(cohort, 2) + timedelta(days=1)
+    response = await csrf_post(client, path, {"date": new.isoformat(), "start_time": "10:00", "end_time": "13:00"})
+    assert response.status_code == 302
+    text = (await client.get(f"/cohorts/{cohort['id']}")).text
+    assert new.strftime("%d.%m.%Y") in text and "10:00–13:00" in text
+    bad = await csrf_post(client, path, {"date": day(cohort, 4).isoformat(), "start_time": "10:00",
+                                         "end_time": "13:00"})
+    assert bad.status_code == 422 and "Datoen må være etter forrige samling og før neste." in bad.text
+    await csrf_post(client, path, {"date": new.isoformat(), "start_time": "10:00", "end_time": "13:00",
+                                   "cancelled": "on"})
+    assert "Avlyst" in (await client.get(f"/cohorts/{cohort['id']}")).text
+
+
+async def test_managers_cannot_open_the_session_form(client, world, login_as, api_as):
+    cohort = await created(client, world, await api_as("leader"))
+    await login_as("manager")
+    assert (await client.get(f"/cohorts/{cohort['id']}/sessions/1")).status_code == 403
+    assert "Endre" not in (await client.get(f"/cohorts/{cohort['id']}")).text
