@@ -63,6 +63,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             cohort_pages.schedule_page,
             cohort_pages.session_page,
             cohort_pages.session_submit,
+            cohort_pages.closures_page,
+            cohort_pages.closure_add,
+            cohort_pages.closure_delete,
             create_static_files_router(
                 path="/static",
                 directories=[STATIC_DIR],

@@ -175,3 +175,35 @@ async def session_submit(request: Request, cohort_id: PathId, number: SessionNum
     except Conflict as exc:
         return await _session_form(request, cohort_id, number, values, {"date": exc.message}, 409)
     return Redirect(path=f"/cohorts/{cohort_id}")
+
+
+async def _closures(request: Request, values: dict, errors: dict, status: int = 200) -> Template:
+    staff = current_staff(request)
+    return Template(
+        "cohorts/closures.html",
+        context={"closures": await services.list_closures(staff), "values": values, "errors": errors,
+                 "can_change": policies.can_change_cohorts(staff)},
+        status_code=status,
+    )
+
+
+@get("/closures", guards=[login_required], include_in_schema=False)
+async def closures_page(request: Request) -> Template:
+    return await _closures(request, {}, {})
+
+
+@post("/closures", guards=[change_cohorts], include_in_schema=False)
+async def closure_add(request: Request) -> Response:
+    data = await form_data(request)
+    try:
+        await services.add_closure(current_staff(request), data.get("start_date", ""), data.get("end_date", ""),
+                                   data.get("reason", ""))
+    except InvalidInput as exc:
+        return await _closures(request, data, translated(exc), 422)
+    return Redirect(path="/closures")
+
+
+@post("/closures/{closure_id:int}/delete", guards=[change_cohorts], include_in_schema=False)
+async def closure_delete(request: Request, closure_id: PathId) -> Response:
+    await services.remove_closure(current_staff(request), closure_id)
+    return Redirect(path="/closures")

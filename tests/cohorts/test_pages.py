@@ -114,3 +114,29 @@ async def test_managers_cannot_open_the_session_form(client, world, login_as, ap
     await login_as("manager")
     assert (await client.get(f"/cohorts/{cohort['id']}/sessions/1")).status_code == 403
     assert "Endre" not in (await client.get(f"/cohorts/{cohort['id']}")).text
+
+
+async def test_leader_adds_and_removes_a_closed_period(client, world, login_as):
+    from course.cohorts.tables import Closure
+
+    await login_as("leader")
+    response = await csrf_post(client, "/closures", {"start_date": "2027-07-05", "end_date": "2027-08-01",
+                                                     "reason": "Sommerstengt"})
+    assert response.status_code == 302
+    page = await client.get("/closures")
+    assert "05.07.2027–01.08.2027: Sommerstengt" in page.text
+    bad = await csrf_post(client, "/closures", {"start_date": "2027-08-01", "end_date": "2027-07-01",
+                                                "reason": "Feil"})
+    assert bad.status_code == 422 and "Sluttdatoen kan ikke være før startdatoen." in bad.text
+    closure_id = (await Closure.select(Closure.id).first())["id"]
+    await csrf_post(client, f"/closures/{closure_id}/delete", page="/closures")
+    assert await Closure.count() == 0
+
+
+async def test_managers_read_closed_periods_only(client, world, login_as):
+    await login_as("manager")
+    page = await client.get("/closures")
+    assert page.status_code == 200 and "Legg til" not in page.text
+    response = await csrf_post(client, "/closures", {"start_date": "2027-07-05", "end_date": "2027-08-01",
+                                                     "reason": "x"}, page="/closures")
+    assert response.status_code == 403
