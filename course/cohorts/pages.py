@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 from course.accounts.auth import current_staff, login_required
 from course.cohorts import policies, services
 from course.cohorts.api import change_cohorts
-from course.errors import Conflict, InvalidInput
+from course.errors import Conflict, InvalidInput, N_
 from course.web.forms import PathId, form_data, translated
 from course.web.layout import WEEKDAY_NAMES
 
@@ -35,6 +35,7 @@ async def _form(request: Request, values: dict, errors: dict, status: int = 200)
             "errors": errors,
             "leaders": await services.office_leaders(current_staff(request)),
             "weekdays": WEEKDAYS,
+            "mode": "new",
         },
         status_code=status,
     )
@@ -207,3 +208,59 @@ async def closure_add(request: Request) -> Response:
 async def closure_delete(request: Request, closure_id: PathId) -> Response:
     await services.remove_closure(current_staff(request), closure_id)
     return Redirect(path="/closures")
+
+
+def _input_from(form, data: dict) -> services.CohortInput:
+    return services.CohortInput(
+        title=data.get("title", ""),
+        variant=data.get("variant", ""),
+        start_date=data.get("start_date", ""),
+        weekdays=[_int(data.get("weekday_1")), _int(data.get("weekday_2"))],
+        start_time=data.get("start_time", ""),
+        end_time=data.get("end_time", ""),
+        location=data.get("location", ""),
+        leader_ids=[_int(v) for v in form.getall("leader_ids")] if "leader_ids" in form else [],
+        capacity=_int(data.get("capacity")),
+    )
+
+
+@get("/cohorts/plan", guards=[change_cohorts], include_in_schema=False)
+async def plan_page(request: Request) -> Template:
+    page = await new_cohort.fn(request)
+    page.context["mode"] = "plan"
+    return page
+
+
+@post("/cohorts/plan", guards=[change_cohorts], include_in_schema=False)
+async def plan_submit(request: Request) -> Template:
+    form = await request.form()
+    data = await form_data(request)
+    values = {**data, "leader_ids": [str(v) for v in form.getall("leader_ids")] if "leader_ids" in form else []}
+    count = _int(data.get("count"))
+    try:
+        if not isinstance(count, int) or not 1 <= count <= 12:
+            raise InvalidInput({"count": N_("Plan from 1 to 12 cohorts at a time.")})
+        proposals = await services.propose_term(current_staff(request), _input_from(form, data), count)
+    except InvalidInput as exc:
+        errors = translated(exc)
+        if "weekdays" in errors:
+            errors["weekday_1"] = errors.pop("weekdays")
+        page = await _form(request, values, errors, 422)
+        page.context["mode"] = "plan"
+        return page
+    return Template("cohorts/proposals.html", context={"proposals": proposals, "values": values, "error": None})
+
+
+@post("/cohorts/plan/accept", guards=[change_cohorts], include_in_schema=False)
+async def plan_accept(request: Request) -> Response:
+    form = await request.form()
+    data = await form_data(request)
+    starts = form.getall("start_dates") if "start_dates" in form else []
+    try:
+        await services.accept_term(current_staff(request), _input_from(form, data), [str(s) for s in starts])
+    except (InvalidInput, Conflict) as exc:
+        message = exc.message if isinstance(exc, Conflict) else "; ".join(translated(exc).values())
+        values = {**data, "leader_ids": [str(v) for v in form.getall("leader_ids")] if "leader_ids" in form else []}
+        return Template("cohorts/proposals.html", status_code=422,
+                        context={"proposals": [], "values": values, "error": message})
+    return Redirect(path="/")

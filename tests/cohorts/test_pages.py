@@ -140,3 +140,32 @@ async def test_managers_read_closed_periods_only(client, world, login_as):
     response = await csrf_post(client, "/closures", {"start_date": "2027-07-05", "end_date": "2027-08-01",
                                                      "reason": "x"}, page="/closures")
     assert response.status_code == 403
+
+
+async def test_leader_plans_a_term_through_the_form(client, world, login_as):
+    await login_as("leader")
+    page = await client.get("/cohorts/plan")
+    assert "Planlegg et semester" in page.text and 'name="count"' in page.text
+    proposals = await csrf_post(client, "/cohorts/plan", form(world, count="3"), page="/cohorts/plan")
+    assert proposals.status_code == 200, proposals.text
+    assert proposals.text.count('name="start_dates"') == 3
+    starts = [chunk.split('"')[0] for chunk in proposals.text.split('name="start_dates" value="')[1:]]
+    html = proposals.text
+    from tests.conftest import csrf_from
+
+    data = [("_csrf_token", csrf_from(html))] + [(k, v) for k, v in form(world).items()] + [
+        ("start_dates", s) for s in starts[:2]]
+    from urllib.parse import urlencode
+
+    response = await client.post(
+        "/cohorts/plan/accept", content=urlencode(data),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code == 302
+    assert await Cohort.count() == 2
+
+
+async def test_bad_term_form_names_the_field(client, world, login_as):
+    await login_as("leader")
+    response = await csrf_post(client, "/cohorts/plan", form(world, count="99"), page="/cohorts/plan")
+    assert response.status_code == 422 and "Planlegg fra 1 til 12 kurs om gangen." in response.text
