@@ -62,6 +62,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             cohort_pages.plan_accept,
             cohort_pages.create_cohort,
             cohort_pages.cohort_page,
+            cohort_pages.cohort_cancel,
             cohort_pages.cohort_calendar,
             cohort_pages.schedule_page,
             cohort_pages.session_page,

@@ -264,3 +264,10 @@ async def plan_accept(request: Request) -> Response:
         return Template("cohorts/proposals.html", status_code=422,
                         context={"proposals": [], "values": values, "error": message})
     return Redirect(path="/")
+
+
+@post("/cohorts/{cohort_id:int}/cancel", guards=[change_cohorts], include_in_schema=False)
+async def cohort_cancel(request: Request, cohort_id: PathId) -> Response:
+    data = await form_data(request)
+    await services.set_cohort_cancelled(current_staff(request), cohort_id, data.get("cancelled") == "1")
+    return Redirect(path=f"/cohorts/{cohort_id}")

@@ -169,3 +169,14 @@ async def test_bad_term_form_names_the_field(client, world, login_as):
     await login_as("leader")
     response = await csrf_post(client, "/cohorts/plan", form(world, count="99"), page="/cohorts/plan")
     assert response.status_code == 422 and "Planlegg fra 1 til 12 kurs om gangen." in response.text
+
+
+async def test_leader_cancels_a_cohort_and_takes_it_back(client, world, login_as, api_as):
+    cohort = await created(client, world, await api_as("leader"))
+    await login_as("leader")
+    path = f"/cohorts/{cohort['id']}"
+    await csrf_post(client, f"{path}/cancel", {"cancelled": "1"}, page=path)
+    assert "Avlyst" in (await client.get(path)).text
+    await csrf_post(client, f"{path}/cancel", {"cancelled": "0"}, page=path)
+    text = (await client.get(path)).text
+    assert "Planlagt" in text and "Avlys kurset" in text
