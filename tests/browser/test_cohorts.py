@@ -8,31 +8,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from course.demo import DEMO_PASSWORD
+from tests.browser.helpers import assert_no_horizontal_scroll, log_in, path_of
 
 pytestmark = pytest.mark.browser
 
 LEADER = "ase.bo@demo.kjk.no"
 LEADER_NAME = "Åse Kristoffersen Bø"
 TUESDAY = 2  # date.isoweekday()
-
-
-def path_of(page) -> str:
-    return page.evaluate("location.pathname")
-
-
-def log_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
-    page.get_by_label("E-post").fill(email)
-    page.get_by_label("Passord").fill(password)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Logg inn").click()
-
-
-def assert_no_horizontal_scroll(page) -> None:
-    sizes = page.evaluate(
-        "() => ({scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth})"
-    )
-    assert sizes["scroll"] <= sizes["client"], f"horizontal scroll on {page.url}: {sizes}"
 
 
 def tuesday_ahead(min_weeks: int = 3) -> date:

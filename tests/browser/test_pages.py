@@ -7,7 +7,7 @@ import secrets
 
 import pytest
 
-from course.demo import DEMO_PASSWORD
+from tests.browser.helpers import assert_no_horizontal_scroll, log_in, path_of
 
 pytestmark = pytest.mark.browser
 
@@ -21,23 +21,6 @@ ROLES = {
     "manager": (MANAGER, "/", "Kontoroversikt"),
     "admin": (ADMIN, "/admin", "Brukere og kontorer"),
 }
-
-def path_of(page) -> str:
-    return page.evaluate("location.pathname")
-
-
-def log_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
-    page.get_by_label("E-post").fill(email)
-    page.get_by_label("Passord").fill(password)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Logg inn").click()
-
-
-def assert_no_horizontal_scroll(page) -> None:
-    sizes = page.evaluate(
-        "() => ({scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth})"
-    )
-    assert sizes["scroll"] <= sizes["client"], f"horizontal scroll on {page.url}: {sizes}"
 
 
 def test_root_redirects_to_login(browse):
