@@ -27,7 +27,7 @@ async def calendar_feed(token: Annotated[str, PathParameter(max_length=120)]) ->
     return Response(body, media_type=ICS)
 
 
-async def _form(request: Request, values: dict, errors: dict, status: int = 200) -> Template:
+async def _form(request: Request, values: dict, errors: dict, status: int = 200, mode: str = "new") -> Template:
     return Template(
         "cohorts/form.html",
         context={
@@ -35,18 +35,20 @@ async def _form(request: Request, values: dict, errors: dict, status: int = 200)
             "errors": errors,
             "leaders": await services.office_leaders(current_staff(request)),
             "weekdays": WEEKDAYS,
-            "mode": "new",
+            "mode": mode,
         },
         status_code=status,
     )
 
 
+def _defaults(request: Request) -> dict:
+    return {"variant": "kjk", "weekday_1": "2", "weekday_2": "4", "start_time": "09:00", "end_time": "14:00",
+            "capacity": "12", "leader_ids": [str(current_staff(request).id)]}
+
+
 @get("/cohorts/new", guards=[change_cohorts], include_in_schema=False)
 async def new_cohort(request: Request) -> Template:
-    staff = current_staff(request)
-    defaults = {"variant": "kjk", "weekday_1": "2", "weekday_2": "4", "start_time": "09:00",
-                "end_time": "14:00", "capacity": "12", "leader_ids": [str(staff.id)]}
-    return await _form(request, defaults, {})
+    return await _form(request, _defaults(request), {})
 
 
 def _int(value: str | None):
@@ -226,9 +228,7 @@ def _input_from(form, data: dict) -> services.CohortInput:
 
 @get("/cohorts/plan", guards=[change_cohorts], include_in_schema=False)
 async def plan_page(request: Request) -> Template:
-    page = await new_cohort.fn(request)
-    page.context["mode"] = "plan"
-    return page
+    return await _form(request, _defaults(request), {}, mode="plan")
 
 
 @post("/cohorts/plan", guards=[change_cohorts], include_in_schema=False)
@@ -245,9 +245,7 @@ async def plan_submit(request: Request) -> Template:
         errors = translated(exc)
         if "weekdays" in errors:
             errors["weekday_1"] = errors.pop("weekdays")
-        page = await _form(request, values, errors, 422)
-        page.context["mode"] = "plan"
-        return page
+        return await _form(request, values, errors, 422, mode="plan")
     return Template("cohorts/proposals.html", context={"proposals": proposals, "values": values, "error": None})
 
 
