@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 import secrets
@@ -15,6 +14,7 @@ from course.accounts.tables import ApiToken, Office, StaffUser, WebSession
 from course.audit import services as audit
 from course.audit.tables import AuditEvent
 from course.db import is_sqlite, is_unique_violation, write_transaction
+from course.tokens import digest as _digest
 from course.errors import InvalidInput, N_, NotFound, Throttled
 from course.validation import has_control_chars, nb_sort_key, valid_id, without_control_chars
 
@@ -34,10 +34,6 @@ OFFICE_CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def normalize_email(email: str) -> str:

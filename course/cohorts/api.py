@@ -137,11 +137,14 @@ async def accept_term(request: Request, data: JSONBody[TermAccept]) -> list[serv
 ICS = "text/calendar; charset=utf-8"
 
 
+def ics_download(body: bytes, cohort_id: int) -> Response:
+    return Response(body, media_type=ICS, headers={"Content-Disposition": f'attachment; filename="kurs-{cohort_id}.ics"'})
+
+
 @get("/cohorts/{cohort_id:int}/calendar.ics", guards=[login_required], media_type=ICS,
      summary="The cohort's sessions as iCalendar")
 async def cohort_calendar(request: Request, cohort_id: PathId) -> Response:
-    body = await services.cohort_calendar(current_staff(request), cohort_id)
-    return Response(body, media_type=ICS, headers={"Content-Disposition": f'attachment; filename="kurs-{cohort_id}.ics"'})
+    return ics_download(await services.cohort_calendar(current_staff(request), cohort_id), cohort_id)
 
 
 class FeedOut(msgspec.Struct):

@@ -11,12 +11,11 @@ from litestar.response import Redirect, Template
 
 from course.accounts.auth import current_staff, login_required
 from course.cohorts import policies, services
-from course.cohorts.api import change_cohorts
+from course.cohorts.api import ICS, change_cohorts, ics_download
 from course.errors import Conflict, InvalidInput, N_
 from course.web.forms import PathId, form_data, translated
 from course.web.layout import WEEKDAY_NAMES
 
-ICS = "text/calendar; charset=utf-8"
 WEEKDAYS = list(enumerate(WEEKDAY_NAMES, start=1))
 
 
@@ -58,32 +57,41 @@ def _int(value: str | None):
         return value
 
 
-@post("/cohorts/new", guards=[change_cohorts], include_in_schema=False)
-async def create_cohort(request: Request) -> Response:
+async def _posted_cohort(request: Request):
+    """The cohort fields of a posted form: the service's input, the values to show
+    again, and the whole form."""
     form = await request.form()
     data = await form_data(request)
-    leader_ids = [_int(v) for v in form.getall("leader_ids")] if "leader_ids" in form else []
-    values = {**data, "leader_ids": [str(v) for v in leader_ids]}
+    leaders = [str(v) for v in form.getall("leader_ids")] if "leader_ids" in form else []
+    cohort = services.CohortInput(
+        title=data.get("title", ""),
+        variant=data.get("variant", ""),
+        start_date=data.get("start_date", ""),
+        weekdays=[_int(data.get("weekday_1")), _int(data.get("weekday_2"))],
+        start_time=data.get("start_time", ""),
+        end_time=data.get("end_time", ""),
+        location=data.get("location", ""),
+        leader_ids=[_int(v) for v in leaders],
+        capacity=_int(data.get("capacity")),
+    )
+    return cohort, {**data, "leader_ids": leaders}, form
+
+
+def _field_errors(exc: InvalidInput) -> dict[str, str]:
+    errors = translated(exc)
+    # The form shows the weekday pair as two fields; the message goes on the first.
+    if "weekdays" in errors:
+        errors["weekday_1"] = errors.pop("weekdays")
+    return errors
+
+
+@post("/cohorts/new", guards=[change_cohorts], include_in_schema=False)
+async def create_cohort(request: Request) -> Response:
+    cohort_input, values, _ = await _posted_cohort(request)
     try:
-        cohort = await services.create_cohort(
-            current_staff(request),
-            services.CohortInput(
-                title=data.get("title", ""),
-                variant=data.get("variant", ""),
-                start_date=data.get("start_date", ""),
-                weekdays=[_int(data.get("weekday_1")), _int(data.get("weekday_2"))],
-                start_time=data.get("start_time", ""),
-                end_time=data.get("end_time", ""),
-                location=data.get("location", ""),
-                leader_ids=leader_ids,
-                capacity=_int(data.get("capacity")),
-            ),
-        )
+        cohort = await services.create_cohort(current_staff(request), cohort_input)
     except InvalidInput as exc:
-        errors = translated(exc)
-        if "weekdays" in errors:
-            errors["weekday_1"] = errors.pop("weekdays")
-        return await _form(request, values, errors, 422)
+        return await _form(request, values, _field_errors(exc), 422)
     except Conflict as exc:
         return await _form(request, values, {exc.field or "location": exc.message}, 409)
     return Redirect(path=f"/cohorts/{cohort.id}")
@@ -91,8 +99,7 @@ async def create_cohort(request: Request) -> Response:
 
 @get("/cohorts/{cohort_id:int}/calendar.ics", guards=[login_required], include_in_schema=False, media_type=ICS)
 async def cohort_calendar(request: Request, cohort_id: PathId) -> Response:
-    body = await services.cohort_calendar(current_staff(request), cohort_id)
-    return Response(body, media_type=ICS, headers={"Content-Disposition": f'attachment; filename="kurs-{cohort_id}.ics"'})
+    return ics_download(await services.cohort_calendar(current_staff(request), cohort_id), cohort_id)
 
 
 @get("/cohorts/{cohort_id:int}", guards=[login_required], include_in_schema=False)
@@ -212,20 +219,6 @@ async def closure_delete(request: Request, closure_id: PathId) -> Response:
     return Redirect(path="/closures")
 
 
-def _input_from(form, data: dict) -> services.CohortInput:
-    return services.CohortInput(
-        title=data.get("title", ""),
-        variant=data.get("variant", ""),
-        start_date=data.get("start_date", ""),
-        weekdays=[_int(data.get("weekday_1")), _int(data.get("weekday_2"))],
-        start_time=data.get("start_time", ""),
-        end_time=data.get("end_time", ""),
-        location=data.get("location", ""),
-        leader_ids=[_int(v) for v in form.getall("leader_ids")] if "leader_ids" in form else [],
-        capacity=_int(data.get("capacity")),
-    )
-
-
 @get("/cohorts/plan", guards=[change_cohorts], include_in_schema=False)
 async def plan_page(request: Request) -> Template:
     return await _form(request, _defaults(request), {}, mode="plan")
@@ -233,32 +226,25 @@ async def plan_page(request: Request) -> Template:
 
 @post("/cohorts/plan", guards=[change_cohorts], include_in_schema=False)
 async def plan_submit(request: Request) -> Template:
-    form = await request.form()
-    data = await form_data(request)
-    values = {**data, "leader_ids": [str(v) for v in form.getall("leader_ids")] if "leader_ids" in form else []}
-    count = _int(data.get("count"))
+    cohort_input, values, _ = await _posted_cohort(request)
+    count = _int(values.get("count"))
     try:
         if not isinstance(count, int) or not 1 <= count <= 12:
             raise InvalidInput({"count": N_("Plan from 1 to 12 cohorts at a time.")})
-        proposals = await services.propose_term(current_staff(request), _input_from(form, data), count)
+        proposals = await services.propose_term(current_staff(request), cohort_input, count)
     except InvalidInput as exc:
-        errors = translated(exc)
-        if "weekdays" in errors:
-            errors["weekday_1"] = errors.pop("weekdays")
-        return await _form(request, values, errors, 422, mode="plan")
+        return await _form(request, values, _field_errors(exc), 422, mode="plan")
     return Template("cohorts/proposals.html", context={"proposals": proposals, "values": values, "error": None})
 
 
 @post("/cohorts/plan/accept", guards=[change_cohorts], include_in_schema=False)
 async def plan_accept(request: Request) -> Response:
-    form = await request.form()
-    data = await form_data(request)
+    cohort_input, values, form = await _posted_cohort(request)
     starts = form.getall("start_dates") if "start_dates" in form else []
     try:
-        await services.accept_term(current_staff(request), _input_from(form, data), [str(s) for s in starts])
+        await services.accept_term(current_staff(request), cohort_input, [str(s) for s in starts])
     except (InvalidInput, Conflict) as exc:
         message = exc.message if isinstance(exc, Conflict) else "; ".join(translated(exc).values())
-        values = {**data, "leader_ids": [str(v) for v in form.getall("leader_ids")] if "leader_ids" in form else []}
         return Template("cohorts/proposals.html", status_code=422,
                         context={"proposals": [], "values": values, "error": message})
     return Redirect(path="/")

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 from course.accounts.schemas import Role, Staff
 from course.accounts.tables import StaffUser
 from course.cohorts import calendar, policies, schedule
+from course.cohorts.calendar import OSLO
 from course.cohorts.tables import CalendarFeed, Closure, Cohort, CohortLeader, Session
 from course.db import write_transaction
+from course.tokens import digest as _digest
 from course.errors import Conflict, InvalidInput, N_, NotFound
 from course.validation import has_control_chars, nb_sort_key, valid_id
 
@@ -21,13 +21,6 @@ VARIANTS = ("kjk", "ny_retning")
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_CAPACITY = 30
-
-
-OSLO = ZoneInfo("Europe/Oslo")
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _today() -> date:
@@ -167,24 +160,34 @@ async def _raise_on_clash(found: list[schedule.Clash]) -> None:
     raise Conflict(f"Rommet er allerede booket: {what}", field="location")
 
 
+def _check_line(value, field: str, errors: dict[str, str], bad: str, empty: str, too_long: str) -> str:
+    """One line of text, spaces tidied, at most 200 characters."""
+    text = " ".join(str(value).split())
+    if has_control_chars(text):
+        errors[field] = bad
+    elif not text:
+        errors[field] = empty
+    elif len(text) > 200:
+        errors[field] = too_long
+    return text
+
+
 async def _validate(staff: Staff, data: CohortInput) -> dict:
     errors: dict[str, str] = {}
-    title = " ".join(str(data.title).split())
-    if has_control_chars(title):
-        errors["title"] = N_("The title contains characters that are not allowed.")
-    elif not title:
-        errors["title"] = N_("Enter a title.")
-    elif len(title) > 200:
-        errors["title"] = N_("The title can be at most 200 characters.")
+    title = _check_line(
+        data.title, "title", errors,
+        N_("The title contains characters that are not allowed."),
+        N_("Enter a title."),
+        N_("The title can be at most 200 characters."),
+    )
     if data.variant not in VARIANTS:
         errors["variant"] = N_("Choose the variant kjk or ny_retning.")
-    location = " ".join(str(data.location).split())
-    if has_control_chars(location):
-        errors["location"] = N_("The location contains characters that are not allowed.")
-    elif not location:
-        errors["location"] = N_("Enter where the sessions are held.")
-    elif len(location) > 200:
-        errors["location"] = N_("The location can be at most 200 characters.")
+    location = _check_line(
+        data.location, "location", errors,
+        N_("The location contains characters that are not allowed."),
+        N_("Enter where the sessions are held."),
+        N_("The location can be at most 200 characters."),
+    )
     if isinstance(data.capacity, bool) or not isinstance(data.capacity, int) or not 1 <= data.capacity <= MAX_CAPACITY:
         errors["capacity"] = N_("The capacity must be a whole number from 1 to 30.")
     start_date = parse_date(data.start_date, errors, "start_date")

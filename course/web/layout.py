@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template import TemplateConfig
 
+from course.cohorts.calendar import OSLO
 from course.errors import N_
 from course.settings import ROOT
 from course.web import i18n
 
 TEMPLATE_DIR = ROOT / "templates"
-OSLO = ZoneInfo("Europe/Oslo")
 
 ROLE_LABELS = {"leader": N_("Course leader"), "manager": N_("Manager"), "admin": N_("Administrator")}
 STATUS_LABELS = {
