@@ -19,6 +19,8 @@ from course.accounts.api import accounts_api
 from course.accounts.auth import CSRF_COOKIE, AuthMiddleware
 from course.cohorts import pages as cohort_pages
 from course.cohorts.api import cohorts_api
+from course.guidance.api import guidance_api
+from course.participants.api import participants_api
 from course.settings import Settings, get_settings
 from course.web.errors import handle_exception
 from course.web.layout import template_config
@@ -41,7 +43,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         finally:
             await db.close_pool(engine)
 
-    api = Router(path="/api/v1", route_handlers=[accounts_api, cohorts_api])
+    api = Router(path="/api/v1", route_handlers=[accounts_api, cohorts_api, participants_api, guidance_api])
     app = Litestar(
         route_handlers=[
             api,

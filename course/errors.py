@@ -21,6 +21,10 @@ class NotFound(Exception):
     """The record does not exist, or is outside what the caller may see."""
 
 
+class Forbidden(Exception):
+    """The caller may see the record but not do this with it."""
+
+
 class Conflict(Exception):
     """The change clashes with something that exists."""
 

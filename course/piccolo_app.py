@@ -12,6 +12,8 @@ APP_CONFIG = AppConfig(
             "course.accounts.tables",
             "course.audit.tables",
             "course.cohorts.tables",
+            "course.participants.tables",
+            "course.guidance.tables",
         ],
         exclude_imported=True,
     ),

@@ -29,3 +29,17 @@ _NB_ORDER = str.maketrans({"æ": "{", "ø": "|", "å": "}", "ä": "{", "ö": "|"
 def nb_sort_key(text: str) -> str:
     """Sort key for Norwegian names: æ, ø, å come after z, in that order."""
     return text.casefold().translate(_NB_ORDER)
+
+
+def check_line(value, field: str, errors: dict[str, str], bad: str, empty: str, too_long: str,
+               max_length: int = 200) -> str:
+    """One line of text with its spaces tidied; a message in ``errors`` if it is
+    empty, too long or holds control characters."""
+    text = " ".join(str(value).split())
+    if has_control_chars(text):
+        errors[field] = bad
+    elif not text:
+        errors[field] = empty
+    elif len(text) > max_length:
+        errors[field] = too_long
+    return text

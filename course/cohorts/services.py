@@ -15,7 +15,7 @@ from course.cohorts.tables import CalendarFeed, Closure, Cohort, CohortLeader, S
 from course.db import write_transaction
 from course.tokens import digest as _digest
 from course.errors import Conflict, InvalidInput, N_, NotFound
-from course.validation import has_control_chars, nb_sort_key, valid_id
+from course.validation import check_line, has_control_chars, nb_sort_key, valid_id
 
 VARIANTS = ("kjk", "ny_retning")
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
@@ -160,21 +160,9 @@ async def _raise_on_clash(found: list[schedule.Clash]) -> None:
     raise Conflict(f"Rommet er allerede booket: {what}", field="location")
 
 
-def _check_line(value, field: str, errors: dict[str, str], bad: str, empty: str, too_long: str) -> str:
-    """One line of text, spaces tidied, at most 200 characters."""
-    text = " ".join(str(value).split())
-    if has_control_chars(text):
-        errors[field] = bad
-    elif not text:
-        errors[field] = empty
-    elif len(text) > 200:
-        errors[field] = too_long
-    return text
-
-
 async def _validate(staff: Staff, data: CohortInput) -> dict:
     errors: dict[str, str] = {}
-    title = _check_line(
+    title = check_line(
         data.title, "title", errors,
         N_("The title contains characters that are not allowed."),
         N_("Enter a title."),
@@ -182,7 +170,7 @@ async def _validate(staff: Staff, data: CohortInput) -> dict:
     )
     if data.variant not in VARIANTS:
         errors["variant"] = N_("Choose the variant kjk or ny_retning.")
-    location = _check_line(
+    location = check_line(
         data.location, "location", errors,
         N_("The location contains characters that are not allowed."),
         N_("Enter where the sessions are held."),

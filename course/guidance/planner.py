@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from course.errors import N_
 
@@ -70,8 +70,12 @@ def plan_talks(
     slots: Sequence[Slot],
     busy: Sequence[Busy] = (),
     per_participant: int = 4,
+    booked: Sequence[Talk] = (),
 ) -> TalkPlan:
-    """Talks for every participant; ``weeks`` are the course weeks (first and last day)."""
+    """Talks for every participant; ``weeks`` are the course weeks (first and last day).
+    Talks already ``booked`` in the cohort count towards each participant's four, their
+    weeks and the leaders' load; only new talks are returned. They must also be in
+    ``busy``, as any booking is."""
     leader_busy: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
     participant_busy: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
     for item in busy:
@@ -89,6 +93,11 @@ def plan_talks(
     for slot in free:
         load.setdefault(slot.leader, 0)
     talks: dict[int, list[Talk]] = {p: [] for p in participants}
+    for talk in booked:
+        if talk.participant in talks:
+            talks[talk.participant].append(talk)
+        load[talk.leader] = load.get(talk.leader, 0) + 1
+    already = set(booked)
     unplaced: list[Unplaced] = []
 
     def week_of(day: date) -> int | None:
@@ -132,6 +141,9 @@ def plan_talks(
         for participant in sorted(participants, key=lambda p: (len(talks[p]), p)):
             if len(talks[participant]) >= per_participant:
                 continue
+            first, last = weeks[week]
+            if any(first <= t.start.date() <= last for t in talks[participant]):
+                continue
             if not place(participant, by_week[week]):
                 unplaced.append(Unplaced(participant, week + 1, NO_SLOT_IN_WEEK))
     # Then the remaining talks anywhere in the course, the fewest-served first.
@@ -146,5 +158,36 @@ def plan_talks(
     for participant in participants:
         if len(talks[participant]) < per_participant:
             unplaced.append(Unplaced(participant, 0, TOO_FEW_SLOTS))
-    ordered = sorted((t for ts in talks.values() for t in ts), key=lambda t: (t.start, t.leader))
+    ordered = sorted((t for ts in talks.values() for t in ts if t not in already), key=lambda t: (t.start, t.leader))
     return TalkPlan(talks=tuple(ordered), unplaced=tuple(unplaced))
+
+
+@dataclass(frozen=True)
+class Window:
+    """A stretch of time on one day in which a leader can hold talks."""
+
+    leader: int
+    day: date
+    start: time
+    end: time
+
+
+def slots_in(windows: Sequence[Window], away: Sequence[Window], length: timedelta,
+             not_before: datetime | None = None) -> list[Slot]:
+    """Cut each window into talks of ``length`` from its start, leaving out any
+    that touch the leader's time away or start before ``not_before``."""
+    slots = []
+    for window in windows:
+        start = datetime.combine(window.day, window.start)
+        end = datetime.combine(window.day, window.end)
+        while start + length <= end:
+            stop = start + length
+            blocked = any(
+                a.leader == window.leader and a.day == window.day
+                and _overlaps(start, stop, datetime.combine(a.day, a.start), datetime.combine(a.day, a.end))
+                for a in away
+            )
+            if not blocked and (not_before is None or start >= not_before):
+                slots.append(Slot(window.leader, start, stop))
+            start = stop
+    return sorted(set(slots), key=lambda s: (s.start, s.leader))

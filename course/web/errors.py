@@ -19,7 +19,7 @@ from litestar.status_codes import (
 )
 
 from course.accounts.auth import API_PREFIX
-from course.errors import N_, Conflict, InvalidInput, NotFound, Throttled
+from course.errors import N_, Conflict, Forbidden, InvalidInput, NotFound, Throttled
 
 log = logging.getLogger("course")
 
@@ -64,6 +64,10 @@ def handle_exception(request: Request, exc: Exception) -> Response:
         status = HTTP_404_NOT_FOUND
         if is_api:
             return _json(status, "Not found")
+    elif isinstance(exc, Forbidden):
+        status = 403
+        if is_api:
+            return _json(status, "Forbidden")
     elif isinstance(exc, Conflict):
         status = HTTP_409_CONFLICT
         if is_api:

@@ -1,0 +1,96 @@
+from piccolo.columns import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.base import OnDelete
+from piccolo.table import Table
+
+from course.accounts.tables import Office, StaffUser
+from course.cohorts.tables import Cohort, Session
+
+
+class Participant(Table, tablename="participant"):
+    """A young person on the course: the least data the work needs, and no
+    national identity number."""
+
+    office = ForeignKey(Office, null=False, on_delete=OnDelete.restrict)
+    name = Varchar(length=200)
+    birth_year = Integer()
+    phone = Varchar(length=30, default="")
+    email = Varchar(length=254, default="")
+    primary_contact = ForeignKey(StaffUser, null=False, on_delete=OnDelete.restrict, index=True)
+    referral_date = Date(null=True, default=None)
+    created_at = Timestamptz()
+
+
+class Consent(Table, tablename="participant_consent"):
+    """One recorded consent or withdrawal; the latest entry per scope is in force."""
+
+    participant = ForeignKey(Participant, null=False, on_delete=OnDelete.cascade, index=True)
+    action = Varchar(length=10)  # given | withdrawn
+    text_version = Varchar(length=40)
+    participation = Boolean(default=False)
+    sharing = Boolean(default=False)
+    evaluation = Boolean(default=False)
+    date = Date()  # when it was given or withdrawn (a paper form may be recorded later)
+    recorded_by = ForeignKey(StaffUser, null=False, on_delete=OnDelete.restrict)
+    recorded_at = Timestamptz()
+
+
+class CategoryChange(Table, tablename="participant_category"):
+    """Follow-up category 1–4 (ability and will); the latest row is in force."""
+
+    participant = ForeignKey(Participant, null=False, on_delete=OnDelete.cascade, index=True)
+    category = Integer()
+    changed_by = ForeignKey(StaffUser, null=False, on_delete=OnDelete.restrict)
+    changed_at = Timestamptz()
+
+
+class Enrolment(Table, tablename="enrolment"):
+    """Unique per (cohort, participant): an index made in the migration."""
+
+    cohort = ForeignKey(Cohort, null=False, on_delete=OnDelete.cascade, index=True)
+    participant = ForeignKey(Participant, null=False, on_delete=OnDelete.cascade, index=True)
+    # invited | enrolled | waiting | completed | dropped_out | no_show | withdrawn
+    status = Varchar(length=20)
+    reason = Varchar(length=500, default="")
+    created_at = Timestamptz()
+    changed_at = Timestamptz()
+
+
+class Attendance(Table, tablename="attendance"):
+    """Unique per (session, participant): an index made in the migration."""
+
+    session = ForeignKey(Session, null=False, on_delete=OnDelete.cascade, index=True)
+    participant = ForeignKey(Participant, null=False, on_delete=OnDelete.cascade, index=True)
+    status = Varchar(length=10)  # present | absent | excused
+    note = Varchar(length=500, default="")
+    recorded_by = ForeignKey(StaffUser, null=False, on_delete=OnDelete.restrict)
+    recorded_at = Timestamptz()
+
+
+class Outcome(Table, tablename="outcome"):
+    """Where a participant went after the course, one per enrolment."""
+
+    enrolment = ForeignKey(Enrolment, null=False, on_delete=OnDelete.cascade, unique=True)
+    kind = Varchar(length=20)
+    date = Date()
+    note = Text(default="")
+    changed_by = ForeignKey(StaffUser, null=False, on_delete=OnDelete.restrict)
+    changed_at = Timestamptz()
+
+
+class ParticipantLink(Table, tablename="participant_link"):
+    """The secret address of a participant's own page; only its SHA-256 is stored."""
+
+    participant = ForeignKey(Participant, null=False, on_delete=OnDelete.cascade, index=True)
+    token_hash = Varchar(length=64, unique=True)
+    created_at = Timestamptz()
+    created_by = ForeignKey(StaffUser, null=False, on_delete=OnDelete.restrict)
+    expires_at = Timestamptz()
+    revoked_at = Timestamptz(null=True, default=None)
