@@ -77,6 +77,19 @@ def write_transaction():
     return engine.transaction()
 
 
+async def lock(*keys: str) -> None:
+    """Serialise writers that touch the same things (a leader's time, a cohort's
+    places) inside a write transaction. SQLite's IMMEDIATE transaction already lets
+    one writer through at a time; PostgreSQL takes transaction-scoped advisory
+    locks, always in the same order so two writers cannot deadlock."""
+    if is_sqlite():
+        return
+    from course.audit.tables import AuditEvent
+
+    for key in sorted(set(keys)):
+        await AuditEvent.raw("SELECT pg_advisory_xact_lock(hashtext({}))", key)
+
+
 def is_unique_violation(exc: BaseException) -> bool:
     import sqlite3
 

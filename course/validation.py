@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # C0 controls (but tab, newline, carriage return) and DEL: never meaningful in
 # names or addresses, and PostgreSQL refuses NUL in text outright.
@@ -35,7 +36,8 @@ def check_line(value, field: str, errors: dict[str, str], bad: str, empty: str, 
                max_length: int = 200) -> str:
     """One line of text with its spaces tidied; a message in ``errors`` if it is
     empty, too long or holds control characters."""
-    text = " ".join(str(value).split())
+    # NFC, so a name pasted with decomposed letters (a + ring) matches one typed as å.
+    text = unicodedata.normalize("NFC", " ".join(str(value).split()))
     if has_control_chars(text):
         errors[field] = bad
     elif not text:

@@ -13,7 +13,7 @@ from course.accounts.schemas import OfficeOut, Role, Staff, UserOut
 from course.accounts.tables import ApiToken, Office, StaffUser, WebSession
 from course.audit import services as audit
 from course.audit.tables import AuditEvent
-from course.db import is_sqlite, is_unique_violation, write_transaction
+from course.db import is_unique_violation, lock, write_transaction
 from course.tokens import digest as _digest
 from course.errors import InvalidInput, N_, NotFound, Throttled
 from course.validation import has_control_chars, nb_sort_key, valid_id, without_control_chars
@@ -394,8 +394,7 @@ async def _throttle_wait(email: str, address: str | None, now: datetime) -> int:
 async def _lock_account(account: str) -> None:
     """Serialise login attempts for one account. SQLite's IMMEDIATE write
     transaction already does; PostgreSQL takes a transaction-scoped advisory lock."""
-    if not is_sqlite():
-        await AuditEvent.raw("SELECT pg_advisory_xact_lock(hashtext({}))", account)
+    await lock("login:" + account)
 
 
 async def authenticate(email: str, password: str, address: str | None, *, is_login: bool = True) -> Staff:

@@ -177,7 +177,7 @@ def plan_sessions(
 
 @dataclass(frozen=True)
 class Booking:
-    """Something that takes a leader and a room for a while: a session (later also a talk)."""
+    """Something that takes a leader and a room for a while: a session, or a guidance talk (no room)."""
 
     date: date
     start: time

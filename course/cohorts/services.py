@@ -12,7 +12,8 @@ from course.accounts.tables import StaffUser
 from course.cohorts import calendar, policies, schedule
 from course.cohorts.calendar import OSLO
 from course.cohorts.tables import CalendarFeed, Closure, Cohort, CohortLeader, Session
-from course.db import write_transaction
+from course.db import lock, write_transaction
+from course.guidance.tables import Talk
 from course.tokens import digest as _digest
 from course.errors import Conflict, InvalidInput, N_, NotFound
 from course.validation import check_line, has_control_chars, nb_sort_key, valid_id
@@ -142,6 +143,15 @@ async def _bookings(office_id: int, leader_ids: set[int], days: set[date], exclu
                 label=f"{row['title']}, samling {row['number']}",
             )
         )
+    talks = await Talk.select(Talk.date, Talk.start_time, Talk.end_time, Talk.leader).where(
+        Talk.date.is_in(sorted(days)), Talk.leader.is_in(sorted(leader_ids) or [0]),
+        Talk.status.is_in(["planned", "held"]),
+    )
+    bookings += [
+        schedule.Booking(date=t["date"], start=t["start_time"], end=t["end_time"], location="",
+                         leader_ids=frozenset({t["leader"]}), label="en veiledningssamtale")
+        for t in talks
+    ]
     return bookings
 
 
@@ -239,8 +249,9 @@ async def create_cohort(staff: Staff, data: CohortInput) -> CohortOut:
         raise InvalidInput({error.field: error.message}) from None
     wanted = [(s.date, values["start_time"], values["end_time"]) for s in plan.sessions]
     async with write_transaction():
-        # Checked inside the write transaction, so two leaders booking the same
-        # room at once cannot both succeed.
+        # Checked inside the write transaction, holding the leaders' and the office's
+        # rooms' locks, so two leaders booking the same room at once cannot both succeed.
+        await lock(f"rooms:{values['office_id']}", *(f"staff:{i}" for i in values["leader_ids"]))
         existing = await _bookings(values["office_id"], set(values["leader_ids"]), {w[0] for w in wanted})
         await _raise_on_clash(schedule.clashes(wanted, values["location"], frozenset(values["leader_ids"]), existing))
         cohort_id = (
@@ -399,6 +410,7 @@ async def change_session(staff: Staff, cohort_id: int, number: int, change: Sess
     if change.cancelled is not None:
         values[Session.cancelled_at] = datetime.now(timezone.utc) if change.cancelled else None
     async with write_transaction():
+        await lock(f"rooms:{cohort.office_id}", *(f"staff:{i}" for i in cohort.leader_ids))
         if change.cancelled is not True and (
             new_date != current.date or start != time.fromisoformat(current.start_time)
             or end != time.fromisoformat(current.end_time) or current.status == "cancelled"
@@ -517,7 +529,26 @@ async def feed_calendar(token: str) -> bytes:
         raise NotFound
     led = await CohortLeader.select(CohortLeader.cohort).where(CohortLeader.leader == feed["id"])
     rows = await Cohort.select().where(Cohort.id.is_in([r["cohort"] for r in led] or [0]))
-    return calendar.build_calendar(f"Klart jeg kan – {feed['name']}", _entries(await _load(rows)))
+    talks = await Talk.select(
+        Talk.id, Talk.date, Talk.start_time, Talk.end_time, Talk.location, Talk.status,
+        Talk.participant.name.as_alias("name"),
+    ).where(Talk.leader == feed["id"])
+    from course.web.i18n import gettext
+
+    # The feed leaves the building (Outlook, Google), so a talk carries initials, not a name.
+    entries = _entries(await _load(rows)) + [
+        calendar.CalendarEntry(
+            uid=f"kjk-talk-{t['id']}@klart-jeg-kan", date=t["date"], start=t["start_time"], end=t["end_time"],
+            summary=f"{gettext('Guidance talk')} – {initials(t['name'])}", location=t["location"],
+            cancelled=t["status"] == "cancelled",
+        )
+        for t in talks
+    ]
+    return calendar.build_calendar(f"Klart jeg kan – {feed['name']}", entries)
+
+
+def initials(name: str) -> str:
+    return " ".join(part[0].upper() + "." for part in name.split() if part)
 
 
 async def moves_for(cohort: CohortOut) -> list[dict]:
@@ -623,6 +654,8 @@ class AgendaItem:
     module_name: str
     location: str
     cancelled: bool
+    talk_id: int | None = None  # a guidance talk rather than a session
+    participant_name: str = ""
 
 
 async def agenda(staff: Staff, start: date, end: date) -> list[AgendaItem]:
@@ -642,7 +675,7 @@ async def agenda(staff: Staff, start: date, end: date) -> list[AgendaItem]:
         .order_by(Session.date)
         .order_by(Session.start_time)
     )
-    return [
+    items = [
         AgendaItem(
             date=r["date"], start_time=_hhmm(r["start_time"]), end_time=_hhmm(r["end_time"]), title=r["title"],
             cohort_id=r["cohort_id"], number=r["number"], module_name=schedule.MODULES[r["module"] - 1],
@@ -650,3 +683,19 @@ async def agenda(staff: Staff, start: date, end: date) -> list[AgendaItem]:
         )
         for r in rows
     ]
+    # The caller's own guidance talks; only leaders hold them and see the names.
+    if staff.role is not Role.manager:
+        talks = await Talk.select(
+            Talk.id, Talk.date, Talk.start_time, Talk.end_time, Talk.location, Talk.status,
+            Talk.cohort.id.as_alias("cohort_id"), Talk.cohort.title.as_alias("title"),
+            Talk.participant.name.as_alias("participant_name"),
+        ).where(Talk.leader == staff.id, Talk.date >= start, Talk.date <= end)
+        items += [
+            AgendaItem(
+                date=t["date"], start_time=_hhmm(t["start_time"]), end_time=_hhmm(t["end_time"]), title=t["title"],
+                cohort_id=t["cohort_id"], number=0, module_name=N_("Guidance talk"), location=t["location"],
+                cancelled=t["status"] == "cancelled", talk_id=t["id"], participant_name=t["participant_name"],
+            )
+            for t in talks
+        ]
+    return sorted(items, key=lambda i: (i.date, i.start_time))

@@ -12,7 +12,7 @@ from course.cohorts import schedule
 from course.cohorts import services as cohorts
 from course.cohorts.calendar import OSLO
 from course.cohorts.tables import CohortLeader, Session
-from course.db import write_transaction
+from course.db import lock, write_transaction
 from course.errors import N_, Conflict, Forbidden, InvalidInput, NotFound
 from course.guidance import planner
 from course.guidance.tables import Availability, AvailabilityException, Talk
@@ -352,6 +352,19 @@ async def get_talk(staff: Staff, talk_id: int, address: str | None = None) -> Ta
     return out
 
 
+async def talk_without_note(staff: Staff, talk_id: int) -> TalkOut:
+    """One talk as the list shows it: the note is neither read nor audited."""
+    row, _ = await _talk_row(staff, talk_id)
+    return (await _talk_out([row]))[0]
+
+
+async def may_write_note(staff: Staff, talk_id: int) -> bool:
+    """Whether the caller may read and write the talk's private note (nothing is read)."""
+    row, cohort = await _talk_row(staff, talk_id)
+    contact = await Participant.select(Participant.primary_contact).where(Participant.id == row["participant"]).first()
+    return policies.may_read_note(staff, set(cohort.leader_ids), contact["primary_contact"])
+
+
 async def _check_talk(cohort: cohorts.CohortOut, participant_id, leader_id, day_text, start_text, end_text,
                       errors: dict[str, str], params: dict[str, dict],
                       prefix: str = "") -> tuple[date | None, time | None, time | None]:
@@ -410,7 +423,9 @@ def _location(value, default: str, errors: dict[str, str], key: str = "location"
 
 async def _insert_talk(cohort: cohorts.CohortOut, participant: int, leader: int, day: date, start: time, end: time,
                        location: str) -> int:
-    # Checked inside the write transaction, so two bookings at once cannot both win.
+    # Checked inside the write transaction, holding the leader's and the participant's
+    # locks, so two bookings at once cannot both win.
+    await lock(f"staff:{leader}", f"participant:{participant}")
     await _raise_on_clash(day, start, end, leader, participant)
     now = _now()
     return (await Talk.insert(Talk(
@@ -463,9 +478,9 @@ async def change_talk(staff: Staff, talk_id: int, change: TalkChange) -> TalkOut
         return await get_talk(staff, talk_id)
     values[Talk.changed_at] = _now()
     async with write_transaction():
-        if moving and values.get(Talk.status, row["status"]) in ACTIVE:
-            await _raise_on_clash(day, start, end, leader, row["participant"], exclude_talk=talk_id)
-        elif values.get(Talk.status) == "planned" and row["status"] == "cancelled":
+        active_now = values.get(Talk.status, row["status"]) in ACTIVE
+        if active_now and (moving or row["status"] not in ACTIVE):
+            await lock(f"staff:{leader}", f"participant:{row['participant']}")
             await _raise_on_clash(day, start, end, leader, row["participant"], exclude_talk=talk_id)
         await Talk.update(values).where(Talk.id == talk_id)
         if Talk.note in values:
@@ -567,6 +582,13 @@ async def propose_talks(staff: Staff, cohort_id: int, length_minutes=45) -> Talk
     )
 
 
+def _as_id(value) -> int:
+    """An id as _check_talk accepts it (a whole number, or its digits in a string); 0 otherwise."""
+    if isinstance(value, str) and value.isdigit():
+        value = int(value)
+    return value if valid_id(value) else 0
+
+
 def _still_needed(booked: list[planner.Talk], participant: int) -> int:
     return max(0, 4 - sum(t.participant == participant for t in booked))
 
@@ -574,6 +596,8 @@ def _still_needed(booked: list[planner.Talk], participant: int) -> int:
 async def accept_talks(staff: Staff, cohort_id: int, talks: list) -> list[TalkOut]:
     """Book every proposed talk in one step: all of them, or none."""
     cohort = await _cohort(staff, cohort_id)
+    if cohort.status == "cancelled":
+        raise InvalidInput({"cohort": N_("The cohort is cancelled.")})
     if not isinstance(talks, list) or not 1 <= len(talks) <= 200:
         raise InvalidInput({"talks": N_("Give from 1 to 200 talks.")})
     checked = []
@@ -587,8 +611,7 @@ async def accept_talks(staff: Staff, cohort_id: int, talks: list) -> list[TalkOu
             cohort, talk.get("participant_id"), talk.get("leader_id"), talk.get("date"), talk.get("start_time"),
             talk.get("end_time"), errors, params, prefix=f"talks.{index}.",
         )
-        checked.append((int(talk["participant_id"]) if valid_id(talk.get("participant_id")) else 0,
-                        int(talk["leader_id"]) if valid_id(talk.get("leader_id")) else 0, day, start, end))
+        checked.append((_as_id(talk.get("participant_id")), _as_id(talk.get("leader_id")), day, start, end))
     if errors:
         raise InvalidInput(errors, params)
     ids = []

@@ -75,11 +75,14 @@ STATUS_LABELS = {
     "no_show": N_("Did not show"),
     "withdrawn": N_("Withdrawn"),
 }
-TAKES_A_PLACE = frozenset({"invited", "enrolled"})
+# Completing the course keeps the place: it does not open one for the waiting list.
+TAKES_A_PLACE = frozenset({"invited", "enrolled", "completed"})
 # Statuses that hold the person's time, so another cohort at the same time is refused.
 HOLDS_TIME = frozenset({"invited", "enrolled", "waiting", "completed"})
 ON_REGISTER = frozenset({"enrolled", "completed", "dropped_out"})
 NEEDS_REASON = frozenset({"withdrawn", "dropped_out"})
+# Leaving the cohort in one of these ways cancels the person's planned talks in it.
+LEAVES = frozenset({"withdrawn", "dropped_out", "no_show"})
 TRANSITIONS = {
     "invited": {"enrolled", "withdrawn", "no_show"},
     "waiting": {"invited", "enrolled", "withdrawn"},

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -13,7 +14,7 @@ from course.accounts.tables import StaffUser
 from course.audit import services as audit
 from course.cohorts import services as cohorts
 from course.cohorts.tables import Cohort, CohortLeader, Session
-from course.db import write_transaction
+from course.db import lock, write_transaction
 from course.errors import N_, Conflict, InvalidInput, NotFound
 from course.guidance.tables import Talk
 from course.participants import policies, rules
@@ -376,9 +377,9 @@ async def list_participants(staff: Staff, query: str = "") -> list[ParticipantSu
     rows = await Participant.select(
         Participant.id, Participant.name, Participant.birth_year, Participant.primary_contact,
     ).where(policies.participant_scope(staff))
-    needle = " ".join(query.split()).casefold()
+    needle = unicodedata.normalize("NFC", " ".join(query.split())).casefold()
     if needle:
-        rows = [r for r in rows if needle in r["name"].casefold()]
+        rows = [r for r in rows if needle in unicodedata.normalize("NFC", r["name"]).casefold()]
     ids = [r["id"] for r in rows]
     categories = await _categories(ids)
     consents = await Consent.select().where(Consent.participant.is_in(ids or [0]))
@@ -438,7 +439,16 @@ async def _end_participation(participant_id: int, now: datetime) -> None:
         Enrolment.participant == participant_id,
         Enrolment.status.is_in(["invited", "enrolled", "waiting"]),
     )
+    # A cohort that is over keeps its record as it was.
+    ongoing = {
+        c.id for c in await cohorts._load(
+            await Cohort.select().where(Cohort.id.is_in([r["cohort"] for r in open_rows] or [0])))
+        if c.status in ("planned", "running")
+    }
     for row in open_rows:
+        if row["cohort"] not in ongoing:
+            continue
+        await lock(f"cohort:{row['cohort']}")
         await Enrolment.update(
             {Enrolment.status: "withdrawn", Enrolment.reason: "Samtykke til å delta er trukket",
              Enrolment.changed_at: now}
@@ -591,6 +601,8 @@ async def enrol(staff: Staff, cohort_id: int, participant_id, status: str = "enr
         raise InvalidInput(errors)
     now = _now()
     async with write_transaction():
+        # One writer at a time per cohort (its places) and per person (their time).
+        await lock(f"cohort:{cohort_id}", f"participant:{participant_id}")
         existing = await Enrolment.select().where(
             Enrolment.cohort == cohort_id, Enrolment.participant == participant_id
         ).first()
@@ -630,6 +642,22 @@ async def _enrolment_row(staff: Staff, enrolment_id: int) -> tuple[dict, cohorts
     return row, cohort
 
 
+async def get_enrolment(staff: Staff, enrolment_id: int) -> tuple[EnrolmentOut, cohorts.CohortOut]:
+    _, cohort = await _enrolment_row(staff, enrolment_id)
+    return await _enrolment_out(enrolment_id), cohort
+
+
+async def enrol_candidates(staff: Staff, cohort_id: int) -> list[PersonRef]:
+    """The office's participants with consent to take part who are not on the cohort."""
+    cohort = await _cohort_for_people(staff, cohort_id)
+    on = {r["participant"] for r in await Enrolment.select(Enrolment.participant).where(
+        Enrolment.cohort == cohort_id, Enrolment.status.not_in(["withdrawn", "no_show", "dropped_out"]))}
+    people = await list_participants(staff)
+    office = {r["id"] for r in await Participant.select(Participant.id).where(Participant.office == cohort.office_id)}
+    return [PersonRef(p.id, p.name) for p in people
+            if p.id in office and p.id not in on and p.consent_to_take_part]
+
+
 async def change_enrolment(staff: Staff, enrolment_id: int, status: str, reason: str = "") -> EnrolmentOut:
     row, cohort = await _enrolment_row(staff, enrolment_id)
     errors: dict[str, str] = {}
@@ -645,12 +673,16 @@ async def change_enrolment(staff: Staff, enrolment_id: int, status: str, reason:
         errors["reason"] = N_("Give a reason.")
     elif has_control_chars(reason_text) or len(reason_text) > 500:
         errors["reason"] = N_("The reason can be at most 500 characters.")
+    if (status in rules.HOLDS_TIME and row["status"] not in rules.HOLDS_TIME
+            and not (await consent_state(row["participant"])).participation):
+        errors["status"] = N_("The participant has not consented to taking part.")
     if errors:
         raise InvalidInput(errors, params)
     if status == row["status"] and reason_text == row["reason"]:
         return await _enrolment_out(enrolment_id)
     now = _now()
     async with write_transaction():
+        await lock(f"cohort:{cohort.id}", f"participant:{row['participant']}")
         fresh = await Enrolment.select(Enrolment.status).where(Enrolment.id == enrolment_id).first()
         if fresh["status"] != row["status"]:
             raise Conflict("Påmeldingen ble endret av noen andre. Last siden på nytt.", field="status")
@@ -663,6 +695,11 @@ async def change_enrolment(staff: Staff, enrolment_id: int, status: str, reason:
         await Enrolment.update(
             {Enrolment.status: status, Enrolment.reason: reason_text, Enrolment.changed_at: now}
         ).where(Enrolment.id == enrolment_id)
+        if status in rules.LEAVES:
+            await Talk.update({Talk.status: "cancelled", Talk.changed_at: now}).where(
+                Talk.cohort == cohort.id, Talk.participant == row["participant"], Talk.status == "planned",
+                Talk.date >= _today(),
+            )
         invited: list[int] = []
         if row["status"] in rules.TAKES_A_PLACE and status not in rules.TAKES_A_PLACE and cohort.status != "finished":
             invited = await _fill_from_waiting_list(cohort.id, now)
