@@ -31,6 +31,7 @@ test: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/login.py
+	$(BIN)/python bench/talks.py
 
 clean:
 	rm -rf $(VENV) tests/browser/node_modules

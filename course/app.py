@@ -19,6 +19,8 @@ from course.accounts.api import accounts_api
 from course.accounts.auth import CSRF_COOKIE, AuthMiddleware
 from course.cohorts import pages as cohort_pages
 from course.cohorts.api import cohorts_api
+from course.guidance import pages as guidance_pages
+from course.participants import pages as participant_pages
 from course.guidance.api import guidance_api
 from course.participants.api import participants_api
 from course.settings import Settings, get_settings
@@ -72,6 +74,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             cohort_pages.closures_page,
             cohort_pages.closure_add,
             cohort_pages.closure_delete,
+            *guidance_pages.route_handlers,
+            *participant_pages.route_handlers,
             create_static_files_router(
                 path="/static",
                 directories=[STATIC_DIR],

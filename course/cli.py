@@ -109,7 +109,7 @@ def _run(args, settings: Settings) -> int:
         created, logins = asyncio.run(_with_database(settings, load))
         print(
             f"Demodata: {created['offices']} nye kontorer, {created['users']} nye brukere, "
-            f"{created['cohorts']} nye kurs."
+            f"{created['cohorts']} nye kurs, {created['participants']} nye deltakere."
         )
         _print_logins(logins)
         return 0

@@ -70,6 +70,93 @@ async def _load_cohorts() -> int:
     return created
 
 
+# name, birth year offset from this year, cohort (A/B), category, consent scopes
+PARTICIPANTS = [
+    ("Sølvi Åkerø Dæhli", 19, "A", 1, ("participation", "sharing", "evaluation")),
+    ("Mathias Ødegård", 21, "A", 3, ("participation", "sharing", "evaluation")),
+    ("Aisha Mæland", 18, "A", 1, ("participation", "sharing", "evaluation")),
+    ("Jørgen Bråten", 23, "A", 4, ("participation", "evaluation")),
+    ("Emilie Grønvold", 20, "A", 2, ("participation", "sharing", "evaluation")),
+    ("Håkon Særheim", 22, "A", 3, ("participation", "sharing", "evaluation")),
+    ("Linnéa Åsen", 17, "A", 1, ("participation", "sharing", "evaluation")),
+    ("Yusuf Kværnø", 24, "A", 3, ("participation", "sharing")),
+    ("Ingrid Bøe Hæstad", 19, "A", 2, ("participation", "sharing", "evaluation")),
+    ("Tobias Løvås", 21, "A", 1, ("participation", "sharing", "evaluation")),
+    ("Nora Fjær", 18, "B", 1, ("participation", "sharing", "evaluation")),
+    ("Sander Østby", 20, "B", 3, ("participation", "sharing", "evaluation")),
+    ("Maja Sørbø", 22, "B", 2, ("participation", "sharing", "evaluation")),
+    ("Ole Kristian Ærø", 25, "B", 4, ("participation", "evaluation")),
+]
+
+
+async def _staff(email: str):
+    from course.accounts.schemas import Role, Staff
+
+    row = await StaffUser.select(
+        StaffUser.id, StaffUser.email, StaffUser.name, StaffUser.role, StaffUser.office.id.as_alias("office_id"),
+        StaffUser.office.code.as_alias("code"), StaffUser.office.name.as_alias("office_name"),
+    ).where(StaffUser.email == email).first()
+    return Staff(row["id"], row["email"], row["name"], Role(row["role"]), row["office_id"], row["code"],
+                 row["office_name"])
+
+
+async def _load_participants() -> int:
+    """Participants on the two Drammen cohorts, with attendance, availability,
+    planned talks and a few warnings, as a leader would have them a week in."""
+    from datetime import date
+
+    from course.cohorts.tables import Cohort
+    from course.guidance import services as guidance
+    from course.participants import services as people
+    from course.participants.tables import Participant
+
+    ase = await _staff("ase.bo@demo.kjk.no")
+    orjan = await _staff("orjan.laegreid@demo.kjk.no")
+    if await Participant.exists().where(Participant.office == ase.office_id):
+        return 0
+    cohorts = {
+        key: (await Cohort.select(Cohort.id).where(Cohort.title == title).first())["id"]
+        for key, title in (("A", COHORTS[0][0]), ("B", COHORTS[1][0]))
+    }
+    for leader in (ase, orjan):
+        await guidance.set_weekly(leader, [
+            {"weekday": d, "start_time": "09:00", "end_time": "15:30"} for d in (1, 3, 5)
+        ] + [{"weekday": d, "start_time": "14:00", "end_time": "15:30"} for d in (2, 4)])
+    today = date.today()
+    created = 0
+    for index, (name, age, key, category, scopes) in enumerate(PARTICIPANTS):
+        person = await people.create_participant(ase, people.ParticipantInput(
+            name=name, birth_year=today.year - age, primary_contact_id=(ase if index % 2 else orjan).id,
+            phone=f"9{index:02d}{index:02d}{index:03d}"[:8], consent=people.ConsentInput(
+                scopes=list(scopes), date=today.isoformat()),
+        ))
+        await people.set_category(ase, person.id, category)
+        await people.enrol(ase, cohorts[key], person.id)
+        created += 1
+    cohort_a = await people.cohorts.get_cohort(ase, cohorts["A"])
+    sheet_people = (await people.roster(ase, cohorts["A"]))
+    for session in cohort_a.sessions:
+        if session.status == "cancelled" or session.date > today:
+            continue
+        for n, row in enumerate(sheet_people):
+            mark = "present"
+            if row.participant.name == "Jørgen Bråten":
+                mark = "absent"
+            elif row.participant.name == "Emilie Grønvold" and session.number == 1:
+                mark = "excused"
+            await people.mark_attendance(ase, cohorts["A"], session.number, row.participant.id, mark,
+                                         "Legetime" if mark == "excused" else "")
+    for key in ("A", "B"):
+        proposal = await guidance.propose_talks(ase, cohorts[key], 45)
+        if proposal.talks:
+            await guidance.accept_talks(ase, cohorts[key], [
+                {"participant_id": t.participant.id, "leader_id": t.leader.id, "date": t.date.isoformat(),
+                 "start_time": t.start_time, "end_time": t.end_time}
+                for t in proposal.talks
+            ])
+    return created
+
+
 async def load() -> dict[str, int]:
     """Create what is missing; running it again changes nothing."""
     created = {"offices": 0, "users": 0}
@@ -84,6 +171,7 @@ async def load() -> dict[str, int]:
             )
             created["users"] += 1
     created["cohorts"] = await _load_cohorts()
+    created["participants"] = await _load_participants()
     return created
 
 

@@ -68,7 +68,7 @@ async def test_demo_is_idempotent_with_norwegian_names(database):
     assert "Siv Ødegård" in first.stdout and DEMO_PASSWORD in first.stdout
     second = kjk(database.url, "demo")
     assert second.returncode == 0
-    assert "0 nye kontorer, 0 nye brukere, 0 nye kurs" in second.stdout
+    assert "0 nye kontorer, 0 nye brukere, 0 nye kurs, 0 nye deltakere" in second.stdout
     from course.cohorts.tables import Cohort, Session
 
     assert await Cohort.count() == 3 and await Session.count() == 24

@@ -95,7 +95,11 @@ async def home(request: Request) -> Response:
         )
     colleagues = [u for u in await services.list_users(staff) if u.role is Role.leader and u.active]
     mine = [c for c in cohorts if staff.id in c.leader_ids]
-    return Template("home/leader.html", context={"colleagues": colleagues, "cohorts": mine})
+    from course.participants.services import warnings_for
+
+    return Template("home/leader.html", context={
+        "colleagues": colleagues, "cohorts": mine, "warnings": await warnings_for(staff),
+    })
 
 
 def _role_counts(users) -> dict[str, int]:

@@ -102,11 +102,15 @@ async def cohort_calendar(request: Request, cohort_id: PathId) -> Response:
     return ics_download(await services.cohort_calendar(current_staff(request), cohort_id), cohort_id)
 
 
-@get("/cohorts/{cohort_id:int}", guards=[login_required], include_in_schema=False)
-async def cohort_page(request: Request, cohort_id: PathId) -> Template:
+async def render_cohort(request: Request, cohort_id: int, errors: dict | None = None, status: int = 200) -> Template:
+    from course.participants import policies as people_policies
+    from course.participants import rules as people_rules
+    from course.participants import services as people
+
     staff = current_staff(request)
     cohort = await services.get_cohort(staff, cohort_id)
     leaders = await services.staff_names(cohort.leader_ids)
+    sees_people = people_policies.may_see_people(staff)
     return Template(
         "cohorts/detail.html",
         context={
@@ -114,8 +118,22 @@ async def cohort_page(request: Request, cohort_id: PathId) -> Template:
             "moves": await services.moves_for(cohort),
             "leader_names": [leaders.get(i, "") for i in cohort.leader_ids],
             "can_change": policies.can_change_cohorts(staff),
+            "sees_people": sees_people,
+            "roster": await people.roster(staff, cohort_id) if sees_people else [],
+            "candidates": await people.enrol_candidates(staff, cohort_id) if sees_people else [],
+            "summary": await people.cohort_summary(staff, cohort_id),
+            "enrolment_labels": people_rules.STATUS_LABELS,
+            "outcome_labels": people_rules.OUTCOME_LABELS,
+            "today": date.today(),
+            "errors": errors or {},
         },
+        status_code=status,
     )
+
+
+@get("/cohorts/{cohort_id:int}", guards=[login_required], include_in_schema=False)
+async def cohort_page(request: Request, cohort_id: PathId) -> Template:
+    return await render_cohort(request, cohort_id)
 
 
 @get("/schedule", guards=[login_required], include_in_schema=False)

@@ -1,0 +1,367 @@
+"""Web pages for participants, enrolment, the attendance register, outcomes, the
+cohort summary, and the participant's own page (a secret link, no login)."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Annotated
+
+from litestar import Request, Response, get, post
+from litestar.params import FromQuery, PathParameter
+from litestar.response import Redirect, Template
+
+from course.accounts.auth import current_staff, login_required
+from course.cohorts import calendar
+from course.cohorts import services as cohorts
+from course.cohorts.api import ICS
+from course.errors import Conflict, InvalidInput, NotFound
+from course.participants import rules, services
+from course.participants.api import see_people
+from course.web.forms import PathId, form_data, translated
+
+SessionNumber = Annotated[int, PathParameter(ge=1, le=8)]
+Token = Annotated[str, PathParameter(max_length=120)]
+
+
+def _int(value: str | None):
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return value
+
+
+# --- list, register, edit --------------------------------------------------------------
+
+
+@get("/participants", guards=[see_people], include_in_schema=False)
+async def participants_page(request: Request, q: FromQuery[str] = "") -> Template:
+    people = await services.list_participants(current_staff(request), q[:200])
+    return Template("participants/list.html", context={"people": people, "q": q[:200]})
+
+
+async def _form(request: Request, values: dict, errors: dict, status: int = 200, participant=None) -> Template:
+    return Template(
+        "participants/form.html",
+        context={
+            "values": values,
+            "errors": errors,
+            "contacts": await cohorts.office_leaders(current_staff(request)),
+            "participant": participant,
+            "scopes": rules.SCOPE_LABELS,
+            "today": date.today(),
+        },
+        status_code=status,
+    )
+
+
+@get("/participants/new", guards=[see_people], include_in_schema=False)
+async def new_participant(request: Request) -> Template:
+    defaults = {
+        "primary_contact_id": str(current_staff(request).id),
+        "consent_version": rules.CURRENT_CONSENT_VERSION,
+        "consent_date": date.today().isoformat(),
+        "scopes": list(rules.SCOPES),
+    }
+    return await _form(request, defaults, {})
+
+
+def _consent_errors(exc: InvalidInput) -> dict[str, str]:
+    errors = translated(exc)
+    renamed = {"consent.scopes": "scopes", "consent.date": "consent_date", "consent.text_version": "consent_version"}
+    return {renamed.get(k, k): v for k, v in errors.items()}
+
+
+@post("/participants/new", guards=[see_people], include_in_schema=False)
+async def create_participant(request: Request) -> Response:
+    form = await request.form()
+    data = await form_data(request)
+    scopes = [str(s) for s in form.getall("scopes")] if "scopes" in form else []
+    values = {**data, "scopes": scopes}
+    consent = None
+    if scopes:
+        consent = services.ConsentInput(scopes=scopes, date=data.get("consent_date", ""),
+                                        text_version=data.get("consent_version", ""))
+    try:
+        person = await services.create_participant(
+            current_staff(request),
+            services.ParticipantInput(
+                name=data.get("name", ""), birth_year=data.get("birth_year", ""),
+                primary_contact_id=_int(data.get("primary_contact_id")), phone=data.get("phone", ""),
+                email=data.get("email", ""), referral_date=data.get("referral_date") or None, consent=consent,
+            ),
+        )
+    except InvalidInput as exc:
+        return await _form(request, values, _consent_errors(exc), 422)
+    return Redirect(path=f"/participants/{person.id}")
+
+
+@get("/participants/{participant_id:int}/edit", guards=[see_people], include_in_schema=False)
+async def edit_participant(request: Request, participant_id: PathId) -> Template:
+    person = await services.get_participant(current_staff(request), participant_id)
+    values = {
+        "name": person.name, "birth_year": person.birth_year, "phone": person.phone, "email": person.email,
+        "primary_contact_id": str(person.primary_contact.id),
+        "referral_date": person.referral_date.isoformat() if person.referral_date else "",
+    }
+    return await _form(request, values, {}, participant=person)
+
+
+@post("/participants/{participant_id:int}/edit", guards=[see_people], include_in_schema=False)
+async def update_participant(request: Request, participant_id: PathId) -> Response:
+    staff = current_staff(request)
+    data = await form_data(request)
+    try:
+        await services.update_participant(staff, participant_id, services.ParticipantChanges(
+            name=data.get("name", ""), birth_year=data.get("birth_year", ""),
+            primary_contact_id=_int(data.get("primary_contact_id")) or "", phone=data.get("phone", ""),
+            email=data.get("email", ""), referral_date=data.get("referral_date", ""),
+        ))
+    except InvalidInput as exc:
+        person = await services.get_participant(staff, participant_id)
+        return await _form(request, data, translated(exc), 422, participant=person)
+    return Redirect(path=f"/participants/{participant_id}")
+
+
+# --- one participant -----------------------------------------------------------------------
+
+
+async def _detail(request: Request, participant_id: int, errors: dict | None = None, status: int = 200,
+                  link_url: str | None = None) -> Template:
+    staff = current_staff(request)
+    person = await services.get_participant(staff, participant_id)
+    return Template(
+        "participants/detail.html",
+        context={
+            "person": person,
+            "errors": errors or {},
+            "scopes": rules.SCOPE_LABELS,
+            "enrolment_labels": rules.STATUS_LABELS,
+            "consent_version": rules.CURRENT_CONSENT_VERSION,
+            "today": date.today(),
+            "link_url": link_url,
+        },
+        status_code=status,
+    )
+
+
+@get("/participants/{participant_id:int}", guards=[see_people], include_in_schema=False)
+async def participant_page(request: Request, participant_id: PathId) -> Template:
+    return await _detail(request, participant_id)
+
+
+@post("/participants/{participant_id:int}/consents", guards=[see_people], include_in_schema=False)
+async def record_consent(request: Request, participant_id: PathId) -> Response:
+    form = await request.form()
+    data = await form_data(request)
+    consent = services.ConsentInput(
+        scopes=[str(s) for s in form.getall("scopes")] if "scopes" in form else [],
+        date=data.get("consent_date", ""), text_version=data.get("consent_version", ""),
+        action=data.get("action", ""),
+    )
+    try:
+        await services.record_consent(current_staff(request), participant_id, consent)
+    except InvalidInput as exc:
+        errors = {("consent_" + k if k in ("date", "version") else k): v for k, v in translated(exc).items()}
+        errors = {("consent_version" if k == "text_version" else k): v for k, v in errors.items()}
+        return await _detail(request, participant_id, errors, 422)
+    return Redirect(path=f"/participants/{participant_id}")
+
+
+@post("/participants/{participant_id:int}/category", guards=[see_people], include_in_schema=False)
+async def set_category(request: Request, participant_id: PathId) -> Response:
+    data = await form_data(request)
+    try:
+        await services.set_category(current_staff(request), participant_id, data.get("category", ""))
+    except InvalidInput as exc:
+        return await _detail(request, participant_id, translated(exc), 422)
+    return Redirect(path=f"/participants/{participant_id}")
+
+
+@post("/participants/{participant_id:int}/link", guards=[see_people], include_in_schema=False)
+async def issue_link(request: Request, participant_id: PathId) -> Template:
+    """The new link is shown once, on this answer; only its digest is kept."""
+    try:
+        link = await services.issue_link(current_staff(request), participant_id)
+    except InvalidInput as exc:
+        return await _detail(request, participant_id, translated(exc), 422)
+    url = f"{request.app.state.settings.base_url}/p/{link.token}"
+    return await _detail(request, participant_id, link_url=url)
+
+
+@post("/participants/{participant_id:int}/link/revoke", guards=[see_people], include_in_schema=False)
+async def revoke_link(request: Request, participant_id: PathId) -> Response:
+    await services.revoke_link(current_staff(request), participant_id)
+    return Redirect(path=f"/participants/{participant_id}")
+
+
+# --- enrolment and outcomes -------------------------------------------------------------------
+
+
+@post("/cohorts/{cohort_id:int}/enrolments", guards=[see_people], include_in_schema=False)
+async def enrol(request: Request, cohort_id: PathId) -> Response:
+    from course.cohorts.pages import render_cohort
+
+    data = await form_data(request)
+    try:
+        await services.enrol(current_staff(request), cohort_id, _int(data.get("participant_id")),
+                             data.get("status", "enrolled"))
+    except InvalidInput as exc:
+        return await render_cohort(request, cohort_id, translated(exc), 422)
+    except Conflict as exc:
+        return await render_cohort(request, cohort_id, {exc.field or "participant_id": exc.message}, 409)
+    return Redirect(path=f"/cohorts/{cohort_id}#participants")
+
+
+async def _enrolment(request: Request, enrolment_id: int, errors: dict | None = None, status: int = 200,
+                     values: dict | None = None) -> Template:
+    enrolment, cohort = await services.get_enrolment(current_staff(request), enrolment_id)
+    outcome = enrolment.outcome
+    defaults = {
+        "kind": outcome.kind if outcome else "",
+        "date": (outcome.date if outcome else date.today()).isoformat(),
+        "note": outcome.note if outcome else "",
+        "status": enrolment.status,
+        "reason": enrolment.reason,
+    }
+    return Template(
+        "participants/enrolment.html",
+        context={
+            "enrolment": enrolment,
+            "cohort": cohort,
+            "errors": errors or {},
+            "values": {**defaults, **(values or {})},
+            "next_statuses": sorted(rules.TRANSITIONS.get(enrolment.status, ()), key=rules.STATUSES.index),
+            "labels": rules.STATUS_LABELS,
+            "outcomes": rules.OUTCOME_LABELS,
+            "needs_reason": rules.NEEDS_REASON,
+        },
+        status_code=status,
+    )
+
+
+@get("/enrolments/{enrolment_id:int}", guards=[see_people], include_in_schema=False)
+async def enrolment_page(request: Request, enrolment_id: PathId) -> Template:
+    return await _enrolment(request, enrolment_id)
+
+
+@post("/enrolments/{enrolment_id:int}", guards=[see_people], include_in_schema=False)
+async def change_enrolment(request: Request, enrolment_id: PathId) -> Response:
+    data = await form_data(request)
+    try:
+        out = await services.change_enrolment(current_staff(request), enrolment_id, data.get("status", ""),
+                                              data.get("reason", ""))
+    except InvalidInput as exc:
+        return await _enrolment(request, enrolment_id, translated(exc), 422, data)
+    except Conflict as exc:
+        return await _enrolment(request, enrolment_id, {exc.field or "status": exc.message}, 409, data)
+    return Redirect(path=f"/cohorts/{out.cohort_id}#participants")
+
+
+@post("/enrolments/{enrolment_id:int}/outcome", guards=[see_people], include_in_schema=False)
+async def set_outcome(request: Request, enrolment_id: PathId) -> Response:
+    data = await form_data(request)
+    try:
+        out = await services.set_outcome(current_staff(request), enrolment_id, data.get("kind", ""),
+                                         data.get("date", ""), data.get("note", ""))
+    except InvalidInput as exc:
+        return await _enrolment(request, enrolment_id, translated(exc), 422, data)
+    return Redirect(path=f"/cohorts/{out.cohort_id}#participants")
+
+
+@get("/cohorts/{cohort_id:int}/summary", guards=[login_required], include_in_schema=False)
+async def summary_page(request: Request, cohort_id: PathId) -> Template:
+    summary = await services.cohort_summary(current_staff(request), cohort_id)
+    return Template("participants/summary.html", context={
+        "summary": summary, "outcomes": rules.OUTCOME_LABELS, "labels": rules.STATUS_LABELS,
+    })
+
+
+# --- attendance ---------------------------------------------------------------------------------
+
+
+@get("/cohorts/{cohort_id:int}/sessions/{number:int}/attendance", guards=[see_people], include_in_schema=False)
+async def register_page(request: Request, cohort_id: PathId, number: SessionNumber) -> Template:
+    staff = current_staff(request)
+    sheet = await services.register(staff, cohort_id, number)
+    cohort = await cohorts.get_cohort(staff, cohort_id)
+    return Template("participants/register.html", context={"sheet": sheet, "cohort": cohort, "errors": {}})
+
+
+@post("/cohorts/{cohort_id:int}/sessions/{number:int}/attendance/{participant_id:int}", guards=[see_people],
+      include_in_schema=False)
+async def mark_attendance(request: Request, cohort_id: PathId, number: SessionNumber,
+                          participant_id: PathId) -> Response:
+    """One tap on the register. With htmx the answer is the row alone; without
+    JavaScript the browser goes back to the register."""
+    data = await form_data(request)
+    staff = current_staff(request)
+    is_htmx = request.headers.get("hx-request") == "true"
+    errors: dict[str, str] = {}
+    status = data.get("status", "")
+    try:
+        row = await services.mark_attendance(staff, cohort_id, number, participant_id, status,
+                                             data.get("note", ""))
+    except InvalidInput as exc:
+        errors = translated(exc)
+        sheet = await services.register(staff, cohort_id, number)
+        row = next(r for r in sheet.rows if r.participant_id == participant_id)
+        row = services.RegisterRow(row.participant_id, row.name, status or row.status, data.get("note", ""))
+    if is_htmx:
+        return Template("participants/_register_row.html", context={
+            "row": row, "cohort_id": cohort_id, "number": number, "errors": errors, "saved": not errors,
+            "can_register": True,
+        }, status_code=200 if not errors else 422)
+    if errors:
+        sheet = await services.register(staff, cohort_id, number)
+        sheet.rows = [row if r.participant_id == participant_id else r for r in sheet.rows]
+        cohort = await cohorts.get_cohort(staff, cohort_id)
+        return Template("participants/register.html", status_code=422, context={
+            "sheet": sheet, "cohort": cohort, "errors": {f"p{participant_id}": errors},
+        })
+    return Redirect(path=f"/cohorts/{cohort_id}/sessions/{number}/attendance#p{participant_id}")
+
+
+# --- the participant's own page -------------------------------------------------------------------
+
+
+def _gone(request: Request) -> Template:
+    return Template("participants/own_gone.html", context={}, status_code=410)
+
+
+@get("/p/{token:str}", include_in_schema=False)
+async def own_page(request: Request, token: Token) -> Response:
+    try:
+        page = await services.own_schedule(token)
+    except services.LinkExpired:
+        return _gone(request)
+    today = date.today()
+    return Template("participants/own.html", context={
+        "page": page, "token": token, "today": today,
+        "upcoming": [i for i in page.items if i.date >= today],
+        "earlier": [i for i in page.items if i.date < today],
+    })
+
+
+@get("/p/{token:str}/calendar.ics", include_in_schema=False, media_type=ICS)
+async def own_calendar(request: Request, token: Token) -> Response:
+    try:
+        page = await services.own_schedule(token)
+    except services.LinkExpired:
+        raise NotFound from None
+    entries = [
+        calendar.CalendarEntry(
+            uid=i.uid, date=i.date, start=time.fromisoformat(i.start_time),
+            end=time.fromisoformat(i.end_time), summary=i.title, location=i.location,
+            cancelled=i.cancelled,
+        )
+        for i in page.items
+    ]
+    body = calendar.build_calendar("Klart jeg kan", entries)
+    return Response(body, media_type=ICS, headers={"Content-Disposition": 'attachment; filename="klart-jeg-kan.ics"'})
+
+
+route_handlers = [
+    participants_page, new_participant, create_participant, edit_participant, update_participant,
+    participant_page, record_consent, set_category, issue_link, revoke_link, enrol, enrolment_page,
+    change_enrolment, set_outcome, summary_page, register_page, mark_attendance, own_page, own_calendar,
+]
