@@ -161,8 +161,8 @@ async def record_consent(request: Request, participant_id: PathId) -> Response:
     try:
         await services.record_consent(current_staff(request), participant_id, consent)
     except InvalidInput as exc:
-        errors = {("consent_" + k if k in ("date", "version") else k): v for k, v in translated(exc).items()}
-        errors = {("consent_version" if k == "text_version" else k): v for k, v in errors.items()}
+        renamed = {"date": "consent_date", "text_version": "consent_version"}
+        errors = {renamed.get(k, k): v for k, v in translated(exc).items()}
         return await _detail(request, participant_id, errors, 422)
     return Redirect(path=f"/participants/{participant_id}")
 

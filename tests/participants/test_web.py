@@ -121,6 +121,21 @@ async def test_register_saves_one_tap_and_answers_the_row_to_htmx(client, world,
     assert rows == [{"status": "excused", "note": "Tannlege på Åssiden"}]
 
 
+async def test_the_cohort_page_lists_participants_for_the_leader(client, world, login_as, api_as):
+    leader, admin = await api_as("leader"), await api_as("admin")
+    person = await participant(client, leader, world)
+    cohort = await running_cohort(client, world, admin)
+    await enrolled(client, leader, cohort["id"], person["id"])
+    await login_as("leader")
+    page = await client.get(f"/cohorts/{cohort['id']}")
+    assert f"<title>{cohort['title']} · Klart jeg kan</title>" in page.text
+    section = page.text.split('id="participants"', 1)[1]
+    assert "Sølvi Åkerø Dæhli" in section and "Påmeldt" in section
+    assert "Bare 0 av 4 veiledningssamtaler booket." in section
+    home = await client.get("/")
+    assert "Trenger oppfølging" in home.text and "Bare 0 av 4 veiledningssamtaler booket." in home.text
+
+
 @pytest.mark.parametrize("who, status", [("manager", 403), ("leader_b", 404)])
 async def test_others_cannot_open_participant_pages(client, world, login_as, api_as, who, status):
     leader, admin = await api_as("leader"), await api_as("admin")
