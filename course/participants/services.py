@@ -1115,7 +1115,7 @@ async def own_schedule(token: str) -> OwnPage:
             for s in cohort.sessions:
                 items.append(OwnItem(
                     "session", s.date, s.start_time, s.end_time,
-                    f"{gettext('Session')} {s.number}: {gettext(s.module_name)}", s.location,
+                    gettext("Session %(number)s: %(module)s") % {"number": s.number, "module": gettext(s.module_name)}, s.location,
                     s.status == "cancelled" or cohort.status == "cancelled",
                     f"kjk-cohort-{cohort.id}-session-{s.number}@klart-jeg-kan",
                 ))

@@ -78,7 +78,7 @@ async def test_the_new_link_is_shown_once_and_opens_the_own_page(client, world, 
     client.cookies.clear()
     own = await client.get(f"/p/{token}")
     assert own.status_code == 200
-    assert "Hei, Sølvi!" in own.text and "Ressursavklaring" in own.text
+    assert "Hei, Sølvi!" in own.text and "Samling 1: Ressursavklaring" in own.text
     assert "Dæhli" not in own.text  # the first name is enough
     ics = await client.get(f"/p/{token}/calendar.ics")
     assert ics.status_code == 200 and ics.headers["content-type"].startswith("text/calendar")
