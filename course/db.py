@@ -81,7 +81,9 @@ async def lock(*keys: str) -> None:
     """Serialise writers that touch the same things (a leader's time, a cohort's
     places) inside a write transaction. SQLite's IMMEDIATE transaction already lets
     one writer through at a time; PostgreSQL takes transaction-scoped advisory
-    locks, always in the same order so two writers cannot deadlock."""
+    locks in sorted order. A transaction that needs several keys takes them all in
+    one call before anything else, so two writers cannot deadlock; taking a key it
+    already holds again is free (advisory locks are re-entrant)."""
     if is_sqlite():
         return
     from course.audit.tables import AuditEvent

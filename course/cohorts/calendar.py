@@ -49,3 +49,10 @@ def build_calendar(name: str, entries: Sequence[CalendarEntry], stamp: datetime 
         calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def today():
+    """Today's date in Oslo, whatever the server's own clock zone."""
+    from datetime import datetime
+
+    return datetime.now(OSLO).date()

@@ -124,7 +124,7 @@ async def render_cohort(request: Request, cohort_id: int, errors: dict | None = 
             "summary": await people.cohort_summary(staff, cohort_id),
             "enrolment_labels": people_rules.STATUS_LABELS,
             "outcome_labels": people_rules.OUTCOME_LABELS,
-            "today": date.today(),
+            "today": services._today(),
             "errors": errors or {},
         },
         status_code=status,
@@ -162,7 +162,7 @@ async def schedule_page(
     return Template(
         "cohorts/schedule.html",
         context={"view": view, "start": start, "end": end, "by_day": by_day, "previous": previous,
-                 "following": following, "today": date.today(), "week": start.isocalendar()[1]},
+                 "following": following, "today": services._today(), "week": start.isocalendar()[1]},
     )
 
 

@@ -424,10 +424,16 @@ async def change_session(staff: Staff, cohort_id: int, number: int, change: Sess
 
 
 async def set_cohort_cancelled(staff: Staff, cohort_id: int, cancelled: bool) -> CohortOut:
+    """Cancelling a cohort also cancels its planned guidance talks; taking the
+    cancellation back leaves them cancelled, to be booked again."""
     await get_cohort(staff, cohort_id)
-    await Cohort.update(
-        {Cohort.cancelled_at: datetime.now(timezone.utc) if cancelled else None}
-    ).where(Cohort.id == cohort_id)
+    now = datetime.now(timezone.utc)
+    async with write_transaction():
+        await Cohort.update({Cohort.cancelled_at: now if cancelled else None}).where(Cohort.id == cohort_id)
+        if cancelled:
+            await Talk.update({Talk.status: "cancelled", Talk.changed_at: now}).where(
+                Talk.cohort == cohort_id, Talk.status == "planned"
+            )
     return await get_cohort(staff, cohort_id)
 
 

@@ -17,6 +17,7 @@ from course.errors import N_, Conflict, Forbidden, InvalidInput, NotFound
 from course.guidance import planner
 from course.guidance.tables import Availability, AvailabilityException, Talk
 from course.participants import policies
+from course.participants.rules import TALKS_NEEDED
 from course.participants.services import PersonRef, _now
 from course.participants.tables import Enrolment, Participant
 from course.validation import check_line, has_control_chars, nb_sort_key, valid_id
@@ -43,11 +44,14 @@ def _now_local() -> datetime:
 
 
 def course_weeks(cohort: cohorts.CohortOut) -> list[tuple[date, date]]:
-    """Four weeks from the Monday of the first session; a course that runs on past
-    them (a holiday moved a session) has its tail counted in the fourth week."""
-    monday = cohort.start_date - timedelta(days=cohort.start_date.weekday())
+    """Four weeks from the Monday of the first session held (a moved first session
+    moves them too); a course that runs on past them (a holiday moved a session)
+    has its tail counted in the fourth week."""
+    held = [s.date for s in cohort.sessions if s.status != "cancelled"] or [cohort.start_date]
+    first = min(held)
+    monday = first - timedelta(days=first.weekday())
     weeks = [(monday + timedelta(weeks=n), monday + timedelta(weeks=n, days=6)) for n in range(4)]
-    last = max((s.date for s in cohort.sessions), default=cohort.start_date)
+    last = max(held)
     if last > weeks[-1][1]:
         weeks[-1] = (weeks[-1][0], last + timedelta(days=6 - last.weekday()))
     return weeks
@@ -158,17 +162,19 @@ async def add_exception(staff: Staff, day: str, start: str | None, end: str | No
         errors["reason"] = N_("Give a reason of at most 100 characters.")
     if errors:
         raise InvalidInput(errors)
-    await AvailabilityException.insert(AvailabilityException(
-        leader=staff.id, date=when, start_time=first, end_time=last, available=bool(available), reason=text,
-    ))
+    async with write_transaction():
+        await AvailabilityException.insert(AvailabilityException(
+            leader=staff.id, date=when, start_time=first, end_time=last, available=bool(available), reason=text,
+        ))
     return await get_availability(staff)
 
 
 async def remove_exception(staff: Staff, exception_id: int) -> None:
     _may_hold_talks(staff)
-    rows = await AvailabilityException.delete().where(
-        AvailabilityException.id == exception_id, AvailabilityException.leader == staff.id
-    ).returning(AvailabilityException.id)
+    async with write_transaction():
+        rows = await AvailabilityException.delete().where(
+            AvailabilityException.id == exception_id, AvailabilityException.leader == staff.id
+        ).returning(AvailabilityException.id)
     if not rows:
         raise NotFound
 
@@ -456,6 +462,11 @@ async def change_talk(staff: Staff, talk_id: int, change: TalkChange) -> TalkOut
     if change.location is not None:
         values[Talk.location] = _location(change.location, cohort.location, errors)
     status = change.status
+    if status in ACTIVE and row["status"] not in ACTIVE and not moving:
+        # Taking a cancelled talk back: the participant must still be on the cohort, and
+        # the day still within it.
+        await _check_talk(cohort, row["participant"], row["leader"], row["date"].isoformat(),
+                          _hhmm(row["start_time"]), _hhmm(row["end_time"]), errors, params)
     if status is not None:
         if status not in TALK_STATUSES:
             errors["status"] = N_("Choose planned, held, no_show or cancelled.")
@@ -471,11 +482,12 @@ async def change_talk(staff: Staff, talk_id: int, change: TalkChange) -> TalkOut
         note = str(change.note).strip()
         if has_control_chars(note.replace("\n", " ")) or len(note) > 2000:
             errors["note"] = N_("The note can be at most 2,000 characters.")
-        values[Talk.note] = note
+        if note != row["note"]:  # an unchanged note is neither written nor logged
+            values[Talk.note] = note
     if errors:
         raise InvalidInput(errors, params)
     if not values:
-        return await get_talk(staff, talk_id)
+        return await talk_without_note(staff, talk_id)
     values[Talk.changed_at] = _now()
     async with write_transaction():
         active_now = values.get(Talk.status, row["status"]) in ACTIVE
@@ -575,7 +587,7 @@ async def propose_talks(staff: Staff, cohort_id: int, length_minutes=45) -> Talk
         ],
         unplaced=[
             Shortfall(PersonRef(u.participant, names[u.participant]), u.week, u.reason,
-                      {"week": u.week, "count": _still_needed(booked, u.participant)})
+                      {"week": u.week, "count": _still_needed([*booked, *plan.talks], u.participant)})
             for u in plan.unplaced
         ],
         load=load,
@@ -589,15 +601,16 @@ def _as_id(value) -> int:
     return value if valid_id(value) else 0
 
 
-def _still_needed(booked: list[planner.Talk], participant: int) -> int:
-    return max(0, 4 - sum(t.participant == participant for t in booked))
+def _still_needed(talks: list[planner.Talk], participant: int) -> int:
+    """How many of the participant's four talks have no time, booked or proposed."""
+    return max(0, TALKS_NEEDED - sum(t.participant == participant for t in talks))
 
 
 async def accept_talks(staff: Staff, cohort_id: int, talks: list) -> list[TalkOut]:
     """Book every proposed talk in one step: all of them, or none."""
     cohort = await _cohort(staff, cohort_id)
-    if cohort.status == "cancelled":
-        raise InvalidInput({"cohort": N_("The cohort is cancelled.")})
+    if cohort.status in ("cancelled", "finished"):
+        raise InvalidInput({"cohort": N_("The cohort is cancelled or finished.")})
     if not isinstance(talks, list) or not 1 <= len(talks) <= 200:
         raise InvalidInput({"talks": N_("Give from 1 to 200 talks.")})
     checked = []
@@ -616,6 +629,9 @@ async def accept_talks(staff: Staff, cohort_id: int, talks: list) -> list[TalkOu
         raise InvalidInput(errors, params)
     ids = []
     async with write_transaction():
+        # Every lock at once, in one order, so two plans accepted together cannot deadlock;
+        # the locks each booking takes again below are already held.
+        await lock(*(f"staff:{t[1]}" for t in checked), *(f"participant:{t[0]}" for t in checked))
         for participant, leader, day, start, end in checked:
             ids.append(await _insert_talk(cohort, participant, leader, day, start, end, cohort.location))
     return await _talk_out(await _talk_query().where(Talk.id.is_in(ids)).order_by(Talk.date).order_by(

@@ -3,7 +3,7 @@ cohort summary, and the participant's own page (a secret link, no login)."""
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import time
 from typing import Annotated
 
 from litestar import Request, Response, get, post
@@ -48,7 +48,7 @@ async def _form(request: Request, values: dict, errors: dict, status: int = 200,
             "contacts": await cohorts.office_leaders(current_staff(request)),
             "participant": participant,
             "scopes": rules.SCOPE_LABELS,
-            "today": date.today(),
+            "today": calendar.today(),
         },
         status_code=status,
     )
@@ -59,7 +59,7 @@ async def new_participant(request: Request) -> Template:
     defaults = {
         "primary_contact_id": str(current_staff(request).id),
         "consent_version": rules.CURRENT_CONSENT_VERSION,
-        "consent_date": date.today().isoformat(),
+        "consent_date": calendar.today().isoformat(),
         "scopes": list(rules.SCOPES),
     }
     return await _form(request, defaults, {})
@@ -137,7 +137,7 @@ async def _detail(request: Request, participant_id: int, errors: dict | None = N
             "scopes": rules.SCOPE_LABELS,
             "enrolment_labels": rules.STATUS_LABELS,
             "consent_version": rules.CURRENT_CONSENT_VERSION,
-            "today": date.today(),
+            "today": calendar.today(),
             "link_url": link_url,
         },
         status_code=status,
@@ -183,7 +183,7 @@ async def issue_link(request: Request, participant_id: PathId) -> Template:
     try:
         link = await services.issue_link(current_staff(request), participant_id)
     except InvalidInput as exc:
-        return await _detail(request, participant_id, translated(exc), 422)
+        return await _detail(request, participant_id, {"link": " ".join(translated(exc).values())}, 422)
     url = f"{request.app.state.settings.base_url}/p/{link.token}"
     return await _detail(request, participant_id, link_url=url)
 
@@ -206,7 +206,9 @@ async def enrol(request: Request, cohort_id: PathId) -> Response:
         await services.enrol(current_staff(request), cohort_id, _int(data.get("participant_id")),
                              data.get("status", "enrolled"))
     except InvalidInput as exc:
-        return await render_cohort(request, cohort_id, translated(exc), 422)
+        # The form has one field; a rule about the cohort itself is told there too.
+        errors = {("participant_id" if k == "cohort" else k): v for k, v in translated(exc).items()}
+        return await render_cohort(request, cohort_id, errors, 422)
     except Conflict as exc:
         return await render_cohort(request, cohort_id, {exc.field or "participant_id": exc.message}, 409)
     return Redirect(path=f"/cohorts/{cohort_id}#participants")
@@ -218,7 +220,7 @@ async def _enrolment(request: Request, enrolment_id: int, errors: dict | None = 
     outcome = enrolment.outcome
     defaults = {
         "kind": outcome.kind if outcome else "",
-        "date": (outcome.date if outcome else date.today()).isoformat(),
+        "date": (outcome.date if outcome else calendar.today()).isoformat(),
         "note": outcome.note if outcome else "",
         "status": enrolment.status,
         "reason": enrolment.reason,
@@ -307,9 +309,10 @@ async def mark_attendance(request: Request, cohort_id: PathId, number: SessionNu
         row = next(r for r in sheet.rows if r.participant_id == participant_id)
         row = services.RegisterRow(row.participant_id, row.name, status or row.status, data.get("note", ""))
     if is_htmx:
+        can_register = not errors or (await services.register(staff, cohort_id, number)).can_register
         return Template("participants/_register_row.html", context={
             "row": row, "cohort_id": cohort_id, "number": number, "errors": errors, "saved": not errors,
-            "can_register": True,
+            "can_register": can_register,
         }, status_code=200 if not errors else 422)
     if errors:
         sheet = await services.register(staff, cohort_id, number)
@@ -334,7 +337,7 @@ async def own_page(request: Request, token: Token) -> Response:
         page = await services.own_schedule(token)
     except services.LinkExpired:
         return _gone(request)
-    today = date.today()
+    today = calendar.today()
     return Template("participants/own.html", context={
         "page": page, "token": token, "today": today,
         "upcoming": [i for i in page.items if i.date >= today],

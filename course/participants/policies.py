@@ -1,6 +1,7 @@
 """Who may see participants: course leaders their own office, admins every office.
-Managers see counts and rates only, so every query for names goes through a scope
-that selects nothing for them."""
+Managers see counts and rates only: queries by participant go through
+``participant_scope`` (which selects nothing for them), and queries by cohort
+(roster, register, talks) first pass ``may_see_people`` and the cohort's office scope."""
 
 from __future__ import annotations
 

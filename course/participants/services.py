@@ -278,17 +278,23 @@ async def update_participant(staff: Staff, participant_id: int, changes: Partici
             _past_date(changes.referral_date, errors, "referral_date") if changes.referral_date else None
         )
     if changes.primary_contact_id is not None:
-        values[Participant.primary_contact] = await _primary_contact(
-            changes.primary_contact_id, current["office"], errors
-        )
+        contact = await _primary_contact(changes.primary_contact_id, current["office"], errors)
+        if contact is not None and contact != current["primary_contact"]:
+            # The primary contact reads the talks' private notes, so nobody hands that to themselves.
+            if staff.role is not Role.admin and staff.id != current["primary_contact"]:
+                errors["primary_contact_id"] = N_(
+                    "Only the present primary contact or an administrator can change the primary contact.")
+            values[Participant.primary_contact] = contact
     if errors:
         raise InvalidInput(errors, _year_params())
     if values:
         async with write_transaction():
             await Participant.update(values).where(Participant.id == participant_id)
-            await audit.record("participant_updated", actor=staff.id, office=current["office"],
-                               details={"participant": participant_id,
-                                        "fields": sorted(c._meta.name for c in values)})
+            details = {"participant": participant_id, "fields": sorted(c._meta.name for c in values)}
+            if Participant.primary_contact in values:
+                details["primary_contact"] = {"from": current["primary_contact"],
+                                              "to": values[Participant.primary_contact]}
+            await audit.record("participant_updated", actor=staff.id, office=current["office"], details=details)
     return await get_participant(staff, participant_id)
 
 
@@ -424,6 +430,9 @@ async def record_consent(staff: Staff, participant_id: int, data: ConsentInput) 
         raise InvalidInput(errors)
     now = _now()
     async with write_transaction():
+        open_cohorts = await Enrolment.select(Enrolment.cohort).where(
+            Enrolment.participant == participant_id, Enrolment.status.is_in(["invited", "enrolled", "waiting"]))
+        await lock(f"participant:{participant_id}", *(f"cohort:{r['cohort']}" for r in open_cohorts))
         await _insert_consent(staff, participant_id, consent, now)
         state = await consent_state(participant_id)
         if not state.participation:
@@ -448,7 +457,6 @@ async def _end_participation(participant_id: int, now: datetime) -> None:
     for row in open_rows:
         if row["cohort"] not in ongoing:
             continue
-        await lock(f"cohort:{row['cohort']}")
         await Enrolment.update(
             {Enrolment.status: "withdrawn", Enrolment.reason: "Samtykke til å delta er trukket",
              Enrolment.changed_at: now}
@@ -603,6 +611,8 @@ async def enrol(staff: Staff, cohort_id: int, participant_id, status: str = "enr
     async with write_transaction():
         # One writer at a time per cohort (its places) and per person (their time).
         await lock(f"cohort:{cohort_id}", f"participant:{participant_id}")
+        if not (await consent_state(participant_id)).participation:
+            raise InvalidInput({"participant_id": N_("The participant has not consented to taking part.")})
         existing = await Enrolment.select().where(
             Enrolment.cohort == cohort_id, Enrolment.participant == participant_id
         ).first()
@@ -683,6 +693,9 @@ async def change_enrolment(staff: Staff, enrolment_id: int, status: str, reason:
     now = _now()
     async with write_transaction():
         await lock(f"cohort:{cohort.id}", f"participant:{row['participant']}")
+        if (status in rules.HOLDS_TIME and row["status"] not in rules.HOLDS_TIME
+                and not (await consent_state(row["participant"])).participation):
+            raise InvalidInput({"status": N_("The participant has not consented to taking part.")})
         fresh = await Enrolment.select(Enrolment.status).where(Enrolment.id == enrolment_id).first()
         if fresh["status"] != row["status"]:
             raise Conflict("Påmeldingen ble endret av noen andre. Last siden på nytt.", field="status")
@@ -692,16 +705,18 @@ async def change_enrolment(staff: Staff, enrolment_id: int, status: str, reason:
                                field="status")
         if status in rules.HOLDS_TIME and row["status"] not in rules.HOLDS_TIME:
             await _check_no_overlap(row["participant"], cohort)
-        await Enrolment.update(
-            {Enrolment.status: status, Enrolment.reason: reason_text, Enrolment.changed_at: now}
-        ).where(Enrolment.id == enrolment_id)
+        values = {Enrolment.status: status, Enrolment.reason: reason_text, Enrolment.changed_at: now}
+        if status == "waiting" and row["status"] != "waiting":
+            values[Enrolment.created_at] = now  # back of the queue, like anyone joining it now
+        await Enrolment.update(values).where(Enrolment.id == enrolment_id)
         if status in rules.LEAVES:
             await Talk.update({Talk.status: "cancelled", Talk.changed_at: now}).where(
                 Talk.cohort == cohort.id, Talk.participant == row["participant"], Talk.status == "planned",
                 Talk.date >= _today(),
             )
         invited: list[int] = []
-        if row["status"] in rules.TAKES_A_PLACE and status not in rules.TAKES_A_PLACE and cohort.status != "finished":
+        if (row["status"] in rules.TAKES_A_PLACE and status not in rules.TAKES_A_PLACE
+                and cohort.status in ("planned", "running")):
             invited = await _fill_from_waiting_list(cohort.id, now)
         await audit.record("enrolment_changed", actor=staff.id, office=cohort.office_id,
                            details={"enrolment": enrolment_id, "from": row["status"], "to": status})
@@ -903,6 +918,7 @@ async def mark_attendance(staff: Staff, cohort_id: int, number: int, participant
     session_id = await _session_id(cohort_id, number)
     now = _now()
     async with write_transaction():
+        await lock(f"attendance:{session_id}:{participant_id}")
         updated = await Attendance.update(
             {Attendance.status: status, Attendance.note: text, Attendance.recorded_by: staff.id,
              Attendance.recorded_at: now}
@@ -937,6 +953,7 @@ async def set_outcome(staff: Staff, enrolment_id: int, kind: str, day: str, note
         raise InvalidInput(errors, {"kind": {"choices": ", ".join(rules.OUTCOMES)}})
     now = _now()
     async with write_transaction():
+        await lock(f"enrolment:{enrolment_id}")
         updated = await Outcome.update(
             {Outcome.kind: kind, Outcome.date: when, Outcome.note: text, Outcome.changed_by: staff.id,
              Outcome.changed_at: now}
@@ -1008,13 +1025,20 @@ async def warnings_for(staff: Staff) -> list[WarningOut]:
     primary contact for: running cohorts and those that ended in the last 30 days."""
     if not policies.may_see_people(staff):
         return []
-    led = {r["cohort"] for r in await CohortLeader.select(CohortLeader.cohort).where(CohortLeader.leader == staff.id)}
-    contact_of = await Enrolment.select(Enrolment.cohort).where(Enrolment.participant.primary_contact == staff.id)
-    ids = led | {r["cohort"] for r in contact_of}
     today = _today()
+    # Cohorts that started within the last ten weeks: running, or ended within about a month.
+    recent = Cohort.start_date >= today - timedelta(weeks=10)
+    led = {r["cohort"] for r in await CohortLeader.select(CohortLeader.cohort).where(
+        CohortLeader.leader == staff.id, CohortLeader.cohort.start_date >= today - timedelta(weeks=10))}
+    contact_of = await Enrolment.select(Enrolment.cohort).where(
+        Enrolment.participant.primary_contact == staff.id, Enrolment.cohort.start_date >= today - timedelta(weeks=10))
+    ids = led | {r["cohort"] for r in contact_of}
+    rows = await Cohort.select().where(
+        cohorts.policies.cohort_scope(staff), recent, Cohort.id.is_in(sorted(ids) or [0])
+    ).order_by(Cohort.start_date)
     out: list[WarningOut] = []
-    for cohort in await cohorts.list_cohorts(staff, start=today - timedelta(days=30), end=today):
-        if cohort.id not in ids or cohort.status not in ("running", "finished"):
+    for cohort in await cohorts._load(rows):
+        if cohort.status not in ("running", "finished") or cohort.end_date < today - timedelta(days=30):
             continue
         for row in await _roster(cohort):
             if cohort.id not in led and row.primary_contact.id != staff.id:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from datetime import date
 
 import pytest
@@ -178,3 +180,23 @@ async def test_outcome_through_the_enrolment_page_is_audited(client, world, logi
     assert await AuditEvent.count().where(AuditEvent.action == "outcome_set") == 1
     bad = await csrf_post(client, f"{path}/outcome", {"kind": "lottery", "date": "i går"}, page=path)
     assert bad.status_code == 422 and 'href="#kind"' in bad.text and 'href="#date"' in bad.text
+
+
+async def test_only_the_primary_contact_hands_the_role_on(client, world, api_as):
+    """The primary contact reads the talks' private notes, so no leader can make themselves one."""
+    from course.audit.tables import AuditEvent
+    from tests.participants.helpers import office_a_leader
+
+    leader = await api_as("leader")
+    person = await participant(client, leader, world)  # Åse is the primary contact
+    other_id, other = await office_a_leader(world, "torbjorn@a.no", "Torbjørn Ås")
+    taken = await client.patch(f"/api/v1/participants/{person['id']}", json={"primary_contact_id": other_id},
+                               headers=other)
+    assert taken.status_code == 422
+    assert [e["key"] for e in taken.json()["extra"]] == ["primary_contact_id"]
+    handed = await client.patch(f"/api/v1/participants/{person['id']}", json={"primary_contact_id": other_id},
+                                headers=leader)
+    assert handed.status_code == 200 and handed.json()["primary_contact"]["id"] == other_id
+    event = await AuditEvent.select(AuditEvent.details).where(AuditEvent.action == "participant_updated").first()
+    details = event["details"] if isinstance(event["details"], dict) else json.loads(event["details"])
+    assert details["primary_contact"] == {"from": world.leader, "to": other_id}
