@@ -5,7 +5,14 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from course.evaluations.reports import AREAS, MIN_ANSWERS, TARGETS, aggregate, parts_to_hide, split
+from course.evaluations.reports import (
+    AREAS,
+    MIN_ANSWERS,
+    TARGETS,
+    aggregate,
+    parts_to_hide,
+    split,
+)
 
 answer = st.fixed_dictionaries({area: st.integers(0, 10) for area in AREAS})
 answers = st.lists(answer, max_size=40)
