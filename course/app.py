@@ -19,6 +19,7 @@ from course.accounts.api import accounts_api
 from course.accounts.auth import CSRF_COOKIE, AuthMiddleware
 from course.cohorts import pages as cohort_pages
 from course.cohorts.api import cohorts_api
+from course.evaluations.api import evaluations_api
 from course.guidance import pages as guidance_pages
 from course.participants import pages as participant_pages
 from course.guidance.api import guidance_api
@@ -45,7 +46,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         finally:
             await db.close_pool(engine)
 
-    api = Router(path="/api/v1", route_handlers=[accounts_api, cohorts_api, participants_api, guidance_api])
+    api = Router(path="/api/v1", route_handlers=[accounts_api, cohorts_api, participants_api, guidance_api, evaluations_api])
     app = Litestar(
         route_handlers=[
             api,

@@ -1,0 +1,73 @@
+"""JSON API for evaluations: a leader opens one and gets the links; a participant
+answers through a link, with no login."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Request, Router, post
+from litestar.params import JSONBody, PathParameter
+from litestar.status_codes import HTTP_201_CREATED
+
+from course.accounts.auth import current_staff
+from course.evaluations import services
+from course.participants.api import see_people
+from course.participants.services import PersonRef
+from course.web.forms import PathId, client_address
+
+
+class LinkOut(msgspec.Struct):
+    participant: PersonRef
+    url: str
+
+
+class Opened(msgspec.Struct):
+    cohort_id: int
+    opened_at: str
+    answered: int
+    links: list[LinkOut]
+
+
+class AnswerIn(msgspec.Struct, forbid_unknown_fields=True):
+    scores: Any
+    comments: Any = None
+    comment: Any = None
+
+
+class PaperIn(AnswerIn, forbid_unknown_fields=True):
+    participant_id: Any = None
+
+
+class Received(msgspec.Struct):
+    received: bool = True
+
+
+@post("/cohorts/{cohort_id:int}/evaluation", guards=[see_people], status_code=200,
+      summary="Open the cohort's evaluation; answers a fresh link for everyone who has not answered")
+async def open_evaluation(request: Request, cohort_id: PathId) -> Opened:
+    opened = await services.open_evaluation(current_staff(request), cohort_id)
+    base = request.app.state.settings.base_url
+    return Opened(
+        cohort_id=opened.cohort_id, opened_at=opened.opened_at.isoformat(), answered=opened.answered,
+        links=[LinkOut(participant=link.participant, url=f"{base}/e/{link.token}") for link in opened.links],
+    )
+
+
+@post("/cohorts/{cohort_id:int}/evaluation/paper", guards=[see_people], status_code=HTTP_201_CREATED,
+      summary="Key in a participant's paper form (marked as such)")
+async def key_in_paper(request: Request, cohort_id: PathId, data: JSONBody[PaperIn]) -> Received:
+    await services.key_in_paper(current_staff(request), cohort_id, data.participant_id, data.scores,
+                                data.comments, data.comment)
+    return Received()
+
+
+@post("/evaluations/{token:str}", status_code=HTTP_201_CREATED, security=[],
+      summary="Answer the evaluation with a link's token (no login; stored without the person)")
+async def answer(request: Request, token: Annotated[str, PathParameter(max_length=120)],
+                 data: JSONBody[AnswerIn]) -> Received:
+    await services.answer(token, data.scores, data.comments, data.comment, client_address(request))
+    return Received()
+
+
+evaluations_api = Router(path="/", tags=["evaluations"], route_handlers=[open_evaluation, key_in_paper, answer])

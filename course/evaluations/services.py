@@ -1,0 +1,216 @@
+"""Course evaluations: opening a cohort's evaluation, answering it through a link,
+keying in a paper form. The answer is stored apart from the person: the link
+records only that it was used, the answer only the cohort and the day."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from course.accounts.schemas import Staff
+from course.audit import services as audit
+from course.audit.tables import AuditEvent
+from course.cohorts import services as cohorts
+from course.db import lock, write_transaction
+from course.errors import N_, Conflict, InvalidInput, NotFound, Throttled
+from course.evaluations.reports import AREAS
+from course.evaluations.tables import (
+    Evaluation,
+    EvaluationAnswer,
+    EvaluationComment,
+    EvaluationLink,
+)
+from course.participants import policies
+from course.participants.services import PersonRef, consent_state
+from course.participants.tables import Enrolment
+from course.tokens import digest
+from course.validation import has_control_chars, valid_id
+
+MAX_COMMENT = 2000
+# Statuses of those who answer: on the cohort at its end.
+ANSWERS = ("enrolled", "completed")
+TOKEN_REJECTED = "evaluation_token_rejected"
+REJECTIONS_ALLOWED = 20  # unknown or used tokens from one address per window
+WINDOW = timedelta(minutes=15)
+
+
+@dataclass
+class LinkOut:
+    participant: PersonRef
+    token: str
+
+
+@dataclass
+class Opened:
+    cohort_id: int
+    opened_at: datetime
+    answered: int
+    links: list[LinkOut]  # a fresh token for everyone who has not answered yet
+
+
+async def open_evaluation(staff: Staff, cohort_id: int) -> Opened:
+    """Open the cohort's evaluation (again), and give a fresh link to everyone on the
+    cohort who has consented to the use of the evaluation and not answered yet;
+    earlier unused links stop working, so lost slips can be printed anew."""
+    if not policies.may_see_people(staff):
+        raise NotFound
+    cohort = await cohorts.get_cohort(staff, cohort_id)
+    if cohort.status not in ("running", "finished"):
+        raise InvalidInput({"cohort": N_("The evaluation opens once the cohort has started.")})
+    people = await Enrolment.select(Enrolment.participant, Enrolment.participant.name.as_alias("name")).where(
+        Enrolment.cohort == cohort_id, Enrolment.status.is_in(list(ANSWERS))
+    )
+    now = datetime.now(UTC)
+    links: list[LinkOut] = []
+    async with write_transaction():
+        await lock(f"evaluation:{cohort_id}")
+        evaluation = await Evaluation.select().where(Evaluation.cohort == cohort_id).first()
+        if evaluation is None:
+            evaluation = (await Evaluation.insert(
+                Evaluation(cohort=cohort_id, opened_at=now, opened_by=staff.id)
+            ).returning(*Evaluation.all_columns()))[0]
+        existing = {r["participant"]: r for r in await EvaluationLink.select().where(
+            EvaluationLink.evaluation == evaluation["id"])}
+        for person in sorted(people, key=lambda p: p["name"]):
+            pid = person["participant"]
+            if existing.get(pid, {}).get("used") or not (await consent_state(pid)).evaluation:
+                continue
+            token = secrets.token_urlsafe(32)
+            if pid in existing:
+                await EvaluationLink.update({EvaluationLink.token_hash: digest(token)}).where(
+                    EvaluationLink.id == existing[pid]["id"])
+            else:
+                await EvaluationLink.insert(EvaluationLink(
+                    evaluation=evaluation["id"], participant=pid, token_hash=digest(token), used=False))
+            links.append(LinkOut(PersonRef(pid, person["name"]), token))
+        await audit.record("evaluation_opened", actor=staff.id, office=cohort.office_id,
+                           details={"cohort": cohort_id, "links": len(links)})
+    answered = await EvaluationAnswer.count().where(EvaluationAnswer.cohort == cohort_id)
+    return Opened(cohort_id, evaluation["opened_at"], answered, links)
+
+
+def check_answer(scores, comments, comment) -> dict:
+    """The five scores (whole numbers 0–10), comments per area and overall."""
+    errors: dict[str, str] = {}
+    clean: dict = {"scores": {}, "comments": {}}
+    if not isinstance(scores, dict):
+        errors["scores"] = N_("Give a score from 0 to 10 for each of the five areas.")
+        scores = {}
+    for key in scores:
+        if key not in AREAS:
+            errors[f"scores.{key}"] = N_("There is no such area.")
+    for area in AREAS:
+        value = scores.get(area)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
+            errors[f"scores.{area}"] = N_("Choose a score from 0 to 10.")
+        else:
+            clean["scores"][area] = value
+    if comments is None:
+        comments = {}
+    if not isinstance(comments, dict):
+        errors["comments"] = N_("Comments go with an area.")
+        comments = {}
+    for key, text in comments.items():
+        if key not in AREAS:
+            errors[f"comments.{key}"] = N_("There is no such area.")
+        elif text := _comment(text, f"comments.{key}", errors):
+            clean["comments"][key] = text
+    overall = _comment(comment, "comment", errors)
+    if overall:
+        clean["comments"]["overall"] = overall
+    if errors:
+        raise InvalidInput(errors)
+    return clean
+
+
+def _comment(text, key: str, errors: dict[str, str]) -> str:
+    if text is None:
+        return ""
+    if not isinstance(text, str):
+        errors[key] = N_("A comment is text.")
+        return ""
+    text = text.strip()
+    if len(text) > MAX_COMMENT:
+        errors[key] = N_("A comment can be at most 2,000 characters.")
+    elif has_control_chars(text.replace("\n", " ").replace("\r", " ").replace("\t", " ")):
+        errors[key] = N_("The comment contains characters that are not allowed.")
+    return text
+
+
+async def _store(cohort_id: int, answer: dict, on_paper: bool) -> None:
+    day = cohorts._today()
+    scores = answer["scores"]
+    await EvaluationAnswer.insert(EvaluationAnswer(
+        cohort=cohort_id, day=day, on_paper=on_paper, benefit=scores["benefit"], next_step=scores["next_step"],
+        atmosphere=scores["atmosphere"], leaders=scores["leaders"], participation=scores["participation"],
+    ))
+    comments = [EvaluationComment(cohort=cohort_id, area=area, text=text, status="pending")
+                for area, text in answer["comments"].items()]
+    if comments:
+        await EvaluationComment.insert(*comments)
+
+
+async def _throttle(address: str | None) -> None:
+    if not address:
+        return
+    since = datetime.now(UTC) - WINDOW
+    recent = await AuditEvent.select(AuditEvent.at).where(
+        AuditEvent.action == TOKEN_REJECTED, AuditEvent.address == address[:45], AuditEvent.at >= since
+    ).order_by(AuditEvent.at)
+    if len(recent) >= REJECTIONS_ALLOWED:
+        wait = recent[-REJECTIONS_ALLOWED]["at"] + WINDOW - datetime.now(UTC)
+        raise Throttled(max(1, int(wait.total_seconds()) + 1))
+
+
+async def answer(token: str, scores, comments=None, comment=None, address: str | None = None) -> None:
+    """Store one answer through a link: exactly once, with nothing that says whose."""
+    await _throttle(address)
+    clean = check_answer(scores, comments, comment)
+    if not isinstance(token, str) or not 20 <= len(token) <= 100:
+        await audit.record(TOKEN_REJECTED, address=address)
+        raise NotFound
+    async with write_transaction():
+        link = await EvaluationLink.select(
+            EvaluationLink.id, EvaluationLink.used, EvaluationLink.evaluation.cohort.as_alias("cohort"),
+        ).where(EvaluationLink.token_hash == digest(token)).first()
+        if link is None or link["used"]:
+            rejected = link is None
+        else:
+            # Taken atomically, so two submissions with the same link store one answer.
+            taken = await EvaluationLink.update({EvaluationLink.used: True}).where(
+                EvaluationLink.id == link["id"], EvaluationLink.used.eq(False)
+            ).returning(EvaluationLink.id)
+            rejected = None if taken else False
+            if taken:
+                await _store(link["cohort"], clean, on_paper=False)
+    if rejected is not None:
+        await audit.record(TOKEN_REJECTED, address=address)
+        if rejected:
+            raise NotFound
+        raise Conflict("Denne evalueringen er allerede besvart. Takk for svaret!", field="token")
+
+
+async def key_in_paper(staff: Staff, cohort_id: int, participant_id, scores, comments=None, comment=None) -> None:
+    """A leader keys in a participant's paper form: their link counts as used, and the
+    answer is marked as keyed in, with nothing else that says whose."""
+    if not policies.may_see_people(staff):
+        raise NotFound
+    cohort = await cohorts.get_cohort(staff, cohort_id)
+    clean = check_answer(scores, comments, comment)
+    if not valid_id(participant_id):
+        raise InvalidInput({"participant_id": N_("Choose a participant on this cohort.")})
+    async with write_transaction():
+        link = await EvaluationLink.select(EvaluationLink.id, EvaluationLink.used).where(
+            EvaluationLink.participant == participant_id, EvaluationLink.evaluation.cohort == cohort.id
+        ).first()
+        if link is None:
+            raise InvalidInput({"participant_id": N_("The participant has no evaluation link on this cohort.")})
+        taken = await EvaluationLink.update({EvaluationLink.used: True}).where(
+            EvaluationLink.id == link["id"], EvaluationLink.used.eq(False)
+        ).returning(EvaluationLink.id)
+        if not taken:
+            raise Conflict("Deltakeren har allerede svart på evalueringen.", field="participant_id")
+        await _store(cohort.id, clean, on_paper=True)
+        await audit.record("evaluation_paper_keyed", actor=staff.id, office=cohort.office_id,
+                           details={"cohort": cohort.id})

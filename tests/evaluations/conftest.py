@@ -1,0 +1,1 @@
+from tests.participants.helpers import as_  # noqa: F401  (fixture)
