@@ -19,6 +19,7 @@ from course.accounts.api import accounts_api
 from course.accounts.auth import CSRF_COOKIE, AuthMiddleware
 from course.cohorts import pages as cohort_pages
 from course.cohorts.api import cohorts_api
+from course.evaluations import pages as evaluation_pages
 from course.evaluations.api import evaluations_api
 from course.guidance import pages as guidance_pages
 from course.participants import pages as participant_pages
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             cohort_pages.closure_delete,
             *guidance_pages.route_handlers,
             *participant_pages.route_handlers,
+            *evaluation_pages.route_handlers,
             create_static_files_router(
                 path="/static",
                 directories=[STATIC_DIR],

@@ -163,6 +163,19 @@ async def _throttle(address: str | None) -> None:
         raise Throttled(max(1, int(wait.total_seconds()) + 1))
 
 
+async def link_state(token: str, address: str | None = None) -> str:
+    """"open" or "used" for a real link; an unknown one counts towards the throttle."""
+    await _throttle(address)
+    row = None
+    if isinstance(token, str) and 20 <= len(token) <= 100:
+        row = await EvaluationLink.select(EvaluationLink.used).where(
+            EvaluationLink.token_hash == digest(token)).first()
+    if row is None:
+        await audit.record(TOKEN_REJECTED, address=address)
+        raise NotFound
+    return "used" if row["used"] else "open"
+
+
 async def answer(token: str, scores, comments=None, comment=None, address: str | None = None) -> None:
     """Store one answer through a link: exactly once, with nothing that says whose."""
     await _throttle(address)
