@@ -6,15 +6,15 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Request, Router, post
-from litestar.params import JSONBody, PathParameter
+from litestar import Request, Router, get, post
+from litestar.params import FromQuery, JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
-from course.accounts.auth import current_staff
+from course.accounts.auth import current_staff, login_required
 from course.evaluations import services
 from course.participants.api import see_people
 from course.participants.services import PersonRef
-from course.web.forms import PathId, client_address
+from course.web.forms import PathId, QueryId, client_address
 
 
 class LinkOut(msgspec.Struct):
@@ -70,4 +70,22 @@ async def answer(request: Request, token: Annotated[str, PathParameter(max_lengt
     return Received()
 
 
-evaluations_api = Router(path="/", tags=["evaluations"], route_handlers=[open_evaluation, key_in_paper, answer])
+
+
+@get("/reports/evaluations", guards=[login_required],
+     summary="Evaluation figures for the cohorts the caller may see; small groups show no figures")
+async def evaluation_report(
+    request: Request,
+    office_id: QueryId = None,
+    variant: FromQuery[str | None] = None,
+    leader_id: QueryId = None,
+    from_: Annotated[str | None, QueryParameter(name="from")] = None,
+    to: FromQuery[str | None] = None,
+    quarter: FromQuery[str | None] = None,
+) -> services.Report:
+    return await services.evaluation_report(current_staff(request), services.ReportFilter(
+        office_id=office_id, variant=variant, leader_id=leader_id, start=from_, end=to, quarter=quarter))
+
+
+evaluations_api = Router(path="/", tags=["evaluations"],
+                         route_handlers=[open_evaluation, key_in_paper, answer, evaluation_report])

@@ -4,6 +4,7 @@ records only that it was used, the answer only the cohort and the day."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -14,6 +15,7 @@ from course.audit.tables import AuditEvent
 from course.cohorts import services as cohorts
 from course.db import lock, write_transaction
 from course.errors import N_, Conflict, InvalidInput, NotFound, Throttled
+from course.evaluations import reports
 from course.evaluations.reports import AREAS
 from course.evaluations.tables import (
     Evaluation,
@@ -227,3 +229,127 @@ async def key_in_paper(staff: Staff, cohort_id: int, participant_id, scores, com
         await _store(cohort.id, clean, on_paper=True)
         await audit.record("evaluation_paper_keyed", actor=staff.id, office=cohort.office_id,
                            details={"cohort": cohort.id})
+
+
+# --- reports ---------------------------------------------------------------------------
+
+
+QUARTER_RE = re.compile(r"^(\d{4})-Q([1-4])$")
+
+
+@dataclass
+class ReportFilter:
+    office_id: int | None = None
+    variant: str | None = None
+    leader_id: int | None = None
+    start: str | None = None
+    end: str | None = None
+    quarter: str | None = None
+
+
+@dataclass
+class PartFigures:
+    key: str
+    label: str
+    figures: reports.GroupFigures
+
+
+@dataclass
+class Report:
+    responses: int
+    invited: int
+    response_rate: float | None
+    figures: reports.GroupFigures
+    cohorts: list[PartFigures]
+    trend: list[PartFigures]  # by quarter, oldest first
+
+
+def _quarter(day) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+async def evaluation_report(staff: Staff, flt: ReportFilter) -> Report:
+    """Figures for the cohorts the caller may see that match the filter: leaders their
+    own cohorts, managers their office, admins every office. Groups under three
+    answers, and parts that would give one away, show no figures."""
+    from datetime import date as _date
+
+    errors: dict[str, str] = {}
+    start = cohorts.parse_date(flt.start, errors, "from") if flt.start else None
+    end = cohorts.parse_date(flt.end, errors, "to") if flt.end else None
+    if flt.quarter:
+        match = QUARTER_RE.match(flt.quarter)
+        if not match:
+            errors["quarter"] = N_("Give a quarter as YYYY-Qn, for example 2027-Q1.")
+        else:
+            year, q = int(match.group(1)), int(match.group(2))
+            start = max(start or _date.min, _date(year, 3 * q - 2, 1))
+            end_q = _date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1) - timedelta(days=1)
+            end = min(end or _date.max, end_q)
+    if flt.variant is not None and flt.variant not in cohorts.VARIANTS:
+        errors["variant"] = N_("Choose the variant kjk or ny_retning.")
+    if errors:
+        raise InvalidInput(errors)
+    narrowing = {"office": flt.office_id, "variant": flt.variant, "leader": flt.leader_id,
+                 "period": (start, end) if start or end else None}
+    chosen = await _cohorts_for(staff, narrowing)
+    ids = sorted(chosen) or [0]
+    # Each filter is also checked against the same report without it: if the answers it
+    # leaves out are one or two, the two reports side by side would give them away.
+    gives_away = False
+    for name, value in narrowing.items():
+        if value is None:
+            continue
+        wider = await _cohorts_for(staff, {**narrowing, name: None})
+        left_out = await EvaluationAnswer.count().where(
+            EvaluationAnswer.cohort.is_in(sorted(set(wider) - set(chosen)) or [0]))
+        gives_away |= 0 < left_out < reports.MIN_ANSWERS
+    rows = await EvaluationAnswer.select().where(EvaluationAnswer.cohort.is_in(ids))
+    invited = await EvaluationLink.count().where(EvaluationLink.evaluation.cohort.is_in(ids))
+    answers = [{area: r[area] for area in AREAS} for r in rows]
+    by_cohort: dict[str, list] = {str(i): [] for i in chosen if i}
+    by_quarter: dict[str, list] = {}
+    for r in rows:
+        by_cohort[str(r["cohort"])].append({area: r[area] for area in AREAS})
+        by_quarter.setdefault(_quarter(chosen[r["cohort"]]["start_date"]), []).append(
+            {area: r[area] for area in AREAS})
+    cohort_parts = reports.split(by_cohort)
+    quarter_parts = reports.split(dict(sorted(by_quarter.items())))
+    if gives_away:
+        cohort_parts = {k: reports.aggregate(v, hide=True) for k, v in by_cohort.items()}
+        quarter_parts = {k: reports.aggregate(v, hide=True) for k, v in sorted(by_quarter.items())}
+    return Report(
+        responses=len(answers),
+        invited=invited,
+        response_rate=round(len(answers) / invited, 3) if invited else None,
+        figures=reports.aggregate(answers, hide=gives_away),
+        cohorts=[PartFigures(k, chosen[int(k)]["title"], f) for k, f in cohort_parts.items() if by_cohort[k]],
+        trend=[PartFigures(k, k, f) for k, f in quarter_parts.items()],
+    )
+
+
+async def _cohorts_for(staff: Staff, narrowing: dict) -> dict[int, dict]:
+    """The cohorts the caller may see (leaders: those they lead), narrowed by the filters."""
+    from course.cohorts.tables import Cohort, CohortLeader
+
+    query = Cohort.select(Cohort.id, Cohort.title, Cohort.start_date).where(
+        cohorts.policies.cohort_scope(staff), Cohort.cancelled_at.is_null())
+    if staff.role.value == "leader":
+        mine = [r["cohort"] for r in await CohortLeader.select(CohortLeader.cohort).where(
+            CohortLeader.leader == staff.id)]
+        query = query.where(Cohort.id.is_in(mine or [0]))
+    if narrowing.get("office") is not None:
+        query = query.where(Cohort.office == narrowing["office"])
+    if narrowing.get("variant"):
+        query = query.where(Cohort.variant == narrowing["variant"])
+    if narrowing.get("leader") is not None:
+        led = [r["cohort"] for r in await CohortLeader.select(CohortLeader.cohort).where(
+            CohortLeader.leader == narrowing["leader"])]
+        query = query.where(Cohort.id.is_in(led or [0]))
+    if narrowing.get("period"):
+        first, last = narrowing["period"]
+        if first:
+            query = query.where(Cohort.start_date >= first)
+        if last:
+            query = query.where(Cohort.start_date <= last)
+    return {r["id"]: r for r in await query.order_by(Cohort.start_date)}
