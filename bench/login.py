@@ -13,6 +13,7 @@ Prints medians and ratios to the baseline. Usage: python bench/login.py [rounds]
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import socket
@@ -85,8 +86,9 @@ async def measure(base: str, rounds: int) -> dict[str, float]:
     }
 
 
-def main() -> None:
-    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+@contextlib.contextmanager
+def demo_server():
+    """The real server on a fresh SQLite database with the demo data; yields its base URL."""
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "KJK_VAR_DIR": tmp, "KJK_DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite"}
         env.pop("KJK_SECRET_KEY", None)
@@ -104,10 +106,16 @@ def main() -> None:
                     break
                 except httpx.HTTPError:
                     time.sleep(0.1)
-            results = asyncio.run(measure(base, rounds))
+            yield base
         finally:
             server.terminate()
             server.wait(timeout=10)
+
+
+def main() -> None:
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    with demo_server() as base:
+        results = asyncio.run(measure(base, rounds))
     base_ms = results["baseline"] * 1000
     print(f"{'what':24} {'median ms':>10} {'× baseline':>11}")
     for name, seconds in results.items():

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import date, datetime, timedelta
 
@@ -23,7 +21,7 @@ import httpx
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.login import LEADER, PASSWORD, free_port
+from bench.login import LEADER, PASSWORD, demo_server
 from course.guidance import planner
 
 
@@ -113,26 +111,8 @@ def show(title: str, results: dict[str, float]) -> None:
 def main() -> None:
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 50
     show("In-process", in_process(rounds))
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "KJK_VAR_DIR": tmp, "KJK_DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite"}
-        env.pop("KJK_SECRET_KEY", None)
-        subprocess.run([sys.executable, "-m", "course", "demo"], env=env, check=True, capture_output=True)
-        port = free_port()
-        server = subprocess.Popen([sys.executable, "-m", "course", "serve", "--port", str(port)], env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            base = f"http://127.0.0.1:{port}"
-            for _ in range(100):
-                try:
-                    httpx.get(base + "/login", timeout=1)
-                    break
-                except httpx.HTTPError:
-                    time.sleep(0.1)
-            show("Over HTTP (SQLite)", over_http(base, rounds))
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
-
+    with demo_server() as base:
+        show("Over HTTP (SQLite)", over_http(base, rounds))
 
 if __name__ == "__main__":
     main()

@@ -24,6 +24,13 @@ def valid_id(value: int | None) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
 
 
+def as_id(value) -> int:
+    """A record id given as a whole number or as its digits (a form field); 0 when it is neither."""
+    if isinstance(value, str) and value.isdigit():
+        value = int(value)
+    return value if valid_id(value) else 0
+
+
 _NB_ORDER = str.maketrans({"æ": "{", "ø": "|", "å": "}", "ä": "{", "ö": "|", "ü": "y"})
 
 

@@ -111,6 +111,8 @@ async def render_cohort(request: Request, cohort_id: int, errors: dict | None = 
     cohort = await services.get_cohort(staff, cohort_id)
     leaders = await services.staff_names(cohort.leader_ids)
     sees_people = people_policies.may_see_people(staff)
+    # Read once: the roster (names, for leaders) and the summary (counts, for everyone) share it.
+    rows = await people.roster(staff, cohort_id) if sees_people else None
     return Template(
         "cohorts/detail.html",
         context={
@@ -119,9 +121,10 @@ async def render_cohort(request: Request, cohort_id: int, errors: dict | None = 
             "leader_names": [leaders.get(i, "") for i in cohort.leader_ids],
             "can_change": policies.can_change_cohorts(staff),
             "sees_people": sees_people,
-            "roster": await people.roster(staff, cohort_id) if sees_people else [],
+            "roster": rows or [],
             "candidates": await people.enrol_candidates(staff, cohort_id) if sees_people else [],
-            "summary": await people.cohort_summary(staff, cohort_id),
+            "summary": people.summarise(cohort, rows) if rows is not None
+            else await people.cohort_summary(staff, cohort_id),
             "enrolment_labels": people_rules.STATUS_LABELS,
             "outcome_labels": people_rules.OUTCOME_LABELS,
             "today": services._today(),

@@ -10,7 +10,6 @@ from datetime import date, datetime, time, timedelta, timezone
 from course.accounts.schemas import Role, Staff
 from course.accounts.tables import StaffUser
 from course.cohorts import calendar, policies, schedule
-from course.cohorts.calendar import OSLO
 from course.cohorts.tables import CalendarFeed, Closure, Cohort, CohortLeader, Session
 from course.db import lock, write_transaction
 from course.guidance.tables import Talk
@@ -25,7 +24,7 @@ MAX_CAPACITY = 30
 
 
 def _today() -> date:
-    return datetime.now(OSLO).date()
+    return calendar.today()
 
 
 @dataclass

@@ -20,7 +20,7 @@ from course.participants import policies
 from course.participants.rules import TALKS_NEEDED
 from course.participants.services import PersonRef, _now
 from course.participants.tables import Enrolment, Participant
-from course.validation import check_line, has_control_chars, nb_sort_key, valid_id
+from course.validation import as_id, check_line, has_control_chars, nb_sort_key
 
 TALK_STATUSES = ("planned", "held", "no_show", "cancelled")
 TALK_STATUS_LABELS = {
@@ -374,16 +374,13 @@ async def may_write_note(staff: Staff, talk_id: int) -> bool:
 async def _check_talk(cohort: cohorts.CohortOut, participant_id, leader_id, day_text, start_text, end_text,
                       errors: dict[str, str], params: dict[str, dict],
                       prefix: str = "") -> tuple[date | None, time | None, time | None]:
-    if isinstance(participant_id, str) and participant_id.isdigit():
-        participant_id = int(participant_id)
-    if isinstance(leader_id, str) and leader_id.isdigit():
-        leader_id = int(leader_id)
-    if not valid_id(participant_id) or not await Enrolment.exists().where(
+    participant_id, leader_id = as_id(participant_id), as_id(leader_id)
+    if not participant_id or not await Enrolment.exists().where(
         Enrolment.cohort == cohort.id, Enrolment.participant == participant_id,
         Enrolment.status.is_in(list(HAS_TALKS)),
     ):
         errors[prefix + "participant_id"] = N_("Choose a participant on this cohort.")
-    if not valid_id(leader_id) or leader_id not in cohort.leader_ids:
+    if leader_id not in cohort.leader_ids:
         errors[prefix + "leader_id"] = N_("Choose one of the cohort's leaders.")
     day = cohorts.parse_date(day_text, errors, prefix + "date")
     start = cohorts.parse_time(start_text, errors, prefix + "start_time")
@@ -594,13 +591,6 @@ async def propose_talks(staff: Staff, cohort_id: int, length_minutes=45) -> Talk
     )
 
 
-def _as_id(value) -> int:
-    """An id as _check_talk accepts it (a whole number, or its digits in a string); 0 otherwise."""
-    if isinstance(value, str) and value.isdigit():
-        value = int(value)
-    return value if valid_id(value) else 0
-
-
 def _still_needed(talks: list[planner.Talk], participant: int) -> int:
     """How many of the participant's four talks have no time, booked or proposed."""
     return max(0, TALKS_NEEDED - sum(t.participant == participant for t in talks))
@@ -624,7 +614,7 @@ async def accept_talks(staff: Staff, cohort_id: int, talks: list) -> list[TalkOu
             cohort, talk.get("participant_id"), talk.get("leader_id"), talk.get("date"), talk.get("start_time"),
             talk.get("end_time"), errors, params, prefix=f"talks.{index}.",
         )
-        checked.append((_as_id(talk.get("participant_id")), _as_id(talk.get("leader_id")), day, start, end))
+        checked.append((as_id(talk.get("participant_id")), as_id(talk.get("leader_id")), day, start, end))
     if errors:
         raise InvalidInput(errors, params)
     ids = []

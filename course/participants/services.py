@@ -28,7 +28,7 @@ from course.participants.tables import (
     ParticipantLink,
 )
 from course.tokens import digest
-from course.validation import check_line, has_control_chars, nb_sort_key, valid_id
+from course.validation import as_id, check_line, has_control_chars, nb_sort_key, valid_id
 
 PHONE_RE = re.compile(r"^\+?\d{8,15}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -181,9 +181,8 @@ def _past_date(value, errors: dict[str, str], key: str) -> date | None:
 
 
 async def _primary_contact(value, office_id: int, errors: dict[str, str]) -> int | None:
-    if isinstance(value, str) and value.isdigit():
-        value = int(value)
-    if valid_id(value):
+    value = as_id(value)
+    if value:
         found = await StaffUser.exists().where(
             StaffUser.id == value,
             StaffUser.office == office_id,
@@ -984,7 +983,11 @@ class CohortSummary:
 async def cohort_summary(staff: Staff, cohort_id: int) -> CohortSummary:
     """Counts and rates only: managers may read this, so it holds no names."""
     cohort = await cohorts.get_cohort(staff, cohort_id)
-    rows = await _roster(cohort)
+    return summarise(cohort, await _roster(cohort))
+
+
+def summarise(cohort: cohorts.CohortOut, rows: list[RosterRow]) -> CohortSummary:
+    """The summary of a cohort from its roster, already read."""
     counted = [r for r in rows if r.status in rules.ON_REGISTER]
     statuses = {s: sum(r.status == s for r in rows) for s in rules.STATUSES}
     held = sum(r.talks.held for r in counted)
