@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Request, Router, get, post
+from litestar import Request, Router, get, patch, post
 from litestar.params import FromQuery, JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
@@ -70,6 +70,26 @@ async def answer(request: Request, token: Annotated[str, PathParameter(max_lengt
     return Received()
 
 
+@get("/cohorts/{cohort_id:int}/evaluation", guards=[see_people],
+     summary="Where the cohort's evaluation stands: how many have links and how many answered (never who)")
+async def evaluation_status(request: Request, cohort_id: PathId) -> services.Status:
+    return await services.evaluation_status(current_staff(request), cohort_id)
+
+
+@get("/cohorts/{cohort_id:int}/evaluation/comments", guards=[see_people],
+     summary="The cohort's comments for its leaders to review; empty until three have answered")
+async def evaluation_comments(request: Request, cohort_id: PathId) -> list[services.CommentOut]:
+    return await services.comments_for_review(current_staff(request), cohort_id)
+
+
+class ReviewIn(msgspec.Struct, forbid_unknown_fields=True):
+    status: Any
+
+
+@patch("/evaluation-comments/{comment_id:int}", guards=[see_people],
+       summary="Show or hide a comment in the reports")
+async def review_comment(request: Request, comment_id: PathId, data: JSONBody[ReviewIn]) -> services.CommentOut:
+    return await services.review_comment(current_staff(request), comment_id, data.status)
 
 
 @get("/reports/evaluations", guards=[login_required],
@@ -82,10 +102,13 @@ async def evaluation_report(
     from_: Annotated[str | None, QueryParameter(name="from")] = None,
     to: FromQuery[str | None] = None,
     quarter: FromQuery[str | None] = None,
+    cohort_id: QueryId = None,
 ) -> services.Report:
     return await services.evaluation_report(current_staff(request), services.ReportFilter(
-        office_id=office_id, variant=variant, leader_id=leader_id, start=from_, end=to, quarter=quarter))
+        office_id=office_id, variant=variant, leader_id=leader_id, start=from_, end=to, quarter=quarter,
+        cohort_id=cohort_id))
 
 
 evaluations_api = Router(path="/", tags=["evaluations"],
-                         route_handlers=[open_evaluation, key_in_paper, answer, evaluation_report])
+                         route_handlers=[open_evaluation, evaluation_status, key_in_paper, answer, evaluation_comments,
+                                         review_comment, evaluation_report])

@@ -7,14 +7,14 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from course.accounts.schemas import Staff
 from course.audit import services as audit
 from course.audit.tables import AuditEvent
 from course.cohorts import services as cohorts
 from course.db import lock, write_transaction
-from course.errors import N_, Conflict, InvalidInput, NotFound, Throttled
+from course.errors import N_, Conflict, Forbidden, InvalidInput, NotFound, Throttled
 from course.evaluations import reports
 from course.evaluations.reports import AREAS
 from course.evaluations.tables import (
@@ -27,7 +27,7 @@ from course.participants import policies
 from course.participants.services import PersonRef, consent_state
 from course.participants.tables import Enrolment
 from course.tokens import digest
-from course.validation import has_control_chars, valid_id
+from course.validation import has_control_chars, nb_sort_key, valid_id
 
 MAX_COMMENT = 2000
 # Statuses of those who answer: on the cohort at its end.
@@ -178,6 +178,22 @@ async def link_state(token: str, address: str | None = None) -> str:
     return "used" if row["used"] else "open"
 
 
+async def _take(link, clean: dict, on_paper: bool) -> bool:
+    """Mark the link used and store the answer, in the caller's transaction. The flag
+    is flipped atomically, so two submissions with the same link store one answer."""
+    if link["used"]:
+        return False
+    taken = await EvaluationLink.update({EvaluationLink.used: True}).where(
+        EvaluationLink.id == link["id"], EvaluationLink.used.eq(False)
+    ).returning(EvaluationLink.id)
+    if taken:
+        await _store(link["cohort"], clean, on_paper=on_paper)
+    return bool(taken)
+
+
+LINK_COLUMNS = (EvaluationLink.id, EvaluationLink.used, EvaluationLink.evaluation.cohort.as_alias("cohort"))
+
+
 async def answer(token: str, scores, comments=None, comment=None, address: str | None = None) -> None:
     """Store one answer through a link: exactly once, with nothing that says whose."""
     await _throttle(address)
@@ -186,19 +202,8 @@ async def answer(token: str, scores, comments=None, comment=None, address: str |
         await audit.record(TOKEN_REJECTED, address=address)
         raise NotFound
     async with write_transaction():
-        link = await EvaluationLink.select(
-            EvaluationLink.id, EvaluationLink.used, EvaluationLink.evaluation.cohort.as_alias("cohort"),
-        ).where(EvaluationLink.token_hash == digest(token)).first()
-        if link is None or link["used"]:
-            rejected = link is None
-        else:
-            # Taken atomically, so two submissions with the same link store one answer.
-            taken = await EvaluationLink.update({EvaluationLink.used: True}).where(
-                EvaluationLink.id == link["id"], EvaluationLink.used.eq(False)
-            ).returning(EvaluationLink.id)
-            rejected = None if taken else False
-            if taken:
-                await _store(link["cohort"], clean, on_paper=False)
+        link = await EvaluationLink.select(*LINK_COLUMNS).where(EvaluationLink.token_hash == digest(token)).first()
+        rejected = None if link is not None and await _take(link, clean, on_paper=False) else link is None
     if rejected is not None:
         await audit.record(TOKEN_REJECTED, address=address)
         if rejected:
@@ -216,19 +221,153 @@ async def key_in_paper(staff: Staff, cohort_id: int, participant_id, scores, com
     if not valid_id(participant_id):
         raise InvalidInput({"participant_id": N_("Choose a participant on this cohort.")})
     async with write_transaction():
-        link = await EvaluationLink.select(EvaluationLink.id, EvaluationLink.used).where(
+        link = await EvaluationLink.select(*LINK_COLUMNS).where(
             EvaluationLink.participant == participant_id, EvaluationLink.evaluation.cohort == cohort.id
         ).first()
         if link is None:
             raise InvalidInput({"participant_id": N_("The participant has no evaluation link on this cohort.")})
-        taken = await EvaluationLink.update({EvaluationLink.used: True}).where(
-            EvaluationLink.id == link["id"], EvaluationLink.used.eq(False)
-        ).returning(EvaluationLink.id)
-        if not taken:
+        if not await _take(link, clean, on_paper=True):
             raise Conflict("Deltakeren har allerede svart på evalueringen.", field="participant_id")
-        await _store(cohort.id, clean, on_paper=True)
         await audit.record("evaluation_paper_keyed", actor=staff.id, office=cohort.office_id,
                            details={"cohort": cohort.id})
+
+
+# --- through the participant's own page --------------------------------------------------
+
+
+async def open_for_participant(participant_id: int) -> list[dict]:
+    """The evaluations the participant can still answer: {cohort_id, title}."""
+    from course.cohorts.tables import Cohort
+
+    rows = await EvaluationLink.select(EvaluationLink.evaluation.cohort.as_alias("cohort")).where(
+        EvaluationLink.participant == participant_id, EvaluationLink.used.eq(False))
+    if not rows:
+        return []
+    return await Cohort.select(Cohort.id.as_alias("cohort_id"), Cohort.title).where(
+        Cohort.id.is_in([r["cohort"] for r in rows]), Cohort.cancelled_at.is_null()).order_by(Cohort.start_date)
+
+
+async def own_link_state(participant_id: int, cohort_id: int) -> str:
+    row = await EvaluationLink.select(EvaluationLink.used).where(
+        EvaluationLink.participant == participant_id, EvaluationLink.evaluation.cohort == cohort_id).first()
+    if row is None:
+        raise NotFound
+    return "used" if row["used"] else "open"
+
+
+async def answer_as_participant(participant_id: int, cohort_id: int, scores, comments=None, comment=None) -> None:
+    """The same answer, reached from the participant's own page instead of a slip."""
+    clean = check_answer(scores, comments, comment)
+    async with write_transaction():
+        link = await EvaluationLink.select(*LINK_COLUMNS).where(
+            EvaluationLink.participant == participant_id, EvaluationLink.evaluation.cohort == cohort_id).first()
+        if link is None:
+            raise NotFound
+        if not await _take(link, clean, on_paper=False):
+            raise Conflict("Denne evalueringen er allerede besvart. Takk for svaret!", field="token")
+
+
+# --- the leader's view: status, paper forms, comment review ------------------------------
+
+
+@dataclass
+class Status:
+    cohort_id: int
+    opened_at: datetime | None
+    invited: int
+    answered: int
+    without_consent: list[PersonRef]  # on the cohort, but no consent to the evaluation
+    participants: list[PersonRef]  # those with a link, for keying in paper forms
+    comments_pending: int
+    comments_locked: bool  # fewer than three answers: comments cannot be read yet
+
+
+def may_review(staff: Staff, cohort) -> bool:
+    """Comments are reviewed by the cohort's own leaders (and admins)."""
+    return staff.role.value == "admin" or staff.id in cohort.leader_ids
+
+
+async def evaluation_status(staff: Staff, cohort_id: int) -> Status:
+    """Where the cohort's evaluation stands. Who has answered is not shown: only how many."""
+    if not policies.may_see_people(staff):
+        raise NotFound
+    cohort = await cohorts.get_cohort(staff, cohort_id)
+    evaluation = await Evaluation.select().where(Evaluation.cohort == cohort.id).first()
+    links = []
+    if evaluation:
+        links = await EvaluationLink.select(
+            EvaluationLink.participant, EvaluationLink.participant.name.as_alias("name")
+        ).where(EvaluationLink.evaluation == evaluation["id"])
+    linked = {r["participant"] for r in links}
+    on_cohort = await Enrolment.select(Enrolment.participant, Enrolment.participant.name.as_alias("name")).where(
+        Enrolment.cohort == cohort.id, Enrolment.status.is_in(list(ANSWERS)))
+    without = [PersonRef(r["participant"], r["name"]) for r in on_cohort
+               if r["participant"] not in linked and not (await consent_state(r["participant"])).evaluation]
+    answered = await EvaluationAnswer.count().where(EvaluationAnswer.cohort == cohort.id)
+    pending = await EvaluationComment.count().where(
+        EvaluationComment.cohort == cohort.id, EvaluationComment.status == "pending")
+    people = sorted((PersonRef(r["participant"], r["name"]) for r in links), key=lambda p: nb_sort_key(p.name))
+    return Status(
+        cohort_id=cohort.id, opened_at=evaluation["opened_at"] if evaluation else None, invited=len(links),
+        answered=answered, without_consent=sorted(without, key=lambda p: nb_sort_key(p.name)),
+        participants=people, comments_pending=pending, comments_locked=answered < reports.MIN_ANSWERS,
+    )
+
+
+@dataclass
+class CommentOut:
+    id: int
+    cohort_id: int
+    area: str
+    text: str
+    status: str
+
+
+COMMENT_AREAS = (*AREAS, "overall")
+
+
+def _comment_order(row) -> tuple:
+    # By area and then text, never by when it came, so the order tells nothing about who.
+    return COMMENT_AREAS.index(row["area"]), nb_sort_key(row["text"]), row["id"]
+
+
+async def comments_for_review(staff: Staff, cohort_id: int) -> list[CommentOut]:
+    """The cohort's comments for its leaders to show or hide. They can be read once
+    three have answered, so a comment cannot be put together with one answer."""
+    if not policies.may_see_people(staff):
+        raise NotFound
+    cohort = await cohorts.get_cohort(staff, cohort_id)
+    if not may_review(staff, cohort):
+        raise Forbidden
+    if await EvaluationAnswer.count().where(EvaluationAnswer.cohort == cohort.id) < reports.MIN_ANSWERS:
+        return []
+    rows = await EvaluationComment.select(
+        EvaluationComment.id, EvaluationComment.area, EvaluationComment.text, EvaluationComment.status
+    ).where(EvaluationComment.cohort == cohort.id)
+    return [CommentOut(r["id"], cohort.id, r["area"], r["text"], r["status"]) for r in sorted(rows, key=_comment_order)]
+
+
+REVIEW_STATUSES = ("shown", "hidden")
+
+
+async def review_comment(staff: Staff, comment_id, status) -> CommentOut:
+    if not policies.may_see_people(staff) or not valid_id(comment_id):
+        raise NotFound
+    if status not in REVIEW_STATUSES:
+        raise InvalidInput({"status": N_("Choose shown or hidden.")})
+    row = await EvaluationComment.select().where(EvaluationComment.id == comment_id).first()
+    if row is None:
+        raise NotFound
+    cohort = await cohorts.get_cohort(staff, row["cohort"])
+    if not may_review(staff, cohort):
+        raise Forbidden
+    if await EvaluationAnswer.count().where(EvaluationAnswer.cohort == cohort.id) < reports.MIN_ANSWERS:
+        raise NotFound
+    await EvaluationComment.update({EvaluationComment.status: status, EvaluationComment.reviewed_by: staff.id}).where(
+        EvaluationComment.id == row["id"])
+    await audit.record("evaluation_comment_reviewed", actor=staff.id, office=cohort.office_id,
+                       details={"cohort": cohort.id, "status": status})
+    return CommentOut(row["id"], cohort.id, row["area"], row["text"], status)
 
 
 # --- reports ---------------------------------------------------------------------------
@@ -245,6 +384,7 @@ class ReportFilter:
     start: str | None = None
     end: str | None = None
     quarter: str | None = None
+    cohort_id: int | None = None
 
 
 @dataclass
@@ -255,6 +395,13 @@ class PartFigures:
 
 
 @dataclass
+class ShownComment:
+    cohort_id: int
+    area: str
+    text: str
+
+
+@dataclass
 class Report:
     responses: int
     invited: int
@@ -262,6 +409,9 @@ class Report:
     figures: reports.GroupFigures
     cohorts: list[PartFigures]
     trend: list[PartFigures]  # by quarter, oldest first
+    comments: list[ShownComment]  # reviewed and shown, from cohorts whose figures are shown
+    start: date | None = None  # the period asked for, from the dates or the quarter
+    end: date | None = None
 
 
 def _quarter(day) -> str:
@@ -272,8 +422,6 @@ async def evaluation_report(staff: Staff, flt: ReportFilter) -> Report:
     """Figures for the cohorts the caller may see that match the filter: leaders their
     own cohorts, managers their office, admins every office. Groups under three
     answers, and parts that would give one away, show no figures."""
-    from datetime import date as _date
-
     errors: dict[str, str] = {}
     start = cohorts.parse_date(flt.start, errors, "from") if flt.start else None
     end = cohorts.parse_date(flt.end, errors, "to") if flt.end else None
@@ -283,15 +431,15 @@ async def evaluation_report(staff: Staff, flt: ReportFilter) -> Report:
             errors["quarter"] = N_("Give a quarter as YYYY-Qn, for example 2027-Q1.")
         else:
             year, q = int(match.group(1)), int(match.group(2))
-            start = max(start or _date.min, _date(year, 3 * q - 2, 1))
-            end_q = _date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1) - timedelta(days=1)
-            end = min(end or _date.max, end_q)
+            start = max(start or date.min, date(year, 3 * q - 2, 1))
+            end_q = date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1) - timedelta(days=1)
+            end = min(end or date.max, end_q)
     if flt.variant is not None and flt.variant not in cohorts.VARIANTS:
         errors["variant"] = N_("Choose the variant kjk or ny_retning.")
     if errors:
         raise InvalidInput(errors)
     narrowing = {"office": flt.office_id, "variant": flt.variant, "leader": flt.leader_id,
-                 "period": (start, end) if start or end else None}
+                 "period": (start, end) if start or end else None, "cohort": flt.cohort_id}
     chosen = await _cohorts_for(staff, narrowing)
     ids = sorted(chosen) or [0]
     # Each filter is also checked against the same report without it: if the answers it
@@ -318,6 +466,10 @@ async def evaluation_report(staff: Staff, flt: ReportFilter) -> Report:
     if gives_away:
         cohort_parts = {k: reports.aggregate(v, hide=True) for k, v in by_cohort.items()}
         quarter_parts = {k: reports.aggregate(v, hide=True) for k, v in sorted(by_quarter.items())}
+    visible = [int(k) for k, f in cohort_parts.items() if by_cohort[k] and not f.suppressed]
+    shown = await EvaluationComment.select(
+        EvaluationComment.id, EvaluationComment.cohort, EvaluationComment.area, EvaluationComment.text
+    ).where(EvaluationComment.cohort.is_in(visible or [0]), EvaluationComment.status == "shown")
     return Report(
         responses=len(answers),
         invited=invited,
@@ -325,6 +477,9 @@ async def evaluation_report(staff: Staff, flt: ReportFilter) -> Report:
         figures=reports.aggregate(answers, hide=gives_away),
         cohorts=[PartFigures(k, chosen[int(k)]["title"], f) for k, f in cohort_parts.items() if by_cohort[k]],
         trend=[PartFigures(k, k, f) for k, f in quarter_parts.items()],
+        comments=[ShownComment(r["cohort"], r["area"], r["text"]) for r in sorted(shown, key=_comment_order)],
+        start=start,
+        end=end,
     )
 
 
@@ -340,6 +495,8 @@ async def _cohorts_for(staff: Staff, narrowing: dict) -> dict[int, dict]:
         query = query.where(Cohort.id.is_in(mine or [0]))
     if narrowing.get("office") is not None:
         query = query.where(Cohort.office == narrowing["office"])
+    if narrowing.get("cohort") is not None:
+        query = query.where(Cohort.id == narrowing["cohort"])
     if narrowing.get("variant"):
         query = query.where(Cohort.variant == narrowing["variant"])
     if narrowing.get("leader") is not None:
