@@ -12,7 +12,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
 
-from course import __version__, db
+from course import __version__, db, pdf
 from course.accounts import pages as account_pages
 from course.accounts.admin_pages import admin_router
 from course.accounts.api import accounts_api
@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             yield
         finally:
             await db.close_pool(engine)
+            pdf.shutdown()
 
     api = Router(path="/api/v1", route_handlers=[accounts_api, cohorts_api, participants_api, guidance_api, evaluations_api])
     app = Litestar(

@@ -109,7 +109,8 @@ def _run(args, settings: Settings) -> int:
         created, logins = asyncio.run(_with_database(settings, load))
         print(
             f"Demodata: {created['offices']} nye kontorer, {created['users']} nye brukere, "
-            f"{created['cohorts']} nye kurs, {created['participants']} nye deltakere."
+            f"{created['cohorts']} nye kurs, {created['participants']} nye deltakere, "
+            f"{created['history']} tidligere kurs med evaluering."
         )
         _print_logins(logins)
         return 0

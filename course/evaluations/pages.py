@@ -1,23 +1,57 @@
-"""The evaluation form a participant opens from their link, on a phone, with no login."""
+"""Evaluation pages: the form a participant opens from a slip or from their own
+page (no login), the leader's page (open, slips with QR codes, paper forms,
+comment review), and the reports with charts and exports."""
 
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
+import segno
 from litestar import Request, Response, get, post
-from litestar.params import PathParameter
-from litestar.response import Template
+from litestar.params import FromQuery, PathParameter, QueryParameter
+from litestar.response import Redirect, Template
+from markupsafe import Markup
 
-from course.errors import Conflict, InvalidInput
-from course.evaluations import reports, services
-from course.web.forms import client_address, form_data, translated
+from course import pdf
+from course.accounts import services as accounts
+from course.accounts.auth import current_staff, login_required
+from course.accounts.schemas import Role
+from course.cohorts import calendar
+from course.cohorts import services as cohorts
+from course.errors import Conflict, InvalidInput, NotFound
+from course.evaluations import charts, exports, reports, services
+from course.participants import services as participants
+from course.participants.api import see_people
+from course.web.forms import PathId, QueryId, client_address, form_data, translated
+from course.web.i18n import gettext as _
 
 Token = Annotated[str, PathParameter(max_length=120)]
 
 
-def _page(token: str, values: dict, errors: dict, status: int = 200) -> Template:
-    return Template("evaluations/form.html", status_code=status, context={
-        "token": token, "areas": reports.AREAS, "labels": reports.AREA_LABELS, "values": values, "errors": errors,
+# --- the participant's form ---------------------------------------------------------------
+
+
+def _form_values(data: dict[str, str]) -> tuple[dict, dict, str | None]:
+    scores = {}
+    for area in reports.AREAS:
+        raw = data.get(area, "")
+        scores[area] = int(raw) if raw.isdigit() and len(raw) <= 2 else raw or None
+    comments = {area: data[f"comment_{area}"] for area in reports.AREAS if data.get(f"comment_{area}", "").strip()}
+    return scores, comments, data.get("comment")
+
+
+def _form_errors(exc: InvalidInput) -> dict[str, str]:
+    # Each area's fieldset carries the area's name as its id, so the summary links to it.
+    return {key.removeprefix("scores.").replace("comments.", "comment_"): message
+            for key, message in translated(exc).items()}
+
+
+def _page(action: str, values: dict, errors: dict, status: int = 200, template: str = "evaluations/form.html",
+          **extra) -> Template:
+    return Template(template, status_code=status, context={
+        "action": action, "areas": reports.AREAS, "labels": reports.AREA_LABELS, "values": values,
+        "errors": errors, **extra,
     })
 
 
@@ -29,27 +63,278 @@ def _answered(status: int = 200) -> Template:
 async def evaluation_form(request: Request, token: Token) -> Response:
     if await services.link_state(token, client_address(request)) == "used":
         return _answered()
-    return _page(token, {}, {})
+    return _page(f"/e/{token}", {}, {})
 
 
 @post("/e/{token:str}", include_in_schema=False)
 async def evaluation_submit(request: Request, token: Token) -> Response:
     data = await form_data(request)
-    scores = {}
-    for area in reports.AREAS:
-        raw = data.get(area, "")
-        scores[area] = int(raw) if raw.isdigit() else raw or None
-    comments = {area: data[f"comment_{area}"] for area in reports.AREAS if data.get(f"comment_{area}", "").strip()}
     try:
-        await services.answer(token, scores, comments, data.get("comment"), client_address(request))
+        await services.answer(token, *_form_values(data), client_address(request))
     except InvalidInput as exc:
-        # Each area's fieldset carries the area's name as its id, so the summary links to it.
-        errors = {key.removeprefix("scores.").replace("comments.", "comment_"): message
-                  for key, message in translated(exc).items()}
-        return _page(token, data, errors, 422)
+        return _page(f"/e/{token}", data, _form_errors(exc), 422)
     except Conflict:
         return _answered(409)
     return Template("evaluations/thanks.html", context={})
 
 
-route_handlers = [evaluation_form, evaluation_submit]
+async def _own(token: str) -> int:
+    try:
+        return await participants.participant_for_token(token)
+    except participants.LinkExpired:
+        raise NotFound from None
+
+
+@get("/p/{token:str}/evaluation/{cohort_id:int}", include_in_schema=False)
+async def own_evaluation_form(request: Request, token: Token, cohort_id: PathId) -> Response:
+    person = await _own(token)
+    if await services.own_link_state(person, cohort_id) == "used":
+        return _answered()
+    return _page(f"/p/{token}/evaluation/{cohort_id}", {}, {}, back=f"/p/{token}")
+
+
+@post("/p/{token:str}/evaluation/{cohort_id:int}", include_in_schema=False)
+async def own_evaluation_submit(request: Request, token: Token, cohort_id: PathId) -> Response:
+    person = await _own(token)
+    data = await form_data(request)
+    try:
+        await services.answer_as_participant(person, cohort_id, *_form_values(data))
+    except InvalidInput as exc:
+        return _page(f"/p/{token}/evaluation/{cohort_id}", data, _form_errors(exc), 422, back=f"/p/{token}")
+    except Conflict:
+        return _answered(409)
+    return Template("evaluations/thanks.html", context={"back": f"/p/{token}"})
+
+
+# --- the leader's page --------------------------------------------------------------------------
+
+
+def qr_svg(url: str, name: str) -> Markup:
+    """A QR code for the link, drawn as inline SVG (segno, no network)."""
+    code = segno.make(url, error="m")
+    svg = code.svg_inline(scale=4, border=2, dark="#1f2328", omitsize=True, svgclass="qr",
+                          title=_("QR code for %(name)s's evaluation") % {"name": name})
+    return Markup(svg.replace("<svg ", '<svg role="img" ', 1))
+
+
+async def _cohort_report(request: Request, cohort) -> services.Report | None:
+    staff = current_staff(request)
+    if not services.may_review(staff, cohort):
+        return None
+    return await services.evaluation_report(staff, services.ReportFilter(cohort_id=cohort.id))
+
+
+async def _leader_page(request: Request, cohort_id: int, errors: dict | None = None, status: int = 200,
+                       **extra) -> Template:
+    staff = current_staff(request)
+    state = await services.evaluation_status(staff, cohort_id)
+    cohort = await cohorts.get_cohort(staff, cohort_id)
+    report = await _cohort_report(request, cohort)
+    return Template("evaluations/leader.html", status_code=status, context={
+        "cohort": cohort, "state": state, "report": report, "errors": errors or {},
+        "may_review": services.may_review(staff, cohort), **_chart_context(report), **extra,
+    })
+
+
+@get("/cohorts/{cohort_id:int}/evaluation", guards=[see_people], include_in_schema=False)
+async def leader_page(request: Request, cohort_id: PathId) -> Template:
+    return await _leader_page(request, cohort_id)
+
+
+@post("/cohorts/{cohort_id:int}/evaluation", guards=[see_people], include_in_schema=False)
+async def open_evaluation(request: Request, cohort_id: PathId) -> Template:
+    """The fresh links are shown once, on this answer, as slips to print or show."""
+    try:
+        opened = await services.open_evaluation(current_staff(request), cohort_id)
+    except InvalidInput as exc:
+        return await _leader_page(request, cohort_id, translated(exc), 422)
+    cohort = await cohorts.get_cohort(current_staff(request), cohort_id)
+    base = request.app.state.settings.base_url
+    slips = [{"name": link.participant.name, "url": f"{base}/e/{link.token}",
+              "qr": qr_svg(f"{base}/e/{link.token}", link.participant.name)} for link in opened.links]
+    return Template("evaluations/slips.html", context={"cohort": cohort, "slips": slips, "opened": opened})
+
+
+@get("/cohorts/{cohort_id:int}/evaluation/paper", guards=[see_people], include_in_schema=False)
+async def paper_form(request: Request, cohort_id: PathId) -> Template:
+    return await _paper(request, cohort_id, {}, {})
+
+
+async def _paper(request: Request, cohort_id: int, values: dict, errors: dict, status: int = 200,
+                 done: str | None = None) -> Template:
+    staff = current_staff(request)
+    state = await services.evaluation_status(staff, cohort_id)
+    cohort = await cohorts.get_cohort(staff, cohort_id)
+    return _page(f"/cohorts/{cohort_id}/evaluation/paper", values, errors, status, "evaluations/paper.html",
+                 cohort=cohort, state=state, done=done)
+
+
+@post("/cohorts/{cohort_id:int}/evaluation/paper", guards=[see_people], include_in_schema=False)
+async def paper_submit(request: Request, cohort_id: PathId) -> Template:
+    data = await form_data(request)
+    try:
+        await services.key_in_paper(current_staff(request), cohort_id, _id(data.get("participant_id")),
+                                    *_form_values(data))
+    except InvalidInput as exc:
+        return await _paper(request, cohort_id, data, _form_errors(exc), 422)
+    except Conflict as exc:
+        return await _paper(request, cohort_id, data, {"participant_id": exc.message}, 409)
+    return await _paper(request, cohort_id, {}, {}, done=_("The paper form has been keyed in."))
+
+
+def _id(value: str | None):
+    return int(value) if value and value.isdigit() and len(value) < 11 else value
+
+
+@get("/cohorts/{cohort_id:int}/evaluation/comments", guards=[see_people], include_in_schema=False)
+async def comments_page(request: Request, cohort_id: PathId) -> Template:
+    staff = current_staff(request)
+    state = await services.evaluation_status(staff, cohort_id)
+    comments = await services.comments_for_review(staff, cohort_id)
+    cohort = await cohorts.get_cohort(staff, cohort_id)
+    return Template("evaluations/comments.html", context={
+        "cohort": cohort, "state": state, "comments": comments, "labels": reports.AREA_LABELS,
+    })
+
+
+@post("/evaluation-comments/{comment_id:int}", guards=[see_people], include_in_schema=False)
+async def review_comment(request: Request, comment_id: PathId) -> Response:
+    data = await form_data(request)
+    staff = current_staff(request)
+    comment = await services.review_comment(staff, comment_id, data.get("status"))
+    return Redirect(path=f"/cohorts/{comment.cohort_id}/evaluation/comments#c{comment.id}")
+
+
+# --- reports --------------------------------------------------------------------------------
+
+
+def _words() -> charts.Words:
+    return charts.Words(target=_("target %(value)s"), below=_("below target"), mean=_("mean %(value)s"),
+                        too_few=_("too few answers"), answers=_("%(count)s answers"))
+
+
+def _labels() -> dict[str, str]:
+    return {area: _(label) for area, label in reports.AREA_LABELS.items()}
+
+
+def _chart_context(report: services.Report | None) -> dict:
+    """The report's charts as inline SVG, with the translated words they need."""
+    if report is None:
+        return {"charts": None}
+    words, labels = _words(), _labels()
+    result: dict = {"means": None, "distributions": [], "trends": []}
+    if not report.figures.suppressed:
+        result["means"] = charts.area_means(report.figures.areas, labels, words, _("Mean per area against the target"))
+        result["distributions"] = [charts.distribution(a, labels[a.area], words) for a in report.figures.areas]
+    if len(report.trend) > 1:
+        for i, area in enumerate(reports.AREAS):
+            points = [(p.key, None if p.figures.suppressed else p.figures.areas[i].mean) for p in report.trend]
+            result["trends"].append(charts.trend(points, labels[area], reports.TARGETS[area], words))
+    return {"charts": result, "area_labels": labels}
+
+
+def _filter(office_id, variant, leader_id, from_, to, quarter, cohort_id=None) -> services.ReportFilter:
+    return services.ReportFilter(office_id=office_id, variant=variant or None, leader_id=leader_id,
+                                 start=from_ or None, end=to or None, quarter=quarter or None, cohort_id=cohort_id)
+
+
+async def _filter_choices(request: Request) -> dict:
+    staff = current_staff(request)
+    offices = await accounts.list_offices(staff) if staff.role is Role.admin else []
+    leaders = [u for u in await accounts.list_users(staff) if u.role is Role.leader and u.active] \
+        if staff.role is not Role.leader else []
+    return {"offices": offices, "leaders": leaders, "variants": cohorts.VARIANTS}
+
+
+@get("/reports/evaluations", guards=[login_required], include_in_schema=False)
+async def report_page(
+    request: Request,
+    office_id: QueryId = None,
+    variant: FromQuery[str] = "",
+    leader_id: QueryId = None,
+    from_: Annotated[str, QueryParameter(name="from")] = "",
+    to: FromQuery[str] = "",
+    quarter: FromQuery[str] = "",
+) -> Template:
+    values = {"office_id": office_id or "", "variant": variant, "leader_id": leader_id or "", "from": from_,
+              "to": to, "quarter": quarter}
+    query = urlencode({k: v for k, v in values.items() if v})
+    errors: dict = {}
+    report = None
+    try:
+        report = await services.evaluation_report(
+            current_staff(request), _filter(office_id, variant, leader_id, from_, to, quarter))
+    except InvalidInput as exc:
+        errors = translated(exc)
+    cohort_labels = {str(p.key): p.label for p in report.cohorts} if report else {}
+    return Template("evaluations/report.html", status_code=422 if errors else 200, context={
+        "report": report, "values": values, "errors": errors, "query": query, "cohort_labels": cohort_labels,
+        **await _filter_choices(request), **_chart_context(report),
+    })
+
+
+async def _export_report(request: Request, office_id, variant, leader_id, from_, to, quarter) -> services.Report:
+    return await services.evaluation_report(
+        current_staff(request), _filter(office_id, variant, leader_id, from_, to, quarter))
+
+
+def _file_name(report: services.Report, ext: str) -> str:
+    period = ""
+    if report.start or report.end:
+        period = f"-{report.start or ''}_{report.end or ''}"
+    return f"evaluering{period}.{ext}"
+
+
+def _attachment(body: bytes | str, media_type: str, name: str) -> Response:
+    return Response(body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@get("/reports/evaluations.csv", guards=[login_required], include_in_schema=False)
+async def report_csv(request: Request, office_id: QueryId = None, variant: FromQuery[str] = "",
+                     leader_id: QueryId = None, from_: Annotated[str, QueryParameter(name="from")] = "",
+                     to: FromQuery[str] = "", quarter: FromQuery[str] = "") -> Response:
+    report = await _export_report(request, office_id, variant, leader_id, from_, to, quarter)
+    return _attachment(exports.to_csv(report), "text/csv; charset=utf-8", _file_name(report, "csv"))
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _title(report: services.Report) -> str:
+    if report.start or report.end:
+        return _("Course evaluations %(start)s–%(end)s") % {
+            "start": report.start.strftime("%d.%m.%Y") if report.start else "",
+            "end": report.end.strftime("%d.%m.%Y") if report.end else ""}
+    return _("Course evaluations, all periods")
+
+
+@get("/reports/evaluations.xlsx", guards=[login_required], include_in_schema=False)
+async def report_xlsx(request: Request, office_id: QueryId = None, variant: FromQuery[str] = "",
+                      leader_id: QueryId = None, from_: Annotated[str, QueryParameter(name="from")] = "",
+                      to: FromQuery[str] = "", quarter: FromQuery[str] = "") -> Response:
+    report = await _export_report(request, office_id, variant, leader_id, from_, to, quarter)
+    body = exports.to_xlsx(report, _, _labels(), _title(report))
+    return _attachment(body, XLSX, _file_name(report, "xlsx"))
+
+
+@get("/reports/evaluations.pdf", guards=[login_required], include_in_schema=False)
+async def report_pdf(request: Request, office_id: QueryId = None, variant: FromQuery[str] = "",
+                     leader_id: QueryId = None, from_: Annotated[str, QueryParameter(name="from")] = "",
+                     to: FromQuery[str] = "", quarter: FromQuery[str] = "") -> Response:
+    """One page for managers: the figures against the targets for the period."""
+    staff = current_staff(request)
+    report = await _export_report(request, office_id, variant, leader_id, from_, to, quarter)
+    office = None
+    if office_id or staff.role is not Role.admin:
+        office = await accounts.get_office(staff, office_id or staff.office_id)
+    env = request.app.template_engine.engine
+    html = env.get_template("pdf/evaluation_report.html").render(
+        report=report, title=_title(report), office=office, made=calendar.today(), made_by=staff.name,
+        variant=variant, **_chart_context(report))
+    return _attachment(await pdf.render(html), "application/pdf", _file_name(report, "pdf"))
+
+
+route_handlers = [
+    evaluation_form, evaluation_submit, own_evaluation_form, own_evaluation_submit, leader_page, open_evaluation,
+    paper_form, paper_submit, comments_page, review_comment, report_page, report_csv, report_xlsx, report_pdf,
+]

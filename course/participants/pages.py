@@ -15,6 +15,7 @@ from course.cohorts import calendar
 from course.cohorts import services as cohorts
 from course.cohorts.api import ICS
 from course.errors import Conflict, InvalidInput, NotFound
+from course.evaluations.services import open_for_participant
 from course.participants import rules, services
 from course.participants.api import see_people
 from course.web.forms import PathId, form_data, translated
@@ -338,8 +339,9 @@ async def own_page(request: Request, token: Token) -> Response:
     except services.LinkExpired:
         return _gone(request)
     today = calendar.today()
+    evaluations = await open_for_participant(await services.participant_for_token(token))
     return Template("participants/own.html", context={
-        "page": page, "token": token, "today": today,
+        "page": page, "token": token, "today": today, "evaluations": evaluations,
         "upcoming": [i for i in page.items if i.date >= today],
         "earlier": [i for i in page.items if i.date < today],
     })

@@ -5,4 +5,7 @@ document.addEventListener("DOMContentLoaded", () => {
   // After a failed submit, move focus to the error summary so screen readers announce it.
   const summary = document.querySelector(".error-summary");
   if (summary) summary.focus();
+  for (const button of document.querySelectorAll("[data-print]")) {
+    button.addEventListener("click", () => window.print());
+  }
 });
