@@ -32,6 +32,7 @@ test: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/login.py
 	$(BIN)/python bench/talks.py
+	$(BIN)/python bench/evaluations.py
 
 clean:
 	rm -rf $(VENV) tests/browser/node_modules

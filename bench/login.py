@@ -87,12 +87,15 @@ async def measure(base: str, rounds: int) -> dict[str, float]:
 
 
 @contextlib.contextmanager
-def demo_server():
-    """The real server on a fresh SQLite database with the demo data; yields its base URL."""
+def demo_server(seed: list[str] | None = None):
+    """The real server on a fresh SQLite database with the demo data; yields its base URL.
+    ``seed`` is a command run with the same environment after the demo data is in."""
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "KJK_VAR_DIR": tmp, "KJK_DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite"}
         env.pop("KJK_SECRET_KEY", None)
         subprocess.run([sys.executable, "-m", "course", "demo"], env=env, check=True, capture_output=True)
+        if seed:
+            subprocess.run(seed, env=env, check=True)
         port = free_port()
         server = subprocess.Popen(
             [sys.executable, "-m", "course", "serve", "--port", str(port)],
