@@ -256,6 +256,10 @@ async def report_page(
     to: FromQuery[str] = "",
     quarter: FromQuery[str] = "",
 ) -> Template:
+    return await _report_page(request, office_id, variant, leader_id, from_, to, quarter)
+
+
+async def _report_page(request: Request, office_id, variant, leader_id, from_, to, quarter) -> Template:
     values = {"office_id": office_id or "", "variant": variant, "leader_id": leader_id or "", "from": from_,
               "to": to, "quarter": quarter}
     query = urlencode({k: v for k, v in values.items() if v})
@@ -273,9 +277,19 @@ async def report_page(
     })
 
 
+class BadFilter(Exception):
+    """A file was asked for with a bad filter: the report page says which."""
+
+    def __init__(self, page: Template) -> None:
+        self.page = page
+
+
 async def _export_report(request: Request, office_id, variant, leader_id, from_, to, quarter) -> services.Report:
-    return await services.evaluation_report(
-        current_staff(request), _filter(office_id, variant, leader_id, from_, to, quarter))
+    try:
+        return await services.evaluation_report(
+            current_staff(request), _filter(office_id, variant, leader_id, from_, to, quarter))
+    except InvalidInput:
+        raise BadFilter(await _report_page(request, office_id, variant, leader_id, from_, to, quarter)) from None
 
 
 def _file_name(report: services.Report, ext: str) -> str:
@@ -293,7 +307,10 @@ def _attachment(body: bytes | str, media_type: str, name: str) -> Response:
 async def report_csv(request: Request, office_id: QueryId = None, variant: FromQuery[str] = "",
                      leader_id: QueryId = None, from_: Annotated[str, QueryParameter(name="from")] = "",
                      to: FromQuery[str] = "", quarter: FromQuery[str] = "") -> Response:
-    report = await _export_report(request, office_id, variant, leader_id, from_, to, quarter)
+    try:
+        report = await _export_report(request, office_id, variant, leader_id, from_, to, quarter)
+    except BadFilter as bad:
+        return bad.page
     return _attachment(exports.to_csv(report), "text/csv; charset=utf-8", _file_name(report, "csv"))
 
 
@@ -312,7 +329,10 @@ def _title(report: services.Report) -> str:
 async def report_xlsx(request: Request, office_id: QueryId = None, variant: FromQuery[str] = "",
                       leader_id: QueryId = None, from_: Annotated[str, QueryParameter(name="from")] = "",
                       to: FromQuery[str] = "", quarter: FromQuery[str] = "") -> Response:
-    report = await _export_report(request, office_id, variant, leader_id, from_, to, quarter)
+    try:
+        report = await _export_report(request, office_id, variant, leader_id, from_, to, quarter)
+    except BadFilter as bad:
+        return bad.page
     body = exports.to_xlsx(report, _, _labels(), _title(report))
     return _attachment(body, XLSX, _file_name(report, "xlsx"))
 
@@ -323,7 +343,10 @@ async def report_pdf(request: Request, office_id: QueryId = None, variant: FromQ
                      to: FromQuery[str] = "", quarter: FromQuery[str] = "") -> Response:
     """One page for managers: the figures against the targets for the period."""
     staff = current_staff(request)
-    report = await _export_report(request, office_id, variant, leader_id, from_, to, quarter)
+    try:
+        report = await _export_report(request, office_id, variant, leader_id, from_, to, quarter)
+    except BadFilter as bad:
+        return bad.page
     office = None
     if office_id or staff.role is not Role.admin:
         office = await accounts.get_office(staff, office_id or staff.office_id)
