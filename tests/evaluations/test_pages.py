@@ -17,11 +17,22 @@ from openpyxl import load_workbook
 
 from course import pdf
 from course.evaluations.reports import AREA_LABELS, AREAS
-from course.evaluations.tables import EvaluationAnswer, EvaluationComment, EvaluationLink
+from course.evaluations.tables import (
+    EvaluationAnswer,
+    EvaluationComment,
+    EvaluationLink,
+)
 from course.web.i18n import gettext
 from tests.conftest import EMAILS, csrf_from, csrf_post, web_login
 from tests.evaluations.test_api import SCORES, token_of
-from tests.participants.helpers import NAMES, enrolled, error_keys, office_a_leader, participant, running_cohort
+from tests.participants.helpers import (
+    NAMES,
+    enrolled,
+    error_keys,
+    office_a_leader,
+    participant,
+    running_cohort,
+)
 from tests.participants.helpers import shared_app as app  # noqa: F401  (one app for every test here)
 
 FORM = {"benefit": "9", "next_step": "7", "atmosphere": "10", "leaders": "10", "participation": "8"}
