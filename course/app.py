@@ -19,6 +19,8 @@ from course.accounts.api import accounts_api
 from course.accounts.auth import CSRF_COOKIE, AuthMiddleware
 from course.cohorts import pages as cohort_pages
 from course.cohorts.api import cohorts_api
+from course.documents import pages as document_pages
+from course.documents.api import documents_api
 from course.evaluations import pages as evaluation_pages
 from course.evaluations.api import evaluations_api
 from course.guidance import pages as guidance_pages
@@ -48,7 +50,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await db.close_pool(engine)
             pdf.shutdown()
 
-    api = Router(path="/api/v1", route_handlers=[accounts_api, cohorts_api, participants_api, guidance_api, evaluations_api])
+    api = Router(path="/api/v1", route_handlers=[accounts_api, cohorts_api, participants_api, guidance_api, evaluations_api,
+                                               documents_api])
     app = Litestar(
         route_handlers=[
             api,
@@ -80,6 +83,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *guidance_pages.route_handlers,
             *participant_pages.route_handlers,
             *evaluation_pages.route_handlers,
+            *document_pages.route_handlers,
             create_static_files_router(
                 path="/static",
                 directories=[STATIC_DIR],

@@ -110,7 +110,8 @@ def _run(args, settings: Settings) -> int:
         print(
             f"Demodata: {created['offices']} nye kontorer, {created['users']} nye brukere, "
             f"{created['cohorts']} nye kurs, {created['participants']} nye deltakere, "
-            f"{created['history']} tidligere kurs med evaluering."
+            f"{created['history']} tidligere kurs med evaluering, "
+            f"{created['documents']} påbegynte CV-er."
         )
         _print_logins(logins)
         return 0

@@ -182,7 +182,12 @@ async def seed_history(office_code: str, leader_emails: list[list[str]], cohorts
     from course.accounts.schemas import Role, Staff
     from course.cohorts import services as cohort_services
     from course.evaluations.reports import AREAS
-    from course.evaluations.tables import Evaluation, EvaluationAnswer, EvaluationComment, EvaluationLink
+    from course.evaluations.tables import (
+        Evaluation,
+        EvaluationAnswer,
+        EvaluationComment,
+        EvaluationLink,
+    )
     from course.participants.rules import CURRENT_CONSENT_VERSION
     from course.participants.tables import Consent, Enrolment, Participant
     from course.tokens import digest
@@ -254,6 +259,54 @@ async def _load_history() -> int:
                               seed=2026, comments=True)
 
 
+async def _load_documents() -> int:
+    """Cohort A is under way: a few participants have begun their CV and plan."""
+    from course.cohorts.tables import Cohort
+    from course.documents import services as documents
+    from course.documents.tables import DocumentVersion
+    from course.participants.tables import Enrolment
+
+    if await DocumentVersion.exists():
+        return 0
+    ase = await _staff("ase.bo@demo.kjk.no")
+    cohort = await Cohort.select(Cohort.id).where(Cohort.title == COHORTS[0][0]).first()
+    if cohort is None:
+        return 0
+    rows = await Enrolment.select(Enrolment.id, Enrolment.participant.name.as_alias("name")).where(
+        Enrolment.cohort == cohort["id"], Enrolment.status == "enrolled").order_by(Enrolment.id)
+    drafts = {
+        "Sølvi Åkerø Dæhli": (
+            {"about_me": "Jeg er 19 år og liker å jobbe med hendene. Jeg er rolig og pålitelig, og jeg vil "
+                         "gjerne bli kokk.",
+             "skills": ["Matlaging for mange", "Reparere sykler", "Word og Excel"],
+             "experience": [{"kind": "work", "what": "Butikkmedarbeider", "where": "Rema 1000 Åssiden",
+                             "when": "2024–2025"},
+                            {"kind": "home", "what": "Passet småsøsken", "when": "2020–2024"}],
+             "roles": ["Storesøster", "Lagkamerat"], "interests": ["Fotball", "Strikking"]},
+            {"main_goal": "Komme i lærlingplass som kokk innen høsten 2027.",
+             "sub_goals": ["Fullføre Vg2 som privatist", "Få arbeidspraksis på kjøkken"],
+             "measures": [{"what": "Søke arbeidspraksis på kjøkken", "responsible": "primary_contact",
+                           "status": "in_progress"},
+                          {"what": "Melde meg opp til privatisteksamen", "responsible": "me"}]},
+        ),
+        "Mathias Ødegård": (
+            {"about_me": "Jeg er glad i data og spill, og jeg er god til å finne ut av ting selv.",
+             "skills": ["Bygge PC-er", "Engelsk"], "interests": ["Gaming", "Klatring"]},
+            None,
+        ),
+    }
+    made = 0
+    for row in rows:
+        if row["name"] not in drafts:
+            continue
+        cv, plan = drafts[row["name"]]
+        await documents.save_document(documents.Actor(staff=ase), row["id"], "cv", cv)
+        if plan:
+            await documents.save_document(documents.Actor(staff=ase), row["id"], "plan", plan)
+        made += 1
+    return made
+
+
 async def load() -> dict[str, int]:
     """Create what is missing; running it again changes nothing."""
     created = {"offices": 0, "users": 0}
@@ -270,6 +323,7 @@ async def load() -> dict[str, int]:
     created["cohorts"] = await _load_cohorts()
     created["participants"] = await _load_participants()
     created["history"] = await _load_history()
+    created["documents"] = await _load_documents()
     return created
 
 

@@ -15,6 +15,7 @@ APP_CONFIG = AppConfig(
             "course.participants.tables",
             "course.guidance.tables",
             "course.evaluations.tables",
+            "course.documents.tables",
         ],
         exclude_imported=True,
     ),

@@ -68,10 +68,16 @@ async def test_demo_is_idempotent_with_norwegian_names(database):
     assert "Siv Ødegård" in first.stdout and DEMO_PASSWORD in first.stdout
     second = kjk(database.url, "demo")
     assert second.returncode == 0
-    assert "0 nye kontorer, 0 nye brukere, 0 nye kurs, 0 nye deltakere" in second.stdout
+    assert ("0 nye kontorer, 0 nye brukere, 0 nye kurs, 0 nye deltakere, 0 tidligere kurs med evaluering, "
+            "0 påbegynte CV-er") in second.stdout
     from course.cohorts.tables import Cohort, Session
+    from course.documents.tables import DocumentVersion
+    from course.evaluations.tables import EvaluationAnswer
 
-    assert await Cohort.count() == 3 and await Session.count() == 24
+    # Three running or coming cohorts, and six finished ones with their evaluations.
+    assert await Cohort.count() == 9 and await Session.count() == 72
+    assert await EvaluationAnswer.count() > 6 * 3
+    assert await DocumentVersion.count() == 3
     assert await StaffUser.count() == len(USERS)
     assert await Office.count() == 2
     roles = {r["role"] for r in await StaffUser.select(StaffUser.role)}

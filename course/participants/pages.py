@@ -14,6 +14,7 @@ from course.accounts.auth import current_staff, login_required
 from course.cohorts import calendar
 from course.cohorts import services as cohorts
 from course.cohorts.api import ICS
+from course.documents.services import for_participant as documents_for
 from course.errors import Conflict, InvalidInput, NotFound
 from course.evaluations.services import open_for_participant
 from course.participants import rules, services
@@ -339,9 +340,10 @@ async def own_page(request: Request, token: Token) -> Response:
     except services.LinkExpired:
         return _gone(request)
     today = calendar.today()
-    evaluations = await open_for_participant(await services.participant_for_token(token))
+    person = await services.participant_for_token(token)
     return Template("participants/own.html", context={
-        "page": page, "token": token, "today": today, "evaluations": evaluations,
+        "page": page, "token": token, "today": today, "evaluations": await open_for_participant(person),
+        "documents": await documents_for(person),
         "upcoming": [i for i in page.items if i.date >= today],
         "earlier": [i for i in page.items if i.date < today],
     })

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
 
+from babel.dates import format_date as format_babel_date
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template import TemplateConfig
@@ -62,10 +64,26 @@ def make_environment() -> Environment:
     env.filters["datetime"] = format_datetime
     env.filters["date"] = format_date
     env.filters["weekday_date"] = format_weekday_date
+    env.filters["long_date"] = format_long_date
     env.globals["ROLE_LABELS"] = ROLE_LABELS
     env.globals["STATUS_LABELS"] = STATUS_LABELS
     env.globals["current_locale"] = i18n.current_locale.get
     return env
+
+
+def format_long_date(value: date | None) -> str:
+    """A date written out as Norwegian readers expect it: 2. desember 2026."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    return format_babel_date(value, format="long", locale=i18n.current_locale.get())
+
+
+@cache
+def pdf_environment() -> Environment:
+    """The same templates and filters, for documents rendered outside a request."""
+    return make_environment()
 
 
 def template_config() -> TemplateConfig:

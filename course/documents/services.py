@@ -1,0 +1,306 @@
+"""The resource CV and the action plan of one enrolment: read, save as a new version,
+list and restore versions, render as PDF, and a cohort's PDFs as one ZIP.
+
+Who: the cohort's leaders, the participant's primary contact and admins, and the
+participant through their personal link. Every save is a new version (who, when);
+a save made from an older version than the newest is refused, so two people
+editing at once cannot overwrite each other without knowing."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from course import pdf
+from course.accounts.schemas import Role, Staff
+from course.accounts.tables import StaffUser
+from course.audit import services as audit
+from course.cohorts import services as cohorts
+from course.db import is_unique_violation, lock, write_transaction
+from course.documents import content as rules
+from course.documents.tables import DocumentVersion
+from course.errors import N_, Conflict, Forbidden, InvalidInput, NotFound
+from course.participants import policies
+from course.participants.tables import Enrolment
+from course.validation import valid_id
+
+# Enrolments that have documents: on the cohort, or done with it.
+HAS_DOCUMENTS = ("invited", "enrolled", "completed")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is at the keyboard: a staff member, or the participant with their link."""
+
+    staff: Staff | None = None
+    participant_id: int | None = None
+
+    @property
+    def name_for_log(self) -> str:
+        return self.staff.name if self.staff else "participant"
+
+
+@dataclass
+class Context:
+    enrolment_id: int
+    participant_id: int
+    participant_name: str
+    primary_contact: str
+    cohort_id: int
+    cohort_title: str
+    variant: str
+    office_id: int
+    start_date: object
+    end_date: object
+
+
+@dataclass
+class DocumentOut:
+    enrolment_id: int
+    kind: str
+    version: int  # 0: nothing saved yet
+    updated_at: datetime | None
+    updated_by: str | None
+    participant_name: str
+    cohort_title: str
+    content: dict
+
+
+@dataclass
+class VersionOut:
+    number: int
+    created_at: datetime
+    author: str
+    restored_from: int | None
+
+
+def may_edit(staff: Staff, leader_ids, primary_contact_id: int) -> bool:
+    return staff.role is Role.admin or (
+        staff.role is Role.leader and (staff.id in leader_ids or staff.id == primary_contact_id))
+
+
+async def _context(actor: Actor, enrolment_id) -> Context:
+    if not valid_id(enrolment_id):
+        raise NotFound
+    row = await Enrolment.select(
+        Enrolment.id, Enrolment.status, Enrolment.cohort, Enrolment.participant,
+        Enrolment.participant.name.as_alias("name"), Enrolment.participant.office.as_alias("office"),
+        Enrolment.participant.primary_contact.as_alias("contact_id"),
+        Enrolment.participant.primary_contact.name.as_alias("contact"),
+    ).where(Enrolment.id == enrolment_id).first()
+    if row is None or row["status"] not in HAS_DOCUMENTS:
+        raise NotFound
+    if actor.staff is not None:
+        staff = actor.staff
+        if not policies.may_see_people(staff) or (staff.role is not Role.admin and row["office"] != staff.office_id):
+            raise NotFound
+        cohort = await cohorts.get_cohort(staff, row["cohort"])
+        if not may_edit(staff, cohort.leader_ids, row["contact_id"]):
+            raise Forbidden
+    elif actor.participant_id != row["participant"]:
+        raise NotFound
+    else:
+        from course.cohorts.tables import Cohort
+
+        cohort = (await cohorts._load(await Cohort.select().where(Cohort.id == row["cohort"])))[0]
+    return Context(
+        enrolment_id=row["id"], participant_id=row["participant"], participant_name=row["name"],
+        primary_contact=row["contact"], cohort_id=cohort.id, cohort_title=cohort.title, variant=cohort.variant,
+        office_id=cohort.office_id, start_date=cohort.start_date, end_date=cohort.end_date,
+    )
+
+
+def _kind(kind: str) -> str:
+    if kind not in rules.KINDS:
+        raise NotFound
+    return kind
+
+
+async def _authors(rows: list[dict]) -> dict[int, str]:
+    ids = sorted({r["staff"] for r in rows if r["staff"]})
+    if not ids:
+        return {}
+    return {r["id"]: r["name"] for r in await StaffUser.select(StaffUser.id, StaffUser.name).where(
+        StaffUser.id.is_in(ids))}
+
+
+def _author(row: dict, names: dict[int, str], participant_name: str) -> str:
+    if row["by_participant"]:
+        return participant_name
+    return names.get(row["staff"], "–")
+
+
+async def _latest(enrolment_id: int, kind: str) -> dict | None:
+    return await DocumentVersion.select().where(
+        DocumentVersion.enrolment == enrolment_id, DocumentVersion.kind == kind
+    ).order_by(DocumentVersion.number, ascending=False).first()
+
+
+async def _out(ctx: Context, kind: str, row: dict | None) -> DocumentOut:
+    if row is None:
+        return DocumentOut(ctx.enrolment_id, kind, 0, None, None, ctx.participant_name, ctx.cohort_title,
+                           rules.empty(kind))
+    names = await _authors([row])
+    return DocumentOut(ctx.enrolment_id, kind, row["number"], row["created_at"],
+                       _author(row, names, ctx.participant_name), ctx.participant_name, ctx.cohort_title,
+                       {**rules.empty(kind), **json.loads(row["content"])})
+
+
+async def get_document(actor: Actor, enrolment_id, kind: str) -> DocumentOut:
+    ctx = await _context(actor, enrolment_id)
+    return await _out(ctx, _kind(kind), await _latest(ctx.enrolment_id, kind))
+
+
+async def _write(actor: Actor, ctx: Context, kind: str, clean: dict, base_version, restored_from: int | None = None
+                 ) -> DocumentOut:
+    if base_version is not None and (isinstance(base_version, bool) or not isinstance(base_version, int)):
+        raise InvalidInput({"version": N_("The version is the number you started from.")})
+    async with write_transaction():
+        await lock(f"document:{ctx.enrolment_id}:{kind}")
+        latest = await _latest(ctx.enrolment_id, kind)
+        number = latest["number"] if latest else 0
+        if base_version is not None and base_version != number:
+            raise Conflict(
+                "Dokumentet er endret av noen andre mens du skrev. Last siden på nytt og legg inn endringene dine igjen.",
+                field="version")
+        try:
+            row = (await DocumentVersion.insert(DocumentVersion(
+                enrolment=ctx.enrolment_id, kind=kind, number=number + 1,
+                content=json.dumps(clean, ensure_ascii=False), created_at=datetime.now(UTC),
+                staff=actor.staff.id if actor.staff else None, by_participant=actor.staff is None,
+                restored_from=restored_from,
+            )).returning(*DocumentVersion.all_columns()))[0]
+        except Exception as exc:
+            if is_unique_violation(exc):
+                raise Conflict("Dokumentet ble lagret av noen andre i samme øyeblikk. Prøv igjen.",
+                               field="version") from exc
+            raise
+        await audit.record(
+            "document_restored" if restored_from else "document_saved",
+            actor=actor.staff.id if actor.staff else None, office=ctx.office_id,
+            details={"enrolment": ctx.enrolment_id, "kind": kind, "version": number + 1,
+                     "by": "staff" if actor.staff else "participant"})
+    return await _out(ctx, kind, row)
+
+
+async def save_document(actor: Actor, enrolment_id, kind: str, content, base_version=None) -> DocumentOut:
+    """Save the content as the next version. ``base_version`` is the version the
+    editor started from; when given, it must still be the newest."""
+    ctx = await _context(actor, enrolment_id)
+    clean = rules.check(_kind(kind), content)
+    return await _write(actor, ctx, kind, clean, base_version)
+
+
+async def list_versions(actor: Actor, enrolment_id, kind: str) -> list[VersionOut]:
+    ctx = await _context(actor, enrolment_id)
+    rows = await DocumentVersion.select(
+        DocumentVersion.number, DocumentVersion.created_at, DocumentVersion.staff, DocumentVersion.by_participant,
+        DocumentVersion.restored_from,
+    ).where(DocumentVersion.enrolment == ctx.enrolment_id, DocumentVersion.kind == _kind(kind)).order_by(
+        DocumentVersion.number, ascending=False)
+    names = await _authors(rows)
+    return [VersionOut(r["number"], r["created_at"], _author(r, names, ctx.participant_name), r["restored_from"])
+            for r in rows]
+
+
+async def _version_row(ctx: Context, kind: str, number) -> dict:
+    if not valid_id(number):
+        raise NotFound
+    row = await DocumentVersion.select().where(
+        DocumentVersion.enrolment == ctx.enrolment_id, DocumentVersion.kind == kind, DocumentVersion.number == number
+    ).first()
+    if row is None:
+        raise NotFound
+    return row
+
+
+async def get_version(actor: Actor, enrolment_id, kind: str, number) -> DocumentOut:
+    ctx = await _context(actor, enrolment_id)
+    return await _out(ctx, kind, await _version_row(ctx, _kind(kind), number))
+
+
+async def restore_version(actor: Actor, enrolment_id, kind: str, number, base_version=None) -> DocumentOut:
+    """Make an earlier version the newest again, as a new version: nothing is lost."""
+    ctx = await _context(actor, enrolment_id)
+    row = await _version_row(ctx, _kind(kind), number)
+    return await _write(actor, ctx, kind, json.loads(row["content"]), base_version, restored_from=row["number"])
+
+
+# --- PDFs ------------------------------------------------------------------------------------
+
+
+def document_html(doc: DocumentOut, ctx_extra: dict) -> str:
+    from course.web.layout import pdf_environment
+
+    template = pdf_environment().get_template(f"pdf/{doc.kind}.html")
+    return template.render(
+        doc=doc, sections=rules.SECTIONS[doc.kind], kind_labels=dict(rules.EXPERIENCE_KINDS),
+        responsible_labels=dict(rules.RESPONSIBLE), status_labels=dict(rules.MEASURE_STATUSES), **ctx_extra)
+
+
+def _pdf_context(ctx: Context) -> dict:
+    return {"primary_contact": ctx.primary_contact, "variant": ctx.variant, "start_date": ctx.start_date,
+            "end_date": ctx.end_date}
+
+
+async def document_pdf(actor: Actor, enrolment_id, kind: str) -> tuple[bytes, str]:
+    """The PDF and a file name for it."""
+    ctx = await _context(actor, enrolment_id)
+    doc = await _out(ctx, _kind(kind), await _latest(ctx.enrolment_id, kind))
+    return await pdf.render(document_html(doc, _pdf_context(ctx))), file_name(doc)
+
+
+def file_name(doc: DocumentOut) -> str:
+    what = "ressurs-CV" if doc.kind == "cv" else "handlingsplan"
+    return f"{_safe(doc.participant_name) or 'deltaker'} – {what}.pdf"
+
+
+def _safe(name: str) -> str:
+    """A name fit for a file: letters (æ, ø and å too), digits, spaces and hyphens."""
+    return " ".join("".join(ch if ch.isalnum() or ch == "-" else " " for ch in name).split())
+
+
+async def cohort_zip(staff: Staff, cohort_id: int) -> tuple[bytes, str]:
+    """Every CV and plan of the cohort's participants in one ZIP, rendered in the pool."""
+    cohort = await cohorts.get_cohort(staff, cohort_id)
+    if not policies.may_see_people(staff):
+        raise NotFound
+    rows = await Enrolment.select(Enrolment.id, Enrolment.participant.primary_contact.as_alias("contact")).where(
+        Enrolment.cohort == cohort.id, Enrolment.status.is_in(["enrolled", "completed"]))
+    # The cohort's leaders (and admins) get everyone's; a primary contact gets their own people's.
+    mine = [r for r in rows if may_edit(staff, cohort.leader_ids, r["contact"])]
+    if not mine and not may_edit(staff, cohort.leader_ids, primary_contact_id=-1):
+        raise Forbidden
+    actor = Actor(staff=staff)
+    jobs = []
+    for r in mine:
+        ctx = await _context(actor, r["id"])
+        for kind in rules.KINDS:
+            doc = await _out(ctx, kind, await _latest(ctx.enrolment_id, kind))
+            jobs.append((doc, document_html(doc, _pdf_context(ctx))))
+    rendered = await asyncio.gather(*(pdf.render(html) for _, html in jobs))
+    names: set[str] = set()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for (doc, _), body in zip(jobs, rendered, strict=True):
+            name = file_name(doc)
+            while name in names:  # two participants with the same name
+                name = name.replace(".pdf", f" ({doc.enrolment_id}).pdf")
+            names.add(name)
+            archive.writestr(name, body)
+    await audit.record("documents_zipped", actor=staff.id, office=cohort.office_id,
+                       details={"cohort": cohort.id, "files": len(jobs)})
+    return out.getvalue(), f"{_safe(cohort.title) or 'kurs'} – dokumenter.zip"
+
+
+async def for_participant(participant_id: int) -> list[dict]:
+    """The participant's enrolments with documents: {enrolment_id, cohort_title}."""
+    rows = await Enrolment.select(Enrolment.id, Enrolment.cohort.title.as_alias("title"),
+                                  Enrolment.cohort.start_date.as_alias("start")).where(
+        Enrolment.participant == participant_id, Enrolment.status.is_in(list(HAS_DOCUMENTS)),
+        Enrolment.cohort.cancelled_at.is_null())
+    return [{"enrolment_id": r["id"], "cohort_title": r["title"]} for r in sorted(rows, key=lambda r: r["start"])]
