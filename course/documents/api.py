@@ -14,7 +14,7 @@ from litestar.status_codes import HTTP_201_CREATED
 from course.accounts.auth import current_staff
 from course.documents import services
 from course.participants.api import see_people
-from course.web.forms import PathId
+from course.web.forms import PathId, attachment
 
 PDF = "application/pdf"
 ZIP = "application/zip"
@@ -27,15 +27,6 @@ class DocumentIn(msgspec.Struct, forbid_unknown_fields=True):
 
 class RestoreIn(msgspec.Struct, forbid_unknown_fields=True):
     version: Any = None
-
-
-def attachment(body: bytes, media_type: str, name: str) -> Response:
-    # RFC 6266/5987: an ASCII fallback and the UTF-8 name for æ, ø and å.
-    from urllib.parse import quote
-
-    fallback = name.encode("ascii", "replace").decode().replace("?", "_").replace('"', "")
-    return Response(body, media_type=media_type, headers={
-        "Content-Disposition": f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"})
 
 
 def _handlers(kind: str, what: str) -> list:

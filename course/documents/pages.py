@@ -14,11 +14,11 @@ from course.accounts.auth import current_staff
 from course.cohorts.schedule import MODULES
 from course.documents import content as rules
 from course.documents import services
-from course.documents.api import PDF, ZIP, attachment
+from course.documents.api import PDF, ZIP
 from course.errors import Conflict, InvalidInput, NotFound
 from course.participants import services as participants
 from course.participants.api import see_people
-from course.web.forms import PathId, QueryId, form_data, translated
+from course.web.forms import PathId, QueryId, attachment, form_data, translated
 from course.web.i18n import gettext as _
 
 Token = Annotated[str, PathParameter(max_length=120)]

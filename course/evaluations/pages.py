@@ -23,7 +23,14 @@ from course.errors import Conflict, InvalidInput, NotFound
 from course.evaluations import charts, exports, reports, services
 from course.participants import services as participants
 from course.participants.api import see_people
-from course.web.forms import PathId, QueryId, client_address, form_data, translated
+from course.web.forms import (
+    PathId,
+    QueryId,
+    attachment,
+    client_address,
+    form_data,
+    translated,
+)
 from course.web.i18n import gettext as _
 
 Token = Annotated[str, PathParameter(max_length=120)]
@@ -277,44 +284,11 @@ async def _report_page(request: Request, office_id, variant, leader_id, from_, t
     })
 
 
-class BadFilter(Exception):
-    """A file was asked for with a bad filter: the report page says which."""
-
-    def __init__(self, page: Template) -> None:
-        self.page = page
-
-
-async def _export_report(request: Request, office_id, variant, leader_id, from_, to, quarter) -> services.Report:
-    try:
-        return await services.evaluation_report(
-            current_staff(request), _filter(office_id, variant, leader_id, from_, to, quarter))
-    except InvalidInput:
-        raise BadFilter(await _report_page(request, office_id, variant, leader_id, from_, to, quarter)) from None
-
-
 def _file_name(report: services.Report, ext: str) -> str:
     period = ""
     if report.start or report.end:
         period = f"-{report.start or ''}_{report.end or ''}"
     return f"evaluering{period}.{ext}"
-
-
-def _attachment(body: bytes | str, media_type: str, name: str) -> Response:
-    return Response(body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-
-@get("/reports/evaluations.csv", guards=[login_required], include_in_schema=False)
-async def report_csv(request: Request, office_id: QueryId = None, variant: FromQuery[str] = "",
-                     leader_id: QueryId = None, from_: Annotated[str, QueryParameter(name="from")] = "",
-                     to: FromQuery[str] = "", quarter: FromQuery[str] = "") -> Response:
-    try:
-        report = await _export_report(request, office_id, variant, leader_id, from_, to, quarter)
-    except BadFilter as bad:
-        return bad.page
-    return _attachment(exports.to_csv(report), "text/csv; charset=utf-8", _file_name(report, "csv"))
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _title(report: services.Report) -> str:
@@ -325,39 +299,41 @@ def _title(report: services.Report) -> str:
     return _("Course evaluations, all periods")
 
 
-@get("/reports/evaluations.xlsx", guards=[login_required], include_in_schema=False)
-async def report_xlsx(request: Request, office_id: QueryId = None, variant: FromQuery[str] = "",
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+@get([f"/reports/evaluations.{ext}" for ext in MEDIA_TYPES], guards=[login_required], include_in_schema=False)
+async def report_file(request: Request, office_id: QueryId = None, variant: FromQuery[str] = "",
                       leader_id: QueryId = None, from_: Annotated[str, QueryParameter(name="from")] = "",
                       to: FromQuery[str] = "", quarter: FromQuery[str] = "") -> Response:
-    try:
-        report = await _export_report(request, office_id, variant, leader_id, from_, to, quarter)
-    except BadFilter as bad:
-        return bad.page
-    body = exports.to_xlsx(report, _, _labels(), _title(report))
-    return _attachment(body, XLSX, _file_name(report, "xlsx"))
-
-
-@get("/reports/evaluations.pdf", guards=[login_required], include_in_schema=False)
-async def report_pdf(request: Request, office_id: QueryId = None, variant: FromQuery[str] = "",
-                     leader_id: QueryId = None, from_: Annotated[str, QueryParameter(name="from")] = "",
-                     to: FromQuery[str] = "", quarter: FromQuery[str] = "") -> Response:
-    """One page for managers: the figures against the targets for the period."""
+    """The report as CSV, as a workbook, or as one page for managers (PDF). A bad
+    filter shows the report page, which names the field."""
     staff = current_staff(request)
+    ext = request.url.path.rsplit(".", 1)[1]
     try:
-        report = await _export_report(request, office_id, variant, leader_id, from_, to, quarter)
-    except BadFilter as bad:
-        return bad.page
-    office = None
-    if office_id or staff.role is not Role.admin:
-        office = await accounts.get_office(staff, office_id or staff.office_id)
-    env = request.app.template_engine.engine
-    html = env.get_template("pdf/evaluation_report.html").render(
-        report=report, title=_title(report), office=office, made=calendar.today(), made_by=staff.name,
-        variant=variant, **_chart_context(report))
-    return _attachment(await pdf.render(html), "application/pdf", _file_name(report, "pdf"))
+        report = await services.evaluation_report(staff, _filter(office_id, variant, leader_id, from_, to, quarter))
+    except InvalidInput:
+        return await _report_page(request, office_id, variant, leader_id, from_, to, quarter)
+    if ext == "csv":
+        body: bytes | str = exports.to_csv(report)
+    elif ext == "xlsx":
+        body = exports.to_xlsx(report, _, _labels(), _title(report))
+    else:
+        office = None
+        if office_id or staff.role is not Role.admin:
+            office = await accounts.get_office(staff, office_id or staff.office_id)
+        html = request.app.template_engine.engine.get_template("pdf/evaluation_report.html").render(
+            report=report, title=_title(report), office=office, made=calendar.today(), made_by=staff.name,
+            variant=variant, **_chart_context(report))
+        body = await pdf.render(html)
+    return attachment(body, MEDIA_TYPES[ext], _file_name(report, ext))
 
 
 route_handlers = [
     evaluation_form, evaluation_submit, own_evaluation_form, own_evaluation_submit, leader_page, open_evaluation,
-    paper_form, paper_submit, comments_page, review_comment, report_page, report_csv, report_xlsx, report_pdf,
+    paper_form, paper_submit, comments_page, review_comment, report_page, report_file,
 ]

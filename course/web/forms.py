@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
-from litestar import Request
+from litestar import Request, Response
 from litestar.params import PathParameter, QueryParameter
 
 from course.errors import InvalidInput
@@ -36,3 +37,10 @@ def safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return "/"
+
+
+def attachment(body: bytes | str, media_type: str, name: str) -> Response:
+    """A download; the name as ASCII for old clients and as UTF-8 (RFC 6266) for æ, ø and å."""
+    fallback = name.encode("ascii", "replace").decode().replace("?", "_").replace('"', "")
+    return Response(body, media_type=media_type, headers={
+        "Content-Disposition": f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"})
