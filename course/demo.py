@@ -182,6 +182,7 @@ async def seed_history(office_code: str, leader_emails: list[list[str]], cohorts
     from course.accounts.schemas import Role, Staff
     from course.cohorts import services as cohort_services
     from course.evaluations.reports import AREAS
+    from course.evaluations.services import new_comment_ref
     from course.evaluations.tables import (
         Evaluation,
         EvaluationAnswer,
@@ -239,7 +240,7 @@ async def seed_history(office_code: str, leader_emails: list[list[str]], cohorts
         await EvaluationAnswer.insert(*answers)
         if comments:
             await EvaluationComment.insert(*[
-                EvaluationComment(cohort=created.id, area=area, text=text, status="shown")
+                EvaluationComment(cohort=created.id, ref=new_comment_ref(), area=area, text=text, status="shown")
                 for area, text in rng.sample(COMMENTS, 2)])
         made += 1
     return made

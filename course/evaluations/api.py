@@ -86,10 +86,11 @@ class ReviewIn(msgspec.Struct, forbid_unknown_fields=True):
     status: Any
 
 
-@patch("/evaluation-comments/{comment_id:int}", guards=[see_people],
+@patch("/evaluation-comments/{ref:str}", guards=[see_people],
        summary="Show or hide a comment in the reports")
-async def review_comment(request: Request, comment_id: PathId, data: JSONBody[ReviewIn]) -> services.CommentOut:
-    return await services.review_comment(current_staff(request), comment_id, data.status)
+async def review_comment(request: Request, ref: Annotated[str, PathParameter(max_length=40)],
+                         data: JSONBody[ReviewIn]) -> services.CommentOut:
+    return await services.review_comment(current_staff(request), ref, data.status)
 
 
 @get("/reports/evaluations", guards=[login_required],

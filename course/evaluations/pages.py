@@ -204,11 +204,11 @@ async def comments_page(request: Request, cohort_id: PathId) -> Template:
     })
 
 
-@post("/evaluation-comments/{comment_id:int}", guards=[see_people], include_in_schema=False)
-async def review_comment(request: Request, comment_id: PathId) -> Response:
+@post("/evaluation-comments/{ref:str}", guards=[see_people], include_in_schema=False)
+async def review_comment(request: Request, ref: Annotated[str, PathParameter(max_length=40)]) -> Response:
     data = await form_data(request)
     staff = current_staff(request)
-    comment = await services.review_comment(staff, comment_id, data.get("status"))
+    comment = await services.review_comment(staff, ref, data.get("status"))
     return Redirect(path=f"/cohorts/{comment.cohort_id}/evaluation/comments#c{comment.id}")
 
 

@@ -147,7 +147,7 @@ async def _store(cohort_id: int, answer: dict, on_paper: bool) -> None:
         cohort=cohort_id, day=day, on_paper=on_paper, benefit=scores["benefit"], next_step=scores["next_step"],
         atmosphere=scores["atmosphere"], leaders=scores["leaders"], participation=scores["participation"],
     ))
-    comments = [EvaluationComment(cohort=cohort_id, area=area, text=text, status="pending")
+    comments = [EvaluationComment(cohort=cohort_id, ref=new_comment_ref(), area=area, text=text, status="pending")
                 for area, text in answer["comments"].items()]
     if comments:
         await EvaluationComment.insert(*comments)
@@ -314,9 +314,16 @@ async def evaluation_status(staff: Staff, cohort_id: int) -> Status:
     )
 
 
+def new_comment_ref() -> str:
+    return secrets.token_urlsafe(12)
+
+
+REF_RE = re.compile(r"^[A-Za-z0-9_-]{16}$")
+
+
 @dataclass
 class CommentOut:
-    id: int
+    id: str  # the comment's random reference, never its row number
     cohort_id: int
     area: str
     text: str
@@ -328,7 +335,7 @@ COMMENT_AREAS = (*AREAS, "overall")
 
 def _comment_order(row) -> tuple:
     # By area and then text, never by when it came, so the order tells nothing about who.
-    return COMMENT_AREAS.index(row["area"]), nb_sort_key(row["text"]), row["id"]
+    return COMMENT_AREAS.index(row["area"]), nb_sort_key(row["text"]), row["ref"]
 
 
 async def comments_for_review(staff: Staff, cohort_id: int) -> list[CommentOut]:
@@ -342,20 +349,20 @@ async def comments_for_review(staff: Staff, cohort_id: int) -> list[CommentOut]:
     if await EvaluationAnswer.count().where(EvaluationAnswer.cohort == cohort.id) < reports.MIN_ANSWERS:
         return []
     rows = await EvaluationComment.select(
-        EvaluationComment.id, EvaluationComment.area, EvaluationComment.text, EvaluationComment.status
+        EvaluationComment.ref, EvaluationComment.area, EvaluationComment.text, EvaluationComment.status
     ).where(EvaluationComment.cohort == cohort.id)
-    return [CommentOut(r["id"], cohort.id, r["area"], r["text"], r["status"]) for r in sorted(rows, key=_comment_order)]
+    return [CommentOut(r["ref"], cohort.id, r["area"], r["text"], r["status"]) for r in sorted(rows, key=_comment_order)]
 
 
 REVIEW_STATUSES = ("shown", "hidden")
 
 
-async def review_comment(staff: Staff, comment_id, status) -> CommentOut:
-    if not policies.may_see_people(staff) or not valid_id(comment_id):
+async def review_comment(staff: Staff, ref, status) -> CommentOut:
+    if not policies.may_see_people(staff) or not isinstance(ref, str) or not REF_RE.match(ref):
         raise NotFound
     if status not in REVIEW_STATUSES:
         raise InvalidInput({"status": N_("Choose shown or hidden.")})
-    row = await EvaluationComment.select().where(EvaluationComment.id == comment_id).first()
+    row = await EvaluationComment.select().where(EvaluationComment.ref == ref).first()
     if row is None:
         raise NotFound
     cohort = await cohorts.get_cohort(staff, row["cohort"])
@@ -367,7 +374,7 @@ async def review_comment(staff: Staff, comment_id, status) -> CommentOut:
         EvaluationComment.id == row["id"])
     await audit.record("evaluation_comment_reviewed", actor=staff.id, office=cohort.office_id,
                        details={"cohort": cohort.id, "status": status})
-    return CommentOut(row["id"], cohort.id, row["area"], row["text"], status)
+    return CommentOut(row["ref"], cohort.id, row["area"], row["text"], status)
 
 
 # --- reports ---------------------------------------------------------------------------
@@ -468,7 +475,7 @@ async def evaluation_report(staff: Staff, flt: ReportFilter) -> Report:
         quarter_parts = {k: reports.aggregate(v, hide=True) for k, v in sorted(by_quarter.items())}
     visible = [int(k) for k, f in cohort_parts.items() if by_cohort[k] and not f.suppressed]
     shown = await EvaluationComment.select(
-        EvaluationComment.id, EvaluationComment.cohort, EvaluationComment.area, EvaluationComment.text
+        EvaluationComment.ref, EvaluationComment.cohort, EvaluationComment.area, EvaluationComment.text
     ).where(EvaluationComment.cohort.is_in(visible or [0]), EvaluationComment.status == "shown")
     return Report(
         responses=len(answers),

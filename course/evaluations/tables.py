@@ -52,6 +52,9 @@ class EvaluationComment(Table, tablename="evaluation_comment"):
     a leader has reviewed it."""
 
     cohort = ForeignKey(Cohort, null=False, on_delete=OnDelete.cascade, index=True)
+    # The comment's name outside the database: random, so neither its order nor its
+    # neighbours tell when it came or which comments one person wrote.
+    ref = Varchar(length=24, default="")
     area = Varchar(length=20)  # one of the five areas, or "overall"
     text = Text()
     status = Varchar(length=10, default="pending")  # pending | shown | hidden

@@ -298,7 +298,7 @@ async def test_a_comment_is_reviewed_by_the_cohorts_own_leader_or_an_admin(clien
         assert error_keys(response) == {"status"}, bad
     assert (await client.patch(path, json={"status": "shown"})).status_code == 401
     assert (await EvaluationComment.select(EvaluationComment.status).where(
-        EvaluationComment.id == first).first())["status"] == "hidden"
+        EvaluationComment.ref == first).first())["status"] == "hidden"
 
     # The same through the page: a form field ``status``, then back to the list.
     await login(client, EMAILS["leader"])
@@ -310,7 +310,7 @@ async def test_a_comment_is_reviewed_by_the_cohorts_own_leader_or_an_admin(clien
     assert reviewed.status_code in (302, 303), reviewed.text
     assert reviewed.headers["location"].startswith(f"/cohorts/{course['id']}/evaluation/comments")
     assert (await EvaluationComment.select(EvaluationComment.status).where(
-        EvaluationComment.id == second).first())["status"] == "shown"
+        EvaluationComment.ref == second).first())["status"] == "shown"
 
 
 async def test_the_report_has_only_shown_comments_of_cohorts_with_three_answers(client, world, as_):
@@ -659,3 +659,20 @@ async def test_a_title_that_looks_like_a_formula_stays_text_in_the_files(client,
     book = load_workbook(io.BytesIO((await client.get("/reports/evaluations.xlsx")).content))
     cells = [row[0] for row in book[gettext("Per cohort")].iter_rows(min_row=3)]
     assert [(c.value, c.data_type) for c in cells] == [(formula, "s")]
+
+
+async def test_a_comments_reference_tells_neither_order_nor_author(client, world, as_):
+    """Two comments from one answer, one from another: their references are random,
+    so neither the order they came in nor which of them belong together shows."""
+    comments = [{"benefit": "Lærte mye om meg selv.", "leaders": "Åse var god."},
+                {"atmosphere": "Trygt å være her, takk for kurset!"}, {}]
+    course, _ = await answered_cohort(client, world, as_, 3, comments=comments)
+    listed = (await client.get(f"/api/v1/cohorts/{course['id']}/evaluation/comments",
+                               headers=await as_("leader"))).json()
+    refs = [c["id"] for c in listed]
+    assert len(refs) == 3 and len(set(refs)) == 3
+    assert all(isinstance(r, str) and len(r) == 16 for r in refs)
+    rows = await EvaluationComment.select(EvaluationComment.id, EvaluationComment.ref).order_by(EvaluationComment.id)
+    assert not any(str(r["id"]) in refs for r in rows)
+    assert (await client.patch("/api/v1/evaluation-comments/1", json={"status": "shown"},
+                               headers=await as_("leader"))).status_code == 404
