@@ -54,14 +54,15 @@ def _form_values(kind: str, content: dict) -> dict[str, str]:
     return values
 
 
-def _groups(kind: str) -> list[tuple[str | None, list[rules.Section]]]:
-    """CV sections under the module where they come up; the plan as one group."""
+def _groups(kind: str) -> list[tuple[str | None, str | None, list[rules.Section]]]:
+    """(anchor, heading, sections): the CV's sections under the module where they come
+    up, so ``#module-4`` jumps to what to fill in after session 4; the plan as one group."""
     if kind == "plan":
-        return [(None, list(rules.PLAN))]
+        return [(None, None, list(rules.PLAN))]
     groups: dict[int, list] = {}
     for section in rules.CV:
         groups.setdefault(section.module, []).append(section)
-    return [(_("Module %(number)s: %(name)s") % {"number": m, "name": _(MODULES[m - 1])}, sections)
+    return [(f"module-{m}", _("Module %(number)s: %(name)s") % {"number": m, "name": _(MODULES[m - 1])}, sections)
             for m, sections in sorted(groups.items())]
 
 
