@@ -20,14 +20,23 @@ def without_control_chars(value: str) -> str:
     return CONTROL.sub("", value)
 
 
+DIGITS = re.compile(r"[0-9]{1,9}")
+
+
+def whole_number(text: str) -> int | None:
+    """The number a form field's ASCII digits spell (at most nine); None for anything
+    else, such as "²", "-1" or "١٢", which ``str.isdigit`` would let through."""
+    return int(text) if isinstance(text, str) and DIGITS.fullmatch(text) else None
+
+
 def valid_id(value: int | None) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
 
 
 def as_id(value) -> int:
     """A record id given as a whole number or as its digits (a form field); 0 when it is neither."""
-    if isinstance(value, str) and value.isdigit():
-        value = int(value)
+    if isinstance(value, str):
+        value = whole_number(value)
     return value if valid_id(value) else 0
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from course.errors import N_, InvalidInput
-from course.validation import has_control_chars
+from course.validation import has_control_chars, whole_number
 
 KINDS = ("cv", "plan")
 MAX_TEXT = 4000
@@ -255,7 +255,7 @@ def from_form(kind: str, data: dict[str, str]) -> dict:
             content[key] = data.get(key, "").splitlines()
         elif section.kind == "rows":
             count = data.get(f"{key}-rows", "0")
-            count = min(int(count), MAX_ITEMS + 1) if count.isdigit() else 0
+            count = min(whole_number(count) or 0, MAX_ITEMS + 1)
             content[key] = [{c.key: data.get(f"{key}-{i}-{c.key}", "") for c in section.columns} for i in range(count)]
         else:
             content[key] = data.get(key, "")

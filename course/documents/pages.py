@@ -18,6 +18,7 @@ from course.documents.api import PDF, ZIP
 from course.errors import Conflict, InvalidInput, NotFound
 from course.participants import services as participants
 from course.participants.api import see_people
+from course.validation import whole_number
 from course.web.forms import PathId, QueryId, attachment, form_data, translated
 from course.web.i18n import gettext as _
 
@@ -30,8 +31,9 @@ def _rows_shown(doc_content: dict, values: dict | None) -> dict[str, int]:
     """How many rows each table shows: what is there, and two empty ones to add to."""
     counts = {}
     for section in rules.SECTIONS_ROWS:
-        if values is not None and values.get(f"{section.key}-rows", "").isdigit():
-            counts[section.key] = int(values[f"{section.key}-rows"])
+        shown = whole_number(values.get(f"{section.key}-rows", "")) if values is not None else None
+        if shown is not None:
+            counts[section.key] = min(shown, rules.MAX_ITEMS + 1)
         else:
             counts[section.key] = len(doc_content.get(section.key) or []) + SPARE_ROWS
     return counts
@@ -89,7 +91,7 @@ def _error_labels(kind: str, errors: dict[str, str]) -> dict[str, str]:
     for key in errors:
         parts = key.split("-")
         section = next((s for s in rules.SECTIONS[kind] if s.key == parts[0]), None)
-        if section and len(parts) == 3 and parts[1].isdigit():
+        if section and len(parts) == 3 and whole_number(parts[1]) is not None:
             column = next((c for c in section.columns if c.key == parts[2]), None)
             labels[key] = _("%(section)s, row %(n)s: %(column)s") % {
                 "section": _(section.label), "n": int(parts[1]) + 1, "column": _(column.label) if column else parts[2]}
@@ -99,7 +101,7 @@ def _error_labels(kind: str, errors: dict[str, str]) -> dict[str, str]:
 async def _submit(request: Request, actor: services.Actor, enrolment_id: int, kind: str, action: str, back: str,
                   **links) -> Response:
     data = await form_data(request)
-    version = int(data["version"]) if data.get("version", "").isdigit() else None
+    version = whole_number(data.get("version", ""))
     try:
         await services.save_document(actor, enrolment_id, kind, rules.from_form(kind, data), version)
     except InvalidInput as exc:

@@ -23,6 +23,7 @@ from course.errors import Conflict, InvalidInput, NotFound
 from course.evaluations import charts, exports, reports, services
 from course.participants import services as participants
 from course.participants.api import see_people
+from course.validation import as_id, whole_number
 from course.web.forms import (
     PathId,
     QueryId,
@@ -43,7 +44,7 @@ def _form_values(data: dict[str, str]) -> tuple[dict, dict, str | None]:
     scores = {}
     for area in reports.AREAS:
         raw = data.get(area, "")
-        scores[area] = int(raw) if raw.isdigit() and len(raw) <= 2 else raw or None
+        scores[area] = whole_number(raw) if whole_number(raw) is not None else raw or None
     comments = {area: data[f"comment_{area}"] for area in reports.AREAS if data.get(f"comment_{area}", "").strip()}
     return scores, comments, data.get("comment")
 
@@ -180,17 +181,13 @@ async def _paper(request: Request, cohort_id: int, values: dict, errors: dict, s
 async def paper_submit(request: Request, cohort_id: PathId) -> Template:
     data = await form_data(request)
     try:
-        await services.key_in_paper(current_staff(request), cohort_id, _id(data.get("participant_id")),
+        await services.key_in_paper(current_staff(request), cohort_id, as_id(data.get("participant_id")),
                                     *_form_values(data))
     except InvalidInput as exc:
         return await _paper(request, cohort_id, data, _form_errors(exc), 422)
     except Conflict as exc:
         return await _paper(request, cohort_id, data, {"participant_id": exc.message}, 409)
     return await _paper(request, cohort_id, {}, {}, done=_("The paper form has been keyed in."))
-
-
-def _id(value: str | None):
-    return int(value) if value and value.isdigit() and len(value) < 11 else value
 
 
 @get("/cohorts/{cohort_id:int}/evaluation/comments", guards=[see_people], include_in_schema=False)

@@ -15,6 +15,7 @@ from course.guidance import services
 from course.participants import rules
 from course.participants import services as participants
 from course.participants.api import see_people
+from course.validation import whole_number
 from course.web.forms import PathId, client_address, form_data, translated
 from course.web.i18n import gettext
 from course.web.layout import WEEKDAY_NAMES
@@ -300,8 +301,9 @@ async def availability_submit(request: Request) -> Response:
         errors: dict[str, str] = {}
         for key, message in translated(exc).items():
             parts = key.split(".")
-            if parts[0] == "weekly" and len(parts) > 1 and parts[1].isdigit() and int(parts[1]) < len(filled):
-                row = filled[int(parts[1])][0]
+            index = whole_number(parts[1]) if len(parts) > 1 else None
+            if parts[0] == "weekly" and index is not None and index < len(filled):
+                row = filled[index][0]
                 target = f"end_{row}" if parts[-1] == "end_time" else f"start_{row}"
             else:
                 target = "weekly"

@@ -20,7 +20,13 @@ from course.participants import policies
 from course.participants.rules import TALKS_NEEDED
 from course.participants.services import PersonRef, _now
 from course.participants.tables import Enrolment, Participant
-from course.validation import as_id, check_line, has_control_chars, nb_sort_key
+from course.validation import (
+    as_id,
+    check_line,
+    has_control_chars,
+    nb_sort_key,
+    whole_number,
+)
 
 TALK_STATUSES = ("planned", "held", "no_show", "cancelled")
 TALK_STATUS_LABELS = {
@@ -120,8 +126,8 @@ async def set_weekly(staff: Staff, windows: list) -> AvailabilityOut:
             errors[key] = N_("Give weekday, start_time and end_time.")
             continue
         day = window.get("weekday")
-        if isinstance(day, str) and day.isdigit():
-            day = int(day)
+        if isinstance(day, str) and whole_number(day) is not None:
+            day = whole_number(day)
         if isinstance(day, bool) or day not in range(1, 8):
             errors[key + ".weekday"] = N_("Choose a weekday from 1 (Monday) to 7 (Sunday).")
         start = cohorts.parse_time(window.get("start_time"), errors, key + ".start_time")

@@ -28,7 +28,14 @@ from course.participants.tables import (
     ParticipantLink,
 )
 from course.tokens import digest
-from course.validation import as_id, check_line, has_control_chars, nb_sort_key, valid_id
+from course.validation import (
+    as_id,
+    check_line,
+    has_control_chars,
+    nb_sort_key,
+    valid_id,
+    whole_number,
+)
 
 PHONE_RE = re.compile(r"^\+?\d{8,15}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -151,8 +158,8 @@ class ParticipantOut(ParticipantSummary):
 
 def _birth_year(value, errors: dict[str, str]) -> int | None:
     year = _today().year
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
+    if isinstance(value, str) and whole_number(value.strip()) is not None:
+        value = whole_number(value.strip())
     if isinstance(value, bool) or not isinstance(value, int) or not year - 35 <= value <= year - 14:
         errors["birth_year"] = N_("Give a birth year from %(first)s to %(last)s.")
         return None
@@ -471,8 +478,8 @@ async def _end_participation(participant_id: int, now: datetime) -> None:
 
 async def set_category(staff: Staff, participant_id: int, category) -> ParticipantOut:
     row = await _participant_row(staff, participant_id)
-    if isinstance(category, str) and category.isdigit():
-        category = int(category)
+    if isinstance(category, str) and whole_number(category) is not None:
+        category = whole_number(category)
     if isinstance(category, bool) or category not in (1, 2, 3, 4):
         raise InvalidInput({"category": N_("Choose a follow-up category from 1 to 4.")})
     async with write_transaction():
