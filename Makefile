@@ -33,6 +33,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/login.py
 	$(BIN)/python bench/talks.py
 	$(BIN)/python bench/evaluations.py
+	$(BIN)/python bench/documents.py
 
 clean:
 	rm -rf $(VENV) tests/browser/node_modules
