@@ -12,6 +12,7 @@ split is not shown at all.
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -51,12 +52,13 @@ class GroupFigures:
 
 def area_figures(area: str, scores: Sequence[int]) -> AreaFigures:
     mean = statistics.fmean(scores)
+    counts = Counter(scores)
     return AreaFigures(
         area=area,
         answers=len(scores),
         mean=round(mean, 2),
         median=float(statistics.median(scores)),
-        distribution=tuple(sum(1 for s in scores if s == n) for n in SCORES),
+        distribution=tuple(counts[n] for n in SCORES),
         target=TARGETS[area],
         below_target=mean < TARGETS[area],
     )
