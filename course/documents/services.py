@@ -39,10 +39,6 @@ class Actor:
     staff: Staff | None = None
     participant_id: int | None = None
 
-    @property
-    def name_for_log(self) -> str:
-        return self.staff.name if self.staff else "participant"
-
 
 @dataclass
 class Context:
