@@ -15,7 +15,7 @@ from course.cohorts.schedule import MODULES
 from course.documents import content as rules
 from course.documents import services
 from course.documents.api import PDF, ZIP
-from course.errors import Conflict, InvalidInput, NotFound
+from course.errors import Conflict, InvalidInput
 from course.participants import services as participants
 from course.participants.api import see_people
 from course.validation import whole_number
@@ -180,10 +180,7 @@ async def cohort_zip(request: Request, cohort_id: PathId) -> Response:
 
 
 async def _participant(token: str) -> services.Actor:
-    try:
-        return services.Actor(participant_id=await participants.participant_for_token(token))
-    except participants.LinkExpired:
-        raise NotFound from None
+    return services.Actor(participant_id=await participants.participant_for_token(token))
 
 
 def _own_pages(kind: str) -> list:

@@ -79,15 +79,26 @@ def may_edit(staff: Staff, leader_ids, primary_contact_id: int) -> bool:
         staff.role is Role.leader and (staff.id in leader_ids or staff.id == primary_contact_id))
 
 
+ENROLMENT_COLUMNS = (
+    Enrolment.id, Enrolment.status, Enrolment.cohort, Enrolment.participant,
+    Enrolment.participant.name.as_alias("name"), Enrolment.participant.office.as_alias("office"),
+    Enrolment.participant.primary_contact.as_alias("contact_id"),
+    Enrolment.participant.primary_contact.name.as_alias("contact"),
+)
+
+
+def _make_context(row: dict, cohort) -> Context:
+    return Context(
+        enrolment_id=row["id"], participant_id=row["participant"], participant_name=row["name"],
+        primary_contact=row["contact"], cohort_id=cohort.id, cohort_title=cohort.title, variant=cohort.variant,
+        office_id=cohort.office_id, start_date=cohort.start_date, end_date=cohort.end_date,
+    )
+
+
 async def _context(actor: Actor, enrolment_id) -> Context:
     if not valid_id(enrolment_id):
         raise NotFound
-    row = await Enrolment.select(
-        Enrolment.id, Enrolment.status, Enrolment.cohort, Enrolment.participant,
-        Enrolment.participant.name.as_alias("name"), Enrolment.participant.office.as_alias("office"),
-        Enrolment.participant.primary_contact.as_alias("contact_id"),
-        Enrolment.participant.primary_contact.name.as_alias("contact"),
-    ).where(Enrolment.id == enrolment_id).first()
+    row = await Enrolment.select(*ENROLMENT_COLUMNS).where(Enrolment.id == enrolment_id).first()
     if row is None or row["status"] not in HAS_DOCUMENTS:
         raise NotFound
     if actor.staff is not None:
@@ -103,11 +114,7 @@ async def _context(actor: Actor, enrolment_id) -> Context:
         from course.cohorts.tables import Cohort
 
         cohort = (await cohorts._load(await Cohort.select().where(Cohort.id == row["cohort"])))[0]
-    return Context(
-        enrolment_id=row["id"], participant_id=row["participant"], participant_name=row["name"],
-        primary_contact=row["contact"], cohort_id=cohort.id, cohort_title=cohort.title, variant=cohort.variant,
-        office_id=cohort.office_id, start_date=cohort.start_date, end_date=cohort.end_date,
-    )
+    return _make_context(row, cohort)
 
 
 def _kind(kind: str) -> str:
@@ -230,9 +237,9 @@ async def restore_version(actor: Actor, enrolment_id, kind: str, number, base_ve
 
 
 def document_html(doc: DocumentOut, ctx_extra: dict) -> str:
-    from course.web.layout import pdf_environment
+    from course.web.layout import environment
 
-    template = pdf_environment().get_template(f"pdf/{doc.kind}.html")
+    template = environment().get_template(f"pdf/{doc.kind}.html")
     return template.render(
         doc=doc, sections=rules.SECTIONS[doc.kind], kind_labels=dict(rules.EXPERIENCE_KINDS),
         responsible_labels=dict(rules.RESPONSIBLE), status_labels=dict(rules.MEASURE_STATUSES), **ctx_extra)
@@ -265,16 +272,15 @@ async def cohort_zip(staff: Staff, cohort_id: int) -> tuple[bytes, str]:
     cohort = await cohorts.get_cohort(staff, cohort_id)
     if not policies.may_see_people(staff):
         raise NotFound
-    rows = await Enrolment.select(Enrolment.id, Enrolment.participant.primary_contact.as_alias("contact")).where(
+    rows = await Enrolment.select(*ENROLMENT_COLUMNS).where(
         Enrolment.cohort == cohort.id, Enrolment.status.is_in(["enrolled", "completed"]))
     # The cohort's leaders (and admins) get everyone's; a primary contact gets their own people's.
-    mine = [r for r in rows if may_edit(staff, cohort.leader_ids, r["contact"])]
+    mine = [r for r in rows if may_edit(staff, cohort.leader_ids, r["contact_id"])]
     if not mine and not may_edit(staff, cohort.leader_ids, primary_contact_id=-1):
         raise Forbidden
-    actor = Actor(staff=staff)
     jobs = []
     for r in mine:
-        ctx = await _context(actor, r["id"])
+        ctx = _make_context(r, cohort)
         for kind in rules.KINDS:
             doc = await _out(ctx, kind, await _latest(ctx.enrolment_id, kind))
             jobs.append((doc, document_html(doc, _pdf_context(ctx))))

@@ -19,7 +19,7 @@ from course.accounts.auth import current_staff, login_required
 from course.accounts.schemas import Role
 from course.cohorts import calendar
 from course.cohorts import services as cohorts
-from course.errors import Conflict, InvalidInput, NotFound
+from course.errors import Conflict, InvalidInput
 from course.evaluations import charts, exports, reports, services
 from course.participants import services as participants
 from course.participants.api import see_people
@@ -33,6 +33,7 @@ from course.web.forms import (
     translated,
 )
 from course.web.i18n import gettext as _
+from course.web.layout import environment
 
 Token = Annotated[str, PathParameter(max_length=120)]
 
@@ -44,7 +45,8 @@ def _form_values(data: dict[str, str]) -> tuple[dict, dict, str | None]:
     scores = {}
     for area in reports.AREAS:
         raw = data.get(area, "")
-        scores[area] = whole_number(raw) if whole_number(raw) is not None else raw or None
+        number = whole_number(raw)
+        scores[area] = number if number is not None else raw or None
     comments = {area: data[f"comment_{area}"] for area in reports.AREAS if data.get(f"comment_{area}", "").strip()}
     return scores, comments, data.get("comment")
 
@@ -86,16 +88,9 @@ async def evaluation_submit(request: Request, token: Token) -> Response:
     return Template("evaluations/thanks.html", context={})
 
 
-async def _own(token: str) -> int:
-    try:
-        return await participants.participant_for_token(token)
-    except participants.LinkExpired:
-        raise NotFound from None
-
-
 @get("/p/{token:str}/evaluation/{cohort_id:int}", include_in_schema=False)
 async def own_evaluation_form(request: Request, token: Token, cohort_id: PathId) -> Response:
-    person = await _own(token)
+    person = await participants.participant_for_token(token)
     if await services.own_link_state(person, cohort_id) == "used":
         return _answered()
     return _page(f"/p/{token}/evaluation/{cohort_id}", {}, {}, back=f"/p/{token}")
@@ -103,7 +98,7 @@ async def own_evaluation_form(request: Request, token: Token, cohort_id: PathId)
 
 @post("/p/{token:str}/evaluation/{cohort_id:int}", include_in_schema=False)
 async def own_evaluation_submit(request: Request, token: Token, cohort_id: PathId) -> Response:
-    person = await _own(token)
+    person = await participants.participant_for_token(token)
     data = await form_data(request)
     try:
         await services.answer_as_participant(person, cohort_id, *_form_values(data))
@@ -243,11 +238,12 @@ def _filter(office_id, variant, leader_id, from_, to, quarter, cohort_id=None) -
 
 
 async def _filter_choices(request: Request) -> dict:
+    """(value, text) options for the filter form's office and leader lists."""
     staff = current_staff(request)
     offices = await accounts.list_offices(staff) if staff.role is Role.admin else []
     leaders = [u for u in await accounts.list_users(staff) if u.role is Role.leader and u.active] \
         if staff.role is not Role.leader else []
-    return {"offices": offices, "leaders": leaders, "variants": cohorts.VARIANTS}
+    return {"offices": [(o.id, o.name) for o in offices], "leaders": [(u.id, u.name) for u in leaders]}
 
 
 @get("/reports/evaluations", guards=[login_required], include_in_schema=False)
@@ -323,7 +319,7 @@ async def report_file(request: Request, office_id: QueryId = None, variant: From
         office = None
         if office_id or staff.role is not Role.admin:
             office = await accounts.get_office(staff, office_id or staff.office_id)
-        html = request.app.template_engine.engine.get_template("pdf/evaluation_report.html").render(
+        html = environment().get_template("pdf/evaluation_report.html").render(
             report=report, title=_title(report), office=office, made=calendar.today(), made_by=staff.name,
             variant=variant, **_chart_context(report))
         body = await pdf.render(html)

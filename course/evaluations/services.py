@@ -461,18 +461,22 @@ async def evaluation_report(staff: Staff, flt: ReportFilter) -> Report:
         gives_away |= 0 < left_out < reports.MIN_ANSWERS
     rows = await EvaluationAnswer.select().where(EvaluationAnswer.cohort.is_in(ids))
     invited = await EvaluationLink.count().where(EvaluationLink.evaluation.cohort.is_in(ids))
-    answers = [{area: r[area] for area in AREAS} for r in rows]
+    answers = []
     by_cohort: dict[str, list] = {str(i): [] for i in chosen if i}
     by_quarter: dict[str, list] = {}
     for r in rows:
-        by_cohort[str(r["cohort"])].append({area: r[area] for area in AREAS})
-        by_quarter.setdefault(_quarter(chosen[r["cohort"]]["start_date"]), []).append(
-            {area: r[area] for area in AREAS})
-    cohort_parts = reports.split(by_cohort)
-    quarter_parts = reports.split(dict(sorted(by_quarter.items())))
-    if gives_away:
-        cohort_parts = {k: reports.aggregate(v, hide=True) for k, v in by_cohort.items()}
-        quarter_parts = {k: reports.aggregate(v, hide=True) for k, v in sorted(by_quarter.items())}
+        scores = {area: r[area] for area in AREAS}
+        answers.append(scores)
+        by_cohort[str(r["cohort"])].append(scores)
+        by_quarter.setdefault(_quarter(chosen[r["cohort"]]["start_date"]), []).append(scores)
+
+    def parts(groups: dict[str, list]) -> dict[str, reports.GroupFigures]:
+        if gives_away:
+            return {k: reports.aggregate(v, hide=True) for k, v in groups.items()}
+        return reports.split(groups)
+
+    cohort_parts = parts(by_cohort)
+    quarter_parts = parts(dict(sorted(by_quarter.items())))
     visible = [int(k) for k, f in cohort_parts.items() if by_cohort[k] and not f.suppressed]
     shown = await EvaluationComment.select(
         EvaluationComment.ref, EvaluationComment.cohort, EvaluationComment.area, EvaluationComment.text

@@ -126,8 +126,8 @@ async def set_weekly(staff: Staff, windows: list) -> AvailabilityOut:
             errors[key] = N_("Give weekday, start_time and end_time.")
             continue
         day = window.get("weekday")
-        if isinstance(day, str) and whole_number(day) is not None:
-            day = whole_number(day)
+        if isinstance(day, str) and (number := whole_number(day)) is not None:
+            day = number
         if isinstance(day, bool) or day not in range(1, 8):
             errors[key + ".weekday"] = N_("Choose a weekday from 1 (Monday) to 7 (Sunday).")
         start = cohorts.parse_time(window.get("start_time"), errors, key + ".start_time")

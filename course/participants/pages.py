@@ -15,7 +15,7 @@ from course.cohorts import calendar
 from course.cohorts import services as cohorts
 from course.cohorts.api import ICS
 from course.documents.services import for_participant as documents_for
-from course.errors import Conflict, InvalidInput, NotFound
+from course.errors import Conflict, InvalidInput
 from course.evaluations.services import open_for_participant
 from course.participants import rules, services
 from course.participants.api import see_people
@@ -340,10 +340,10 @@ async def own_page(request: Request, token: Token) -> Response:
     except services.LinkExpired:
         return _gone(request)
     today = calendar.today()
-    person = await services.participant_for_token(token)
     return Template("participants/own.html", context={
-        "page": page, "token": token, "today": today, "evaluations": await open_for_participant(person),
-        "documents": await documents_for(person),
+        "page": page, "token": token, "today": today,
+        "evaluations": await open_for_participant(page.participant_id),
+        "documents": await documents_for(page.participant_id),
         "upcoming": [i for i in page.items if i.date >= today],
         "earlier": [i for i in page.items if i.date < today],
     })
@@ -351,10 +351,7 @@ async def own_page(request: Request, token: Token) -> Response:
 
 @get("/p/{token:str}/calendar.ics", include_in_schema=False, media_type=ICS)
 async def own_calendar(request: Request, token: Token) -> Response:
-    try:
-        page = await services.own_schedule(token)
-    except services.LinkExpired:
-        raise NotFound from None
+    page = await services.own_schedule(token)  # an expired link is simply not found here
     entries = [
         calendar.CalendarEntry(
             uid=i.uid, date=i.date, start=time.fromisoformat(i.start_time),

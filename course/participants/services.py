@@ -158,8 +158,8 @@ class ParticipantOut(ParticipantSummary):
 
 def _birth_year(value, errors: dict[str, str]) -> int | None:
     year = _today().year
-    if isinstance(value, str) and whole_number(value.strip()) is not None:
-        value = whole_number(value.strip())
+    if isinstance(value, str) and (number := whole_number(value.strip())) is not None:
+        value = number
     if isinstance(value, bool) or not isinstance(value, int) or not year - 35 <= value <= year - 14:
         errors["birth_year"] = N_("Give a birth year from %(first)s to %(last)s.")
         return None
@@ -478,8 +478,8 @@ async def _end_participation(participant_id: int, now: datetime) -> None:
 
 async def set_category(staff: Staff, participant_id: int, category) -> ParticipantOut:
     row = await _participant_row(staff, participant_id)
-    if isinstance(category, str) and whole_number(category) is not None:
-        category = whole_number(category)
+    if isinstance(category, str) and (number := whole_number(category)) is not None:
+        category = number
     if isinstance(category, bool) or category not in (1, 2, 3, 4):
         raise InvalidInput({"category": N_("Choose a follow-up category from 1 to 4.")})
     async with write_transaction():
@@ -1100,8 +1100,9 @@ async def revoke_link(staff: Staff, participant_id: int) -> None:
                            details={"participant": participant_id})
 
 
-class LinkExpired(Exception):
-    """The link was real but has expired or been revoked."""
+class LinkExpired(NotFound):
+    """The link was real but has expired or been revoked: not found, except on the
+    participant's own page, which says so (410)."""
 
 
 async def participant_for_token(token: str) -> int:
@@ -1129,6 +1130,7 @@ class OwnItem:
 
 @dataclass
 class OwnPage:
+    participant_id: int
     first_name: str
     items: list[OwnItem]
 
@@ -1164,4 +1166,4 @@ async def own_schedule(token: str) -> OwnPage:
             t["status"] == "cancelled", f"kjk-talk-{t['id']}@klart-jeg-kan",
         ))
     items.sort(key=lambda i: (i.date, i.start_time))
-    return OwnPage(first_name=person["name"].split()[0], items=items)
+    return OwnPage(participant_id=participant_id, first_name=person["name"].split()[0], items=items)

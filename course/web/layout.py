@@ -46,6 +46,11 @@ def format_date(value: date | None) -> str:
     return value.strftime("%d.%m.%Y") if value else ""
 
 
+def format_decimal(value: float) -> str:
+    """One decimal, with a comma as Norwegian readers write it: 7,8."""
+    return f"{value:.1f}".replace(".", ",")
+
+
 def format_weekday_date(value: date | None) -> str:
     if value is None:
         return ""
@@ -65,6 +70,7 @@ def make_environment() -> Environment:
     env.filters["date"] = format_date
     env.filters["weekday_date"] = format_weekday_date
     env.filters["long_date"] = format_long_date
+    env.filters["decimal"] = format_decimal
     env.globals["ROLE_LABELS"] = ROLE_LABELS
     env.globals["STATUS_LABELS"] = STATUS_LABELS
     env.globals["current_locale"] = i18n.current_locale.get
@@ -81,10 +87,10 @@ def format_long_date(value: date | None) -> str:
 
 
 @cache
-def pdf_environment() -> Environment:
-    """The same templates and filters, for documents rendered outside a request."""
+def environment() -> Environment:
+    """The one environment: for pages, and for documents rendered outside a request."""
     return make_environment()
 
 
 def template_config() -> TemplateConfig:
-    return TemplateConfig(engine=JinjaTemplateEngine.from_environment(make_environment()))
+    return TemplateConfig(engine=JinjaTemplateEngine.from_environment(environment()))
