@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
+from course import clock
 from course.audit.tables import AuditEvent
 
 LOGIN = "login"
@@ -33,7 +34,7 @@ async def record(
     or rolls back with it."""
     rows = await AuditEvent.insert(
         AuditEvent(
-            at=at or datetime.now(timezone.utc),
+            at=at or clock.now(),
             action=action,
             actor=actor,
             account=account,

@@ -52,7 +52,7 @@ def build_calendar(name: str, entries: Sequence[CalendarEntry], stamp: datetime 
 
 
 def today():
-    """Today's date in Oslo, whatever the server's own clock zone."""
-    from datetime import datetime
+    """Today's date in Oslo (the one clock)."""
+    from course import clock
 
-    return datetime.now(OSLO).date()
+    return clock.today()

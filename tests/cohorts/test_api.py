@@ -7,13 +7,14 @@ from datetime import date, timedelta
 import holidays
 import pytest
 
+from course import clock
 from course.cohorts.tables import Closure, Cohort, Session
 
 
 def next_weekday(iso: int, after: date | None = None) -> date:
     """A course start: the first such weekday two weeks or more ahead whose four weeks
     hold no public holiday, so tests that move sessions by a day hold in December too."""
-    day = (after or date.today()) + timedelta(days=14)
+    day = (after or clock.today()) + timedelta(days=14)
     norway = holidays.Norway(years=range(day.year, day.year + 2))
     while day.isoweekday() != iso or any(day + timedelta(days=n) in norway for n in range(28)):
         day += timedelta(days=1)

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
+from course import clock
 from course.accounts.services import TOKEN_PREFIX
 from course.accounts.tables import ApiToken
 from course.cohorts.schedule import blocked_by
@@ -25,10 +26,10 @@ NAMES = [
 async def participant(client, headers, world, name: str = "Sølvi Åkerø Dæhli", **changes) -> dict:
     data = {
         "name": name,
-        "birth_year": date.today().year - 20,
+        "birth_year": clock.today().year - 20,
         "primary_contact_id": world.leader,
         "phone": "+47 912 34 567",
-        "consent": {"scopes": ["participation", "sharing", "evaluation"], "date": date.today().isoformat()},
+        "consent": {"scopes": ["participation", "sharing", "evaluation"], "date": clock.today().isoformat()},
         **changes,
     }
     response = await client.post("/api/v1/participants", json=data, headers=headers)
@@ -45,7 +46,7 @@ async def cohort(client, world, headers, **changes) -> dict:
 
 
 def monday_weeks_ago(weeks: int) -> date:
-    today = date.today()
+    today = clock.today()
     return today - timedelta(days=today.weekday()) - timedelta(weeks=weeks)
 
 
@@ -164,7 +165,7 @@ async def booked(client, headers, cohort_id: int, participant_id: int, leader_id
 async def consent(client, headers, participant_id: int, action: str, scopes: list[str], day: date | None = None):
     return await client.post(
         f"/api/v1/participants/{participant_id}/consents",
-        json={"action": action, "scopes": scopes, "date": (day or date.today()).isoformat()},
+        json={"action": action, "scopes": scopes, "date": (day or clock.today()).isoformat()},
         headers=headers,
     )
 
