@@ -120,6 +120,7 @@ def _run(args, settings: Settings) -> int:
         import uvicorn
 
         from course.app import create_app
+        from course.web.access_log import log_config
 
         asyncio.run(_with_database(settings, _noop))
         if args.host not in ("127.0.0.1", "localhost", "::1") and not settings.secure_cookies:
@@ -129,7 +130,9 @@ def _run(args, settings: Settings) -> int:
                 file=sys.stderr,
             )
         print(f"Serverer på http://{args.host}:{args.port}")
-        uvicorn.run(create_app(settings), host=args.host, port=args.port, proxy_headers=True, log_level="info")
+        # The app first: Litestar sets up logging when it is made, and log_config() replaces that.
+        app = create_app(settings)
+        uvicorn.run(app, host=args.host, port=args.port, proxy_headers=True, log_level="info", log_config=log_config())
         return 0
 
     try:
