@@ -183,15 +183,9 @@ async def seed_history(office_code: str, leader_emails: list[list[str]], cohorts
     from course.cohorts import services as cohort_services
     from course.evaluations.reports import AREAS
     from course.evaluations.services import new_comment_ref
-    from course.evaluations.tables import (
-        Evaluation,
-        EvaluationAnswer,
-        EvaluationComment,
-        EvaluationLink,
-    )
+    from course.evaluations.tables import Evaluation, EvaluationRemark, EvaluationResponse
     from course.participants.rules import CURRENT_CONSENT_VERSION
     from course.participants.tables import Consent, Enrolment, Participant
-    from course.tokens import digest
 
     rng = random.Random(seed)
     office = await services.office_by_code(office_code)
@@ -224,23 +218,21 @@ async def seed_history(office_code: str, leader_emails: list[list[str]], cohorts
         await Enrolment.insert(*[
             Enrolment(cohort=created.id, participant=p["id"], status="completed", created_at=joined, changed_at=now)
             for p in people])
-        evaluation = (await Evaluation.insert(Evaluation(
-            cohort=created.id, opened_at=joined + timedelta(weeks=4), opened_by=pairs[i % len(pairs)][0]
-        )).returning(Evaluation.id))[0]["id"]
-        await EvaluationLink.insert(*[
-            EvaluationLink(evaluation=evaluation, participant=p["id"], token_hash=digest(f"history-{created.id}-{p['id']}"),
-                           used=True) for p in people])
+        # Closed a week after the last session, as by default; no links are kept.
+        await Evaluation.insert(Evaluation(
+            cohort=created.id, opened_at=joined + timedelta(weeks=4), opened_by=pairs[i % len(pairs)][0],
+            closes_on=created.end_date + timedelta(days=7), invited=len(people),
+            closed_at=datetime.combine(created.end_date + timedelta(days=8), datetime.min.time(), UTC)))
         dip = rng.random() < 0.2
         answers = []
         for _ in range(per_cohort - rng.randint(0, 2)):
             scores = {a: max(0, min(10, round(rng.gauss(centre[a] - (1.5 if dip and a == "next_step" else 0), 1))))
                       for a in AREAS}
-            answers.append(EvaluationAnswer(cohort=created.id, day=created.end_date, on_paper=rng.random() < 0.3,
-                                            **scores))
-        await EvaluationAnswer.insert(*answers)
+            answers.append(EvaluationResponse(cohort=created.id, on_paper=rng.random() < 0.3, **scores))
+        await EvaluationResponse.insert(*answers)
         if comments:
-            await EvaluationComment.insert(*[
-                EvaluationComment(cohort=created.id, ref=new_comment_ref(), area=area, text=text, status="shown")
+            await EvaluationRemark.insert(*[
+                EvaluationRemark(cohort=created.id, ref=new_comment_ref(), area=area, text=text, status="shown")
                 for area, text in rng.sample(COMMENTS, 2)])
         made += 1
     return made

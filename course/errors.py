@@ -34,6 +34,14 @@ class Conflict(Exception):
         self.field = field
 
 
+class Closed(Exception):
+    """The thing exists but is over for good (an evaluation that has closed): 410."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 class Throttled(Exception):
     def __init__(self, retry_after_s: int) -> None:
         super().__init__(f"retry after {retry_after_s} s")

@@ -11,22 +11,36 @@ from litestar.params import FromQuery, JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
 from course.accounts.auth import current_staff, login_required
-from course.evaluations import services
+from course.evaluations import reporting, services
 from course.participants.api import see_people
 from course.participants.services import PersonRef
 from course.web.forms import PathId, QueryId, client_address
 
 
-class LinkOut(msgspec.Struct):
-    participant: PersonRef
+class LinkOut(msgspec.Struct, omit_defaults=True):
     url: str
+    participant: PersonRef | None = None  # only on a named slip
 
 
 class Opened(msgspec.Struct):
     cohort_id: int
     opened_at: str
+    closes_on: str
     answered: int
     links: list[LinkOut]
+
+
+class OpenIn(msgspec.Struct, forbid_unknown_fields=True):
+    named: bool = False  # slips with names (and the link on each one's own page)
+
+
+class SlipIn(msgspec.Struct, forbid_unknown_fields=True):
+    participant_id: int | None = None  # a named slip for this participant
+
+
+class EvaluationChange(msgspec.Struct, forbid_unknown_fields=True):
+    closes_on: str | None = None  # YYYY-MM-DD, the last day answers are taken
+    closed: bool | None = None  # true: close now (from three answers)
 
 
 class AnswerIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -36,6 +50,7 @@ class AnswerIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class PaperIn(AnswerIn, forbid_unknown_fields=True):
+    # Accepted from older clients and not used: a paper form names no one.
     participant_id: Any = None
 
 
@@ -43,27 +58,44 @@ class Received(msgspec.Struct):
     received: bool = True
 
 
+def _link(request: Request, link: services.LinkOut) -> LinkOut:
+    return LinkOut(url=f"{request.app.state.settings.base_url}/e/{link.token}", participant=link.participant)
+
+
 @post("/cohorts/{cohort_id:int}/evaluation", guards=[see_people], status_code=200,
-      summary="Open the cohort's evaluation; answers a fresh link for everyone who has not answered")
-async def open_evaluation(request: Request, cohort_id: PathId) -> Opened:
-    opened = await services.open_evaluation(current_staff(request), cohort_id)
-    base = request.app.state.settings.base_url
+      summary="Open the cohort's evaluation; answers one link for each participant who consented to it "
+              "(anonymous unless named slips are asked for). Opening again makes a fresh set and voids none")
+async def open_evaluation(request: Request, cohort_id: PathId, data: JSONBody[OpenIn | None] = None) -> Opened:
+    opened = await services.open_evaluation(current_staff(request), cohort_id, named=bool(data and data.named))
     return Opened(
-        cohort_id=opened.cohort_id, opened_at=opened.opened_at.isoformat(), answered=opened.answered,
-        links=[LinkOut(participant=link.participant, url=f"{base}/e/{link.token}") for link in opened.links],
+        cohort_id=opened.cohort_id, opened_at=opened.opened_at.isoformat(), closes_on=opened.closes_on.isoformat(),
+        answered=opened.answered, links=[_link(request, link) for link in opened.links],
     )
 
 
+@post("/cohorts/{cohort_id:int}/evaluation/slips", guards=[see_people], status_code=HTTP_201_CREATED,
+      summary="One more link, for a lost slip or a late joiner; named (and put on the participant's own page) "
+              "when a participant is given. No other link stops working")
+async def extra_slip(request: Request, cohort_id: PathId, data: JSONBody[SlipIn | None] = None) -> LinkOut:
+    link = await services.extra_slip(current_staff(request), cohort_id, data.participant_id if data else None)
+    return _link(request, link)
+
+
+@patch("/cohorts/{cohort_id:int}/evaluation", guards=[see_people],
+       summary="Move the closing day, or close the evaluation now (from three answers); a closed one stays closed")
+async def change_evaluation(request: Request, cohort_id: PathId, data: JSONBody[EvaluationChange]) -> services.Status:
+    return await services.change_evaluation(current_staff(request), cohort_id, data.closes_on, data.closed)
+
+
 @post("/cohorts/{cohort_id:int}/evaluation/paper", guards=[see_people], status_code=HTTP_201_CREATED,
-      summary="Key in a participant's paper form (marked as such)")
+      summary="Key in a paper form: stored without a name, marked and counted apart as keyed in")
 async def key_in_paper(request: Request, cohort_id: PathId, data: JSONBody[PaperIn]) -> Received:
-    await services.key_in_paper(current_staff(request), cohort_id, data.participant_id, data.scores,
-                                data.comments, data.comment)
+    await services.key_in_paper(current_staff(request), cohort_id, data.scores, data.comments, data.comment)
     return Received()
 
 
 @post("/evaluations/{token:str}", status_code=HTTP_201_CREATED, security=[],
-      summary="Answer the evaluation with a link's token (no login; stored without the person)")
+      summary="Answer the evaluation with a link's token (no login; stored without the person); 410 once closed")
 async def answer(request: Request, token: Annotated[str, PathParameter(max_length=120)],
                  data: JSONBody[AnswerIn]) -> Received:
     await services.answer(token, data.scores, data.comments, data.comment, client_address(request))
@@ -71,13 +103,13 @@ async def answer(request: Request, token: Annotated[str, PathParameter(max_lengt
 
 
 @get("/cohorts/{cohort_id:int}/evaluation", guards=[see_people],
-     summary="Where the cohort's evaluation stands: how many have links and how many answered (never who)")
+     summary="Where the cohort's evaluation stands: its window, how many may answer and how many have (never who)")
 async def evaluation_status(request: Request, cohort_id: PathId) -> services.Status:
     return await services.evaluation_status(current_staff(request), cohort_id)
 
 
 @get("/cohorts/{cohort_id:int}/evaluation/comments", guards=[see_people],
-     summary="The cohort's comments for its leaders to review; empty until three have answered")
+     summary="The cohort's comments for its leaders to review; empty until it has closed with three answers")
 async def evaluation_comments(request: Request, cohort_id: PathId) -> list[services.CommentOut]:
     return await services.comments_for_review(current_staff(request), cohort_id)
 
@@ -94,7 +126,8 @@ async def review_comment(request: Request, ref: Annotated[str, PathParameter(max
 
 
 @get("/reports/evaluations", guards=[login_required],
-     summary="Evaluation figures for the cohorts the caller may see; small groups show no figures")
+     summary="Evaluation figures for the cohorts the caller may see: sums of whole closed cohorts with three "
+             "answers or more; the others are counted in cohorts_left_out")
 async def evaluation_report(
     request: Request,
     office_id: QueryId = None,
@@ -104,12 +137,12 @@ async def evaluation_report(
     to: FromQuery[str | None] = None,
     quarter: FromQuery[str | None] = None,
     cohort_id: QueryId = None,
-) -> services.Report:
-    return await services.evaluation_report(current_staff(request), services.ReportFilter(
+) -> reporting.Report:
+    return await reporting.evaluation_report(current_staff(request), reporting.ReportFilter(
         office_id=office_id, variant=variant, leader_id=leader_id, start=from_, end=to, quarter=quarter,
         cohort_id=cohort_id))
 
 
 evaluations_api = Router(path="/", tags=["evaluations"],
-                         route_handlers=[open_evaluation, evaluation_status, key_in_paper, answer, evaluation_comments,
+                         route_handlers=[open_evaluation, extra_slip, change_evaluation, evaluation_status, key_in_paper, answer, evaluation_comments,
                                          review_comment, evaluation_report])

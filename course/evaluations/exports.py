@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from course.evaluations.reports import AREAS, SCORES, GroupFigures
-from course.evaluations.services import Report
+from course.evaluations.reporting import Report
 
 COLUMNS = ("level", "group", "answers", "suppressed", "area", "mean", "median", "target", "below_target",
            *(f"n{n}" for n in SCORES))

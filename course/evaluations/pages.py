@@ -19,8 +19,8 @@ from course.accounts.auth import current_staff, login_required
 from course.accounts.schemas import Role
 from course.cohorts import calendar
 from course.cohorts import services as cohorts
-from course.errors import Conflict, InvalidInput
-from course.evaluations import charts, exports, reports, services
+from course.errors import Closed, Conflict, InvalidInput
+from course.evaluations import charts, exports, reporting, reports, services
 from course.participants import services as participants
 from course.participants.api import see_people
 from course.validation import as_id, whole_number
@@ -65,14 +65,28 @@ def _page(action: str, values: dict, errors: dict, status: int = 200, template: 
     })
 
 
-def _answered(status: int = 200) -> Template:
-    return Template("evaluations/answered.html", context={}, status_code=status)
+def _answered(status: int = 200, **context) -> Template:
+    return Template("evaluations/answered.html", context=context, status_code=status)
+
+
+def _closed(**context) -> Template:
+    return Template("evaluations/closed.html", context=context, status_code=410)
+
+
+def _refused(exc: Conflict, **context) -> Template:
+    """A used link, or an evaluation that has as many answers as participants."""
+    if exc.message == services.FULL_MESSAGE:
+        return Template("evaluations/closed.html", context={**context, "full": True}, status_code=409)
+    return _answered(409, **context)
 
 
 @get("/e/{token:str}", include_in_schema=False)
 async def evaluation_form(request: Request, token: Token) -> Response:
-    if await services.link_state(token, client_address(request)) == "used":
-        return _answered()
+    try:
+        if await services.link_state(token, client_address(request)) == "used":
+            return _answered()
+    except Closed:
+        return _closed()
     return _page(f"/e/{token}", {}, {})
 
 
@@ -83,29 +97,39 @@ async def evaluation_submit(request: Request, token: Token) -> Response:
         await services.answer(token, *_form_values(data), client_address(request))
     except InvalidInput as exc:
         return _page(f"/e/{token}", data, _form_errors(exc), 422)
-    except Conflict:
-        return _answered(409)
+    except Conflict as exc:
+        return _refused(exc)
+    except Closed:
+        return _closed()
     return Template("evaluations/thanks.html", context={})
+
+
+async def _own(token: str, cohort_id: int) -> services.OwnEvaluation:
+    person = await participants.participant_for_token(token)
+    return await services.own_evaluation(person, token, cohort_id)
 
 
 @get("/p/{token:str}/evaluation/{cohort_id:int}", include_in_schema=False)
 async def own_evaluation_form(request: Request, token: Token, cohort_id: PathId) -> Response:
-    person = await participants.participant_for_token(token)
-    if await services.own_link_state(person, cohort_id) == "used":
-        return _answered()
+    if (await _own(token, cohort_id)).answered:
+        return _answered(back=f"/p/{token}")
     return _page(f"/p/{token}/evaluation/{cohort_id}", {}, {}, back=f"/p/{token}")
 
 
 @post("/p/{token:str}/evaluation/{cohort_id:int}", include_in_schema=False)
 async def own_evaluation_submit(request: Request, token: Token, cohort_id: PathId) -> Response:
-    person = await participants.participant_for_token(token)
+    own = await _own(token, cohort_id)
     data = await form_data(request)
+    if own.answered:
+        return _answered(409, back=f"/p/{token}")
     try:
-        await services.answer_as_participant(person, cohort_id, *_form_values(data))
+        await services.answer(own.token, *_form_values(data))
     except InvalidInput as exc:
         return _page(f"/p/{token}/evaluation/{cohort_id}", data, _form_errors(exc), 422, back=f"/p/{token}")
-    except Conflict:
-        return _answered(409)
+    except Conflict as exc:
+        return _refused(exc, back=f"/p/{token}")
+    except Closed:
+        return _closed(back=f"/p/{token}")
     return Template("evaluations/thanks.html", context={"back": f"/p/{token}"})
 
 
@@ -115,16 +139,19 @@ async def own_evaluation_submit(request: Request, token: Token, cohort_id: PathI
 def qr_svg(url: str, name: str) -> Markup:
     """A QR code for the link, drawn as inline SVG (segno, no network)."""
     code = segno.make(url, error="m")
-    svg = code.svg_inline(scale=4, border=2, dark="#1f2328", omitsize=True, svgclass="qr",
-                          title=_("QR code for %(name)s's evaluation") % {"name": name})
+    title = _("QR code for %(name)s's evaluation") % {"name": name} if name else _("QR code for the evaluation")
+    svg = code.svg_inline(scale=4, border=2, dark="#1f2328", omitsize=True, svgclass="qr", title=title)
     return Markup(svg.replace("<svg ", '<svg role="img" ', 1))
 
 
-async def _cohort_report(request: Request, cohort) -> services.Report | None:
+async def _cohort_report(request: Request, cohort, state: services.Status) -> reporting.Report | None:
+    """The cohort's own figures, for its leaders, once the evaluation has closed with
+    three answers or more (with fewer the cohort counts nowhere, so its report would
+    say 0 answers)."""
     staff = current_staff(request)
-    if not services.may_review(staff, cohort):
+    if not services.may_review(staff, cohort) or state.closed_at is None or state.answered < reports.MIN_ANSWERS:
         return None
-    return await services.evaluation_report(staff, services.ReportFilter(cohort_id=cohort.id))
+    return await reporting.evaluation_report(staff, reporting.ReportFilter(cohort_id=cohort.id))
 
 
 async def _leader_page(request: Request, cohort_id: int, errors: dict | None = None, status: int = 200,
@@ -132,10 +159,12 @@ async def _leader_page(request: Request, cohort_id: int, errors: dict | None = N
     staff = current_staff(request)
     state = await services.evaluation_status(staff, cohort_id)
     cohort = await cohorts.get_cohort(staff, cohort_id)
-    report = await _cohort_report(request, cohort)
+    report = await _cohort_report(request, cohort, state)
     return Template("evaluations/leader.html", status_code=status, context={
-        "cohort": cohort, "state": state, "report": report, "errors": errors or {},
-        "may_review": services.may_review(staff, cohort), **_chart_context(report), **extra,
+        "cohort": cohort, "state": state, "report": report, "errors": errors or {}, "values": extra.pop("values", {}),
+        "may_review": services.may_review(staff, cohort), **_chart_context(report),
+        "participant_options": [("", _("Anonymous slip")), *((p.id, p.name) for p in state.participants)],
+        **extra,
     })
 
 
@@ -144,18 +173,58 @@ async def leader_page(request: Request, cohort_id: PathId) -> Template:
     return await _leader_page(request, cohort_id)
 
 
+def _slips(request: Request, links: list[services.LinkOut]) -> list[dict]:
+    base = request.app.state.settings.base_url
+    return [{"name": link.participant.name if link.participant else "", "url": f"{base}/e/{link.token}",
+             "own_page": link.on_own_page,
+             "qr": qr_svg(f"{base}/e/{link.token}", link.participant.name if link.participant else "")}
+            for link in links]
+
+
 @post("/cohorts/{cohort_id:int}/evaluation", guards=[see_people], include_in_schema=False)
 async def open_evaluation(request: Request, cohort_id: PathId) -> Template:
-    """The fresh links are shown once, on this answer, as slips to print or show."""
+    """The links are shown once, on this answer, as slips to print or show."""
+    data = await form_data(request)
+    staff = current_staff(request)
     try:
-        opened = await services.open_evaluation(current_staff(request), cohort_id)
+        opened = await services.open_evaluation(staff, cohort_id, named=data.get("named") == "1")
     except InvalidInput as exc:
         return await _leader_page(request, cohort_id, translated(exc), 422)
-    cohort = await cohorts.get_cohort(current_staff(request), cohort_id)
-    base = request.app.state.settings.base_url
-    slips = [{"name": link.participant.name, "url": f"{base}/e/{link.token}",
-              "qr": qr_svg(f"{base}/e/{link.token}", link.participant.name)} for link in opened.links]
-    return Template("evaluations/slips.html", context={"cohort": cohort, "slips": slips, "opened": opened})
+    except Conflict as exc:
+        return await _leader_page(request, cohort_id, {"cohort": exc.message}, 409)
+    cohort = await cohorts.get_cohort(staff, cohort_id)
+    return Template("evaluations/slips.html", context={
+        "cohort": cohort, "slips": _slips(request, opened.links), "named": data.get("named") == "1"})
+
+
+@post("/cohorts/{cohort_id:int}/evaluation/slips", guards=[see_people], include_in_schema=False)
+async def extra_slip(request: Request, cohort_id: PathId) -> Template:
+    data = await form_data(request)
+    staff = current_staff(request)
+    try:
+        link = await services.extra_slip(staff, cohort_id, as_id(data.get("participant_id")) if data.get(
+            "participant_id") else None)
+    except InvalidInput as exc:
+        return await _leader_page(request, cohort_id, translated(exc), 422, values=data)
+    except Conflict as exc:
+        return await _leader_page(request, cohort_id, {"cohort": exc.message}, 409)
+    cohort = await cohorts.get_cohort(staff, cohort_id)
+    return Template("evaluations/slips.html", context={
+        "cohort": cohort, "slips": _slips(request, [link]), "named": link.participant is not None, "extra": True})
+
+
+@post("/cohorts/{cohort_id:int}/evaluation/change", guards=[see_people], include_in_schema=False)
+async def change_evaluation(request: Request, cohort_id: PathId) -> Response:
+    """Move the closing day, or close now."""
+    data = await form_data(request)
+    try:
+        await services.change_evaluation(current_staff(request), cohort_id, data.get("closes_on") or None,
+                                         True if data.get("closed") == "1" else None)
+    except InvalidInput as exc:
+        return await _leader_page(request, cohort_id, translated(exc), 422, values=data)
+    except Conflict as exc:
+        return await _leader_page(request, cohort_id, {exc.field or "closed": exc.message}, 409)
+    return Redirect(path=f"/cohorts/{cohort_id}/evaluation")
 
 
 @get("/cohorts/{cohort_id:int}/evaluation/paper", guards=[see_people], include_in_schema=False)
@@ -176,12 +245,13 @@ async def _paper(request: Request, cohort_id: int, values: dict, errors: dict, s
 async def paper_submit(request: Request, cohort_id: PathId) -> Template:
     data = await form_data(request)
     try:
-        await services.key_in_paper(current_staff(request), cohort_id, as_id(data.get("participant_id")),
-                                    *_form_values(data))
+        await services.key_in_paper(current_staff(request), cohort_id, *_form_values(data))
     except InvalidInput as exc:
         return await _paper(request, cohort_id, data, _form_errors(exc), 422)
     except Conflict as exc:
-        return await _paper(request, cohort_id, data, {"participant_id": exc.message}, 409)
+        return await _paper(request, cohort_id, data, {"cohort": exc.message}, 409)
+    except Closed as exc:
+        return await _paper(request, cohort_id, data, {"cohort": exc.message}, 410)
     return await _paper(request, cohort_id, {}, {}, done=_("The paper form has been keyed in."))
 
 
@@ -216,7 +286,7 @@ def _labels() -> dict[str, str]:
     return {area: _(label) for area, label in reports.AREA_LABELS.items()}
 
 
-def _chart_context(report: services.Report | None) -> dict:
+def _chart_context(report: reporting.Report | None) -> dict:
     """The report's charts as inline SVG, with the translated words they need."""
     if report is None:
         return {"charts": None}
@@ -232,8 +302,8 @@ def _chart_context(report: services.Report | None) -> dict:
     return {"charts": result, "area_labels": labels}
 
 
-def _filter(office_id, variant, leader_id, from_, to, quarter, cohort_id=None) -> services.ReportFilter:
-    return services.ReportFilter(office_id=office_id, variant=variant or None, leader_id=leader_id,
+def _filter(office_id, variant, leader_id, from_, to, quarter, cohort_id=None) -> reporting.ReportFilter:
+    return reporting.ReportFilter(office_id=office_id, variant=variant or None, leader_id=leader_id,
                                  start=from_ or None, end=to or None, quarter=quarter or None, cohort_id=cohort_id)
 
 
@@ -266,7 +336,7 @@ async def _report_page(request: Request, office_id, variant, leader_id, from_, t
     errors: dict = {}
     report = None
     try:
-        report = await services.evaluation_report(
+        report = await reporting.evaluation_report(
             current_staff(request), _filter(office_id, variant, leader_id, from_, to, quarter))
     except InvalidInput as exc:
         errors = translated(exc)
@@ -277,14 +347,14 @@ async def _report_page(request: Request, office_id, variant, leader_id, from_, t
     })
 
 
-def _file_name(report: services.Report, ext: str) -> str:
+def _file_name(report: reporting.Report, ext: str) -> str:
     period = ""
     if report.start or report.end:
         period = f"-{report.start or ''}_{report.end or ''}"
     return f"evaluering{period}.{ext}"
 
 
-def _title(report: services.Report) -> str:
+def _title(report: reporting.Report) -> str:
     if report.start or report.end:
         return _("Course evaluations %(start)s–%(end)s") % {
             "start": report.start.strftime("%d.%m.%Y") if report.start else "",
@@ -308,7 +378,7 @@ async def report_file(request: Request, office_id: QueryId = None, variant: From
     staff = current_staff(request)
     ext = request.url.path.rsplit(".", 1)[1]
     try:
-        report = await services.evaluation_report(staff, _filter(office_id, variant, leader_id, from_, to, quarter))
+        report = await reporting.evaluation_report(staff, _filter(office_id, variant, leader_id, from_, to, quarter))
     except InvalidInput:
         return await _report_page(request, office_id, variant, leader_id, from_, to, quarter)
     if ext == "csv":
@@ -328,5 +398,5 @@ async def report_file(request: Request, office_id: QueryId = None, variant: From
 
 route_handlers = [
     evaluation_form, evaluation_submit, own_evaluation_form, own_evaluation_submit, leader_page, open_evaluation,
-    paper_form, paper_submit, comments_page, review_comment, report_page, report_file,
+    extra_slip, change_evaluation, paper_form, paper_submit, comments_page, review_comment, report_page, report_file,
 ]

@@ -15,6 +15,7 @@ import statistics
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from course.errors import N_
 
@@ -30,6 +31,7 @@ AREA_LABELS = {
 TARGETS = {"benefit": 9.0, "next_step": 7.8, "atmosphere": 9.0, "leaders": 9.0, "participation": 9.0}
 MIN_ANSWERS = 3
 SCORES = range(11)
+K = TypeVar("K")
 
 
 @dataclass(frozen=True)
@@ -96,3 +98,50 @@ def split(answers_by_part: Mapping[str, Sequence[Mapping[str, int]]], whole_show
     """Figures for each part of a split, with the suppression above applied."""
     hidden = parts_to_hide({k: len(v) for k, v in answers_by_part.items()}, whole_shown)
     return {key: aggregate(answers, hide=key in hidden) for key, answers in answers_by_part.items()}
+
+
+# --- the cohort is the atom ------------------------------------------------------------------
+#
+# A report is a sum of whole cohorts, each closed (its figures never change again)
+# with at least MIN_ANSWERS answers; any other cohort counts nowhere, not even in the
+# totals. Two reports, whatever their filters, then differ by whole cohorts only, so
+# their difference is never one or two answers.
+
+LEFT_OUT_REASONS = ("open", "too_few_answers", "not_evaluated")
+
+
+@dataclass(frozen=True)
+class CohortState:
+    evaluated: bool  # an evaluation has been opened
+    closed: bool
+    answers: int
+
+
+def left_out_reason(state: CohortState) -> str | None:
+    """Why a cohort counts nowhere, or None when it counts."""
+    if not state.evaluated:
+        return "not_evaluated"
+    if not state.closed:
+        return "open"
+    if state.answers < MIN_ANSWERS:
+        return "too_few_answers"
+    return None
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    count: int
+    reasons: dict[str, int]  # how many for each of LEFT_OUT_REASONS
+
+
+def whole_cohorts(states: Mapping[K, CohortState]) -> tuple[list[K], LeftOut]:
+    """The cohorts that count, in the given order, and how many were left out and why."""
+    counted: list[K] = []
+    reasons = dict.fromkeys(LEFT_OUT_REASONS, 0)
+    for key, state in states.items():
+        reason = left_out_reason(state)
+        if reason is None:
+            counted.append(key)
+        else:
+            reasons[reason] += 1
+    return counted, LeftOut(sum(reasons.values()), reasons)

@@ -1,4 +1,9 @@
+"""Evaluation tables, laid out so that no row ties an answer to a person: see
+docs/anonymity.md. Only ``Evaluation`` has a serial id; every row written for an
+answer has a random id and no time."""
+
 from piccolo.columns import (
+    UUID,
     Boolean,
     Date,
     ForeignKey,
@@ -12,33 +17,55 @@ from piccolo.table import Table
 
 from course.accounts.tables import StaffUser
 from course.cohorts.tables import Cohort
-from course.participants.tables import Participant
 
 
 class Evaluation(Table, tablename="evaluation"):
-    """A cohort's evaluation, opened by a leader near the end of the course."""
+    """A cohort's evaluation: open from the day a leader opens it until it closes,
+    on ``closes_on`` (the last day answers are taken) or by hand."""
 
     cohort = ForeignKey(Cohort, null=False, on_delete=OnDelete.cascade, unique=True)
     opened_at = Timestamptz()
     opened_by = ForeignKey(StaffUser, null=False, on_delete=OnDelete.restrict)
+    closes_on = Date(null=True, default=None)
+    closed_at = Timestamptz(null=True, default=None)
+    # How many may answer: those on the cohort who consented to the evaluation.
+    invited = Integer(default=0)
 
 
-class EvaluationLink(Table, tablename="evaluation_link"):
-    """A participant's way in to the evaluation. It records only that it was used:
-    no time, and nothing that ties it to the answer."""
+class EvaluationTicket(Table, tablename="evaluation_ticket"):
+    """One way in to an evaluation, minted in anonymous batches: it names no one."""
 
+    id = UUID(primary_key=True)
     evaluation = ForeignKey(Evaluation, null=False, on_delete=OnDelete.cascade, index=True)
-    participant = ForeignKey(Participant, null=False, on_delete=OnDelete.cascade, index=True)
     token_hash = Varchar(length=64, unique=True)
     used = Boolean(default=False)
 
 
-class EvaluationAnswer(Table, tablename="evaluation_answer"):
-    """One set of scores. It carries the cohort, never the participant, and the day
-    only, so no one can line it up with a link or a login."""
+class EvaluationSeal(Table, tablename="evaluation_seal"):
+    """A ticket's token sealed to one participant's personal link, so their own page
+    can offer it. It names no one either: the page finds its own box by trying to
+    open the evaluation's boxes with the link."""
 
+    id = UUID(primary_key=True)
+    evaluation = ForeignKey(Evaluation, null=False, on_delete=OnDelete.cascade, index=True)
+    sealed = Text()
+
+
+class EvaluationPending(Table, tablename="evaluation_pending"):
+    """An answer to an evaluation that is still open, encrypted under a key derived
+    from the server's secret. Written out as scores and comments when it closes."""
+
+    id = UUID(primary_key=True)
+    evaluation = ForeignKey(Evaluation, null=False, on_delete=OnDelete.cascade, index=True)
+    sealed = Text()
+
+
+class EvaluationResponse(Table, tablename="evaluation_response"):
+    """One set of scores of a closed evaluation: the cohort only, a random id, written
+    with all the others in shuffled order when the evaluation closed."""
+
+    id = UUID(primary_key=True)
     cohort = ForeignKey(Cohort, null=False, on_delete=OnDelete.cascade, index=True)
-    day = Date()
     benefit = Integer()
     next_step = Integer()
     atmosphere = Integer()
@@ -47,14 +74,14 @@ class EvaluationAnswer(Table, tablename="evaluation_answer"):
     on_paper = Boolean(default=False)  # keyed in by a leader from a paper form
 
 
-class EvaluationComment(Table, tablename="evaluation_comment"):
-    """Free text, kept apart from the scores (and from each other), shown only after
-    a leader has reviewed it."""
+class EvaluationRemark(Table, tablename="evaluation_remark"):
+    """Free text of a closed evaluation, kept apart from the scores (and from each
+    other), shown only after a leader has reviewed it."""
 
+    id = UUID(primary_key=True)
     cohort = ForeignKey(Cohort, null=False, on_delete=OnDelete.cascade, index=True)
-    # The comment's name outside the database: random, so neither its order nor its
-    # neighbours tell when it came or which comments one person wrote.
-    ref = Varchar(length=24, default="")
+    # The comment's name outside the database, random like its id.
+    ref = Varchar(length=24, default="", unique=True)
     area = Varchar(length=20)  # one of the five areas, or "overall"
     text = Text()
     status = Varchar(length=10, default="pending")  # pending | shown | hidden

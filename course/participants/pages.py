@@ -16,7 +16,7 @@ from course.cohorts import services as cohorts
 from course.cohorts.api import ICS
 from course.documents.services import for_participant as documents_for
 from course.errors import Conflict, InvalidInput
-from course.evaluations.services import open_for_participant
+from course.evaluations.services import own_evaluations
 from course.participants import rules, services
 from course.participants.api import see_people
 from course.web.forms import PathId, form_data, translated
@@ -342,7 +342,7 @@ async def own_page(request: Request, token: Token) -> Response:
     today = calendar.today()
     return Template("participants/own.html", context={
         "page": page, "token": token, "today": today,
-        "evaluations": await open_for_participant(page.participant_id),
+        "evaluations": await own_evaluations(page.participant_id, token),
         "documents": await documents_for(page.participant_id),
         "upcoming": [i for i in page.items if i.date >= today],
         "earlier": [i for i in page.items if i.date < today],

@@ -9,6 +9,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from course import clock, sealing
 from course.accounts.schemas import Role, Staff
 from course.accounts.tables import StaffUser
 from course.audit import services as audit
@@ -44,7 +45,7 @@ MAX_LINK_DAYS = 365
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now().astimezone(UTC)
 
 
 def _today() -> date:
@@ -1082,8 +1083,8 @@ async def issue_link(staff: Staff, participant_id: int, days=LINK_DAYS) -> LinkO
             ParticipantLink.participant == participant_id, ParticipantLink.revoked_at.is_null()
         )
         await ParticipantLink.insert(
-            ParticipantLink(participant=participant_id, token_hash=digest(token), created_at=now,
-                            created_by=staff.id, expires_at=expires)
+            ParticipantLink(participant=participant_id, token_hash=digest(token), seal_key=sealing.link_key(token),
+                            created_at=now, created_by=staff.id, expires_at=expires)
         )
         await audit.record("participant_link_issued", actor=staff.id, office=row["office"],
                            details={"participant": participant_id})
@@ -1098,6 +1099,15 @@ async def revoke_link(staff: Staff, participant_id: int) -> None:
         )
         await audit.record("participant_link_revoked", actor=staff.id, office=row["office"],
                            details={"participant": participant_id})
+
+
+async def seal_keys(participant_ids: list[int]) -> dict[int, str]:
+    """The public seal key of each participant's personal link in force, for those
+    whose link has one (links issued before keys existed have none)."""
+    rows = await ParticipantLink.select(ParticipantLink.participant, ParticipantLink.seal_key).where(
+        ParticipantLink.participant.is_in(participant_ids or [0]), ParticipantLink.revoked_at.is_null(),
+        ParticipantLink.expires_at > _now(), ParticipantLink.seal_key.is_not_null())
+    return {r["participant"]: r["seal_key"] for r in rows}
 
 
 class LinkExpired(NotFound):

@@ -90,6 +90,9 @@ class ParticipantLink(Table, tablename="participant_link"):
 
     participant = ForeignKey(Participant, null=False, on_delete=OnDelete.cascade, index=True)
     token_hash = Varchar(length=64, unique=True)
+    # The public half of a key pair derived from the link: evaluation links are
+    # sealed to it for the participant's own page (course/sealing.py).
+    seal_key = Varchar(length=64, null=True, default=None)
     created_at = Timestamptz()
     created_by = ForeignKey(StaffUser, null=False, on_delete=OnDelete.restrict)
     expires_at = Timestamptz()

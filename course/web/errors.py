@@ -19,7 +19,8 @@ from litestar.status_codes import (
 )
 
 from course.accounts.auth import API_PREFIX
-from course.errors import N_, Conflict, Forbidden, InvalidInput, NotFound, Throttled
+from course.errors import N_, Closed, Conflict, Forbidden, InvalidInput, NotFound, Throttled
+from course.web.access_log import redact
 
 log = logging.getLogger("course")
 
@@ -30,6 +31,7 @@ ERROR_TITLES = {
     404: N_("We could not find the page"),
     405: N_("The request could not be read"),
     409: N_("The change clashes with something else"),
+    410: N_("This is over"),
     422: N_("The request could not be read"),
     429: N_("Too many attempts"),
     500: N_("Something went wrong on our side"),
@@ -72,6 +74,10 @@ def handle_exception(request: Request, exc: Exception) -> Response:
         status = HTTP_409_CONFLICT
         if is_api:
             return _json(status, exc.message, [{"key": exc.field, "message": exc.message}] if exc.field else None)
+    elif isinstance(exc, Closed):
+        status = 410
+        if is_api:
+            return _json(status, exc.message)
     elif isinstance(exc, Throttled):
         status = HTTP_429_TOO_MANY_REQUESTS
         headers = {"Retry-After": str(exc.retry_after_s)}
@@ -83,7 +89,8 @@ def handle_exception(request: Request, exc: Exception) -> Response:
             return create_exception_response(request, exc)
     else:
         status = HTTP_500_INTERNAL_SERVER_ERROR
-        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        # The path may hold a secret token; the query string personal data.
+        log.exception("unhandled error on %s %s", request.method, redact(request.url.path), exc_info=exc)
         if is_api:
             return _json(status, "Internal Server Error")
     if status == HTTP_401_UNAUTHORIZED:

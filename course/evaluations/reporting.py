@@ -1,0 +1,166 @@
+"""Evaluation reports: figures for the cohorts a caller may see, filtered, made only
+of whole closed cohorts with at least three answers (reports.whole_cohorts)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from piccolo.query.functions.aggregate import Count
+
+from course import clock
+from course.accounts.schemas import Staff
+from course.cohorts import services as cohorts
+from course.cohorts.tables import Cohort, CohortLeader
+from course.errors import N_, InvalidInput
+from course.evaluations import reports, services
+from course.evaluations.reports import AREAS
+from course.evaluations.tables import Evaluation, EvaluationRemark, EvaluationResponse
+
+QUARTER_RE = re.compile(r"^(\d{4})-Q([1-4])$")
+
+
+@dataclass
+class ReportFilter:
+    office_id: int | None = None
+    variant: str | None = None
+    leader_id: int | None = None
+    start: str | None = None
+    end: str | None = None
+    quarter: str | None = None
+    cohort_id: int | None = None
+
+
+@dataclass
+class PartFigures:
+    key: str
+    label: str
+    figures: reports.GroupFigures
+
+
+@dataclass
+class ShownComment:
+    cohort_id: int
+    area: str
+    text: str
+
+
+@dataclass
+class Report:
+    responses: int
+    invited: int
+    response_rate: float | None
+    figures: reports.GroupFigures
+    cohorts: list[PartFigures]
+    trend: list[PartFigures]  # by quarter, oldest first
+    comments: list[ShownComment]  # reviewed and shown
+    start: date | None = None  # the period asked for, from the dates or the quarter
+    end: date | None = None
+    on_paper: int = 0  # of the responses, keyed in from paper forms
+    # Cohorts that match but count nowhere: still open, closed with fewer than three
+    # answers, or started without an evaluation.
+    cohorts_left_out: reports.LeftOut = reports.LeftOut(0, dict.fromkeys(reports.LEFT_OUT_REASONS, 0))
+
+
+def _quarter(day) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def _period(flt: ReportFilter, errors: dict[str, str]) -> tuple[date | None, date | None]:
+    start = cohorts.parse_date(flt.start, errors, "from") if flt.start else None
+    end = cohorts.parse_date(flt.end, errors, "to") if flt.end else None
+    if flt.quarter:
+        match = QUARTER_RE.match(flt.quarter)
+        if not match:
+            errors["quarter"] = N_("Give a quarter as YYYY-Qn, for example 2027-Q1.")
+        else:
+            year, q = int(match.group(1)), int(match.group(2))
+            start = max(start or date.min, date(year, 3 * q - 2, 1))
+            end_q = date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1) - timedelta(days=1)
+            end = min(end or date.max, end_q)
+    return start, end
+
+
+async def evaluation_report(staff: Staff, flt: ReportFilter) -> Report:
+    """Figures for the cohorts the caller may see that match the filter: leaders their
+    own cohorts, managers their office, admins every office. Only whole closed
+    cohorts with three answers or more count, so no two reports differ by one or two
+    answers; within a report, parts that would give a small part away show none."""
+    errors: dict[str, str] = {}
+    start, end = _period(flt, errors)
+    if flt.variant is not None and flt.variant not in cohorts.VARIANTS:
+        errors["variant"] = N_("Choose the variant kjk or ny_retning.")
+    if errors:
+        raise InvalidInput(errors)
+    await services.close_due()
+    chosen = await _cohorts_for(staff, flt, start, end)
+    ids = sorted(chosen) or [0]
+    evaluations = {r["cohort"]: r for r in await Evaluation.select(
+        Evaluation.cohort, Evaluation.closed_at, Evaluation.invited).where(Evaluation.cohort.is_in(ids))}
+    counts = {r["cohort"]: r["count"] for r in await EvaluationResponse.select(
+        EvaluationResponse.cohort, Count()).where(EvaluationResponse.cohort.is_in(ids)).group_by(
+        EvaluationResponse.cohort)}
+    today = clock.today()
+    states = {
+        cohort_id: reports.CohortState(evaluated=cohort_id in evaluations,
+                                       closed=cohort_id in evaluations and evaluations[cohort_id]["closed_at"] is not None,
+                                       answers=counts.get(cohort_id, 0))
+        for cohort_id, row in chosen.items() if cohort_id in evaluations or row["start_date"] <= today
+    }
+    counted, left_out = reports.whole_cohorts(states)
+    rows = await EvaluationResponse.select().where(EvaluationResponse.cohort.is_in(counted or [0]))
+    answers = []
+    by_cohort: dict[str, list] = {str(i): [] for i in counted}
+    by_quarter: dict[str, list] = {}
+    for r in rows:
+        scores = {area: r[area] for area in AREAS}
+        answers.append(scores)
+        by_cohort[str(r["cohort"])].append(scores)
+        by_quarter.setdefault(_quarter(chosen[r["cohort"]]["start_date"]), []).append(scores)
+    # Every part is a sum of whole cohorts of three or more; the split guard stays as
+    # a second line of defence.
+    cohort_parts = reports.split(by_cohort)
+    quarter_parts = reports.split(dict(sorted(by_quarter.items())))
+    shown = await EvaluationRemark.select(
+        EvaluationRemark.ref, EvaluationRemark.cohort, EvaluationRemark.area, EvaluationRemark.text
+    ).where(EvaluationRemark.cohort.is_in(counted or [0]), EvaluationRemark.status == "shown")
+    invited = sum(evaluations[i]["invited"] for i in counted)
+    return Report(
+        responses=len(answers),
+        invited=invited,
+        response_rate=round(len(answers) / invited, 3) if invited else None,
+        figures=reports.aggregate(answers),
+        cohorts=[PartFigures(k, chosen[int(k)]["title"], f) for k, f in cohort_parts.items()],
+        trend=[PartFigures(k, k, f) for k, f in quarter_parts.items()],
+        comments=[ShownComment(r["cohort"], r["area"], r["text"]) for r in sorted(shown, key=services.comment_order)],
+        start=start,
+        end=end,
+        on_paper=sum(1 for r in rows if r["on_paper"]),
+        cohorts_left_out=left_out,
+    )
+
+
+async def _cohorts_for(staff: Staff, flt: ReportFilter, start: date | None, end: date | None) -> dict[int, dict]:
+    """The cohorts the caller may see (leaders: those they lead), narrowed by the filter."""
+    query = Cohort.select(Cohort.id, Cohort.title, Cohort.start_date).where(
+        cohorts.policies.cohort_scope(staff), Cohort.cancelled_at.is_null())
+    if staff.role.value == "leader":
+        mine = [r["cohort"] for r in await CohortLeader.select(CohortLeader.cohort).where(
+            CohortLeader.leader == staff.id)]
+        query = query.where(Cohort.id.is_in(mine or [0]))
+    if flt.office_id is not None:
+        query = query.where(Cohort.office == flt.office_id)
+    if flt.cohort_id is not None:
+        query = query.where(Cohort.id == flt.cohort_id)
+    if flt.variant:
+        query = query.where(Cohort.variant == flt.variant)
+    if flt.leader_id is not None:
+        led = [r["cohort"] for r in await CohortLeader.select(CohortLeader.cohort).where(
+            CohortLeader.leader == flt.leader_id)]
+        query = query.where(Cohort.id.is_in(led or [0]))
+    if start:
+        query = query.where(Cohort.start_date >= start)
+    if end:
+        query = query.where(Cohort.start_date <= end)
+    return {r["id"]: r for r in await query.order_by(Cohort.start_date)}
