@@ -72,11 +72,27 @@ async def test_demo_is_idempotent_with_norwegian_names(database):
             "0 påbegynte CV-er") in second.stdout
     from course.cohorts.tables import Cohort, Session
     from course.documents.tables import DocumentVersion
-    from course.evaluations.tables import EvaluationAnswer
+    from course.evaluations.tables import (
+        Evaluation,
+        EvaluationPending,
+        EvaluationRemark,
+        EvaluationResponse,
+        EvaluationSeal,
+        EvaluationTicket,
+    )
 
-    # Three running or coming cohorts, and six finished ones with their evaluations.
+    # Three running or coming cohorts, and six finished ones with their evaluations:
+    # closed, their answers written out as scores and comments, and no links kept.
     assert await Cohort.count() == 9 and await Session.count() == 72
-    assert await EvaluationAnswer.count() > 6 * 3
+    evaluations = await Evaluation.select(Evaluation.cohort, Evaluation.closed_at, Evaluation.invited)
+    assert len(evaluations) == 6 and all(e["closed_at"] is not None and e["invited"] == 9 for e in evaluations)
+    answers = await EvaluationResponse.select(EvaluationResponse.cohort)
+    per_cohort = {e["cohort"]: sum(1 for a in answers if a["cohort"] == e["cohort"]) for e in evaluations}
+    assert all(3 <= n <= 9 for n in per_cohort.values()), per_cohort  # each cohort counts in the reports
+    assert len(answers) == sum(per_cohort.values())
+    assert await EvaluationRemark.count().where(EvaluationRemark.status == "shown") == 6 * 2
+    assert await EvaluationTicket.count() == 0 and await EvaluationSeal.count() == 0
+    assert await EvaluationPending.count() == 0
     assert await DocumentVersion.count() == 3
     assert await StaffUser.count() == len(USERS)
     assert await Office.count() == 2

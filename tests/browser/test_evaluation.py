@@ -1,8 +1,13 @@
-"""A participant answers the course evaluation on a phone, through the link."""
+"""The course evaluation in a real browser: a participant answers on a phone, through
+an anonymous slip or from their own page after a named opening; a manager reads the
+report; a leader opens the evaluation and gets slips with QR codes, named on request,
+one more slip, and an error that names the closing day."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -12,19 +17,30 @@ from tests.browser.helpers import assert_no_horizontal_scroll, log_in
 
 pytestmark = pytest.mark.browser
 
+LEADER = "ase.bo@demo.kjk.no"
+COHORT = "Klart jeg kan – gruppe A"
 AREAS = ["Utbytte og læring", "Muligheter for å komme i tiltak etter kurset", "Stemning og trygghet i kursgruppen",
          "Kursledernes kompetanse og evne til å ivareta deg og gruppen", "Opplevelse av medvirkning"]
 
 
-def evaluation_link(base_url: str) -> str:
+@contextmanager
+def leader_api(base_url: str) -> Iterator[tuple[httpx.Client, dict]]:
+    """The leader's API client and cohort A."""
     with httpx.Client(base_url=base_url, timeout=30) as api:
-        token = api.post("/api/v1/auth/token", json={"email": "ase.bo@demo.kjk.no", "password": DEMO_PASSWORD})
-        headers = {"Authorization": f"Bearer {token.json()['token']}"}
-        cohorts = api.get("/api/v1/cohorts", params={"status": "running"}, headers=headers).json()
-        cohort = next(c for c in cohorts if c["title"] == "Klart jeg kan – gruppe A")
-        opened = api.post(f"/api/v1/cohorts/{cohort['id']}/evaluation", headers=headers)
+        token = api.post("/api/v1/auth/token", json={"email": LEADER, "password": DEMO_PASSWORD})
+        api.headers["Authorization"] = f"Bearer {token.json()['token']}"
+        cohorts = api.get("/api/v1/cohorts", params={"status": "running"}).json()
+        yield api, next(c for c in cohorts if c["title"] == COHORT)
+
+
+def evaluation_link(base_url: str) -> str:
+    """The path of one anonymous slip of cohort A."""
+    with leader_api(base_url) as (api, cohort):
+        opened = api.post(f"/api/v1/cohorts/{cohort['id']}/evaluation")
         assert opened.status_code == 200, opened.text
-        return "/e/" + opened.json()["links"][0]["url"].rsplit("/e/", 1)[1]
+        link = opened.json()["links"][0]
+        assert "participant" not in link  # anonymous unless names are asked for
+        return "/e/" + link["url"].rsplit("/e/", 1)[1]
 
 
 def test_participant_answers_the_evaluation_on_a_phone(phone, artifacts):
@@ -55,16 +71,15 @@ def test_participant_answers_the_evaluation_on_a_phone(phone, artifacts):
     assert page.get_by_role("heading", level=1).inner_text() == "Du har allerede svart"
 
 
-def test_participant_finds_the_evaluation_on_their_own_page(phone, artifacts):
-    base = phone.server.base_url
-    with httpx.Client(base_url=base, timeout=30) as api:
-        token = api.post("/api/v1/auth/token", json={"email": "ase.bo@demo.kjk.no", "password": DEMO_PASSWORD})
-        headers = {"Authorization": f"Bearer {token.json()['token']}"}
-        cohorts = api.get("/api/v1/cohorts", params={"status": "running"}, headers=headers).json()
-        cohort = next(c for c in cohorts if c["title"] == "Klart jeg kan – gruppe A")
-        opened = api.post(f"/api/v1/cohorts/{cohort['id']}/evaluation", headers=headers).json()
-        person = opened["links"][-1]["participant"]
-        link = api.post(f"/api/v1/participants/{person['id']}/link", headers=headers).json()["url"]
+def test_participant_finds_the_evaluation_on_their_own_page_after_a_named_opening(phone, artifacts):
+    with leader_api(phone.server.base_url) as (api, cohort):
+        status = api.get(f"/api/v1/cohorts/{cohort['id']}/evaluation").json()
+        person = status["participants"][-1]  # one who may answer
+        # The personal link first: named slips are also sealed to the links there are.
+        link = api.post(f"/api/v1/participants/{person['id']}/link").json()["url"]
+        opened = api.post(f"/api/v1/cohorts/{cohort['id']}/evaluation", json={"named": True})
+        assert opened.status_code == 200, opened.text
+        assert person["id"] in [slip["participant"]["id"] for slip in opened.json()["links"]]
     page = phone.new_page()
     page.goto("/p/" + link.rsplit("/p/", 1)[1])
     page.get_by_role("link", name="Svar på evalueringen").click()
@@ -75,7 +90,10 @@ def test_participant_finds_the_evaluation_on_their_own_page(phone, artifacts):
     assert page.get_by_role("heading", level=1).inner_text() == "Takk!"
     page.get_by_role("link", name="Kurset mitt").click()
     assert page.get_by_role("link", name="Svar på evalueringen").count() == 0
+    assert page.get_by_text(f"Takk for at du svarte på evalueringen av {COHORT}.").is_visible()
+    assert_no_horizontal_scroll(page)
     phone.check_accessibility(page)
+    page.screenshot(path=artifacts / f"{phone.server.engine}-evaluation-own-page-phone.png", full_page=True)
 
 
 def test_manager_reads_the_report_with_charts_on_a_phone(phone, artifacts):
@@ -87,6 +105,9 @@ def test_manager_reads_the_report_with_charts_on_a_phone(phone, artifacts):
     charts = page.locator("svg.chart[role=img]")
     assert charts.count() >= 6  # the areas, a distribution per area, a trend per area
     assert "Muligheter for å komme i tiltak etter kurset" in charts.first.locator("desc").text_content()
+    # Cohort A is under way: it counts nowhere yet, and the page says so.
+    note = page.locator("p[role=note]", has_text="i utvalget er ikke tatt med")
+    assert note.count() == 1 and "minst tre svar" in note.inner_text()
     assert_no_horizontal_scroll(page)
     phone.check_accessibility(page)
     page.screenshot(path=artifacts / f"{phone.server.engine}-evaluation-report-phone.png", full_page=True)
@@ -98,16 +119,48 @@ def test_manager_reads_the_report_with_charts_on_a_phone(phone, artifacts):
 def test_leader_opens_the_evaluation_and_gets_slips_with_qr_codes(browse, artifacts):
     page = browse.new_page()
     page.goto("/login")
-    log_in(page, "ase.bo@demo.kjk.no")
+    log_in(page, LEADER)
     page.goto("/")
-    page.get_by_role("link", name="Klart jeg kan – gruppe A").first.click()
+    page.get_by_role("link", name=COHORT).first.click()
     page.get_by_role("link", name="Evaluering", exact=True).click()
+    leader_page = page.url
     browse.check_accessibility(page)
+
+    # Anonymous slips by default.
     page.get_by_role("button", name=re.compile("lapper")).click()
     assert page.get_by_role("heading", level=1).inner_text() == "Evalueringslapper"
     slips = page.locator(".slip")
-    assert slips.count() >= 1
+    assert slips.count() == 9  # everyone on cohort A who consented to the evaluation
+    assert set(page.locator(".slip-name").all_inner_texts()) == {"Kursevaluering"}
     assert slips.first.get_by_role("img").count() == 1  # the QR code, with its title
+    slips.nth(1).get_by_role("link", name=re.compile("Vis stort")).click()
+    assert page.url.endswith("#slip-2")
     browse.check_accessibility(page)
     browse.assert_clean_console()
     page.screenshot(path=artifacts / f"{browse.server.engine}-evaluation-slips.png", full_page=True)
+
+    # Named on request.
+    page.goto(leader_page)
+    page.get_by_label("Lapper med navn").check()
+    page.get_by_role("button", name=re.compile("lapper")).click()
+    names = page.locator(".slip-name").all_inner_texts()
+    assert len(names) == 9 and "Sølvi Åkerø Dæhli" in names and "Yusuf Kværnø" not in names
+    assert slips.first.get_by_role("img").count() == 1
+
+    # One more slip, for someone by name.
+    page.goto(leader_page)
+    page.get_by_label("Til hvem (valgfritt)").select_option(label="Linnéa Åsen")
+    page.get_by_role("button", name="Lag én lapp").click()
+    assert page.locator(".slip-name").all_inner_texts() == ["Linnéa Åsen"]
+    assert page.locator(".slip").get_by_role("img").count() == 1
+
+    # A closing day in the past is refused, and the summary names the field.
+    page.goto(leader_page)
+    page.get_by_label("Siste dag for å svare").fill("2000-01-01")
+    page.get_by_role("button", name="Endre dagen").click()
+    summary = page.get_by_role("alert")
+    assert "Siste dag for å svare" in summary.inner_text()
+    assert summary.get_by_role("link").get_attribute("href") == "#closes_on"
+    assert page.get_by_label("Siste dag for å svare").input_value() == "2000-01-01"
+    browse.check_accessibility(page)
+    browse.assert_clean_console()

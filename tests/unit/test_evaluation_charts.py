@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from course.evaluations import charts, exports
 from course.evaluations.reports import AREAS, aggregate, split
-from course.evaluations.services import PartFigures, Report, ShownComment
+from course.evaluations.reporting import PartFigures, Report, ShownComment
 
 SVG = "{http://www.w3.org/2000/svg}"
 WORDS = charts.Words(target="mål %(value)s", below="under målet", mean="snitt %(value)s",

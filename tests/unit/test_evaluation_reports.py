@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from course.evaluations.reports import (
     AREAS,
     MIN_ANSWERS,
     TARGETS,
+    CohortState,
     aggregate,
     parts_to_hide,
     split,
+    whole_cohorts,
 )
 
 answer = st.fixed_dictionaries({area: st.integers(0, 10) for area in AREAS})
@@ -81,3 +83,61 @@ def test_a_small_part_beside_large_ones_takes_the_smallest_large_one_with_it():
     assert parts_to_hide({"A": 1, "B": 5, "C": 9}) == {"A", "B"}
     assert parts_to_hide({"A": 1, "B": 5, "C": 9}, whole_shown=False) == {"A"}
     assert parts_to_hide({"A": 4, "B": 5, "C": 0}) == set()
+
+
+# --- the cohort is the atom -------------------------------------------------------------------
+
+# Small cohorts often, where a difference of one or two answers could hide.
+cohort_state = st.builds(CohortState, evaluated=st.booleans(), closed=st.booleans(),
+                         answers=st.integers(0, 4) | st.integers(0, 14))
+# A cohort as a report filter sees it: office, variant, leader, quarter, and its state.
+cohort = st.fixed_dictionaries({
+    "office": st.sampled_from(["Drammen", "Lier", "Ås"]),
+    "variant": st.sampled_from(["kjk", "ny_retning"]),
+    "leader": st.sampled_from(["Åse", "Ørjan", "Kjærsti"]),
+    "quarter": st.integers(0, 7),
+    "state": cohort_state,
+})
+# A filter is any combination of the report's narrowings (None: not narrowed).
+report_filter = st.fixed_dictionaries({
+    "office": st.none() | st.sampled_from(["Drammen", "Lier", "Ås"]),
+    "variant": st.none() | st.sampled_from(["kjk", "ny_retning"]),
+    "leader": st.none() | st.sampled_from(["Åse", "Ørjan", "Kjærsti"]),
+    "first": st.none() | st.integers(0, 7),
+    "last": st.none() | st.integers(0, 7),
+})
+
+
+def report_answers(cohorts: list[dict], flt: dict) -> set[tuple[int, int]]:
+    """The answers (cohort, n) a report with this filter is made of."""
+    chosen = {
+        i: c["state"] for i, c in enumerate(cohorts)
+        if all(flt[k] is None or c[k] == flt[k] for k in ("office", "variant", "leader"))
+        and (flt["first"] is None or c["quarter"] >= flt["first"])
+        and (flt["last"] is None or c["quarter"] <= flt["last"])
+    }
+    counted, left_out = whole_cohorts(chosen)
+    assert left_out.count == len(chosen) - len(counted) == sum(left_out.reasons.values())
+    return {(i, n) for i in counted for n in range(chosen[i].answers)}
+
+
+@settings(max_examples=400)
+@given(st.lists(cohort, max_size=12), report_filter, report_filter)
+def test_no_two_reports_differ_by_one_or_two_answers(cohorts, a, b):
+    """Whatever two filters a reader compares, the answers in one report and not the
+    other are never one or two: reports are sums of whole cohorts of three or more."""
+    first, second = report_answers(cohorts, a), report_answers(cohorts, b)
+    assert len(first - second) not in (1, 2)
+    assert len(second - first) not in (1, 2)
+    assert len(first) not in (1, 2)
+
+
+@given(st.dictionaries(st.integers(0, 50), cohort_state, max_size=20))
+def test_only_closed_cohorts_with_three_answers_count(states):
+    counted, left_out = whole_cohorts(states)
+    assert counted == [k for k, s in states.items() if s.evaluated and s.closed and s.answers >= MIN_ANSWERS]
+    assert left_out.reasons == {
+        "not_evaluated": sum(not s.evaluated for s in states.values()),
+        "open": sum(s.evaluated and not s.closed for s in states.values()),
+        "too_few_answers": sum(s.evaluated and s.closed and s.answers < MIN_ANSWERS for s in states.values()),
+    }
