@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from course import clock
 from course.accounts import services
 from course.accounts.tables import StaffUser
 
@@ -36,14 +37,15 @@ COHORTS = [
 
 
 async def _load_cohorts() -> int:
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from course.accounts.schemas import Role, Staff
     from course.cohorts import services as cohorts
     from course.cohorts.tables import Cohort
 
     created = 0
-    monday = date.today() - timedelta(days=date.today().weekday())
+    today = clock.today()
+    monday = today - timedelta(days=today.weekday())
     for title, office_code, emails, weeks, weekdays, location in COHORTS:
         office = await services.office_by_code(office_code)
         if await Cohort.exists().where(Cohort.title == title, Cohort.office == office.id):
@@ -103,8 +105,6 @@ async def _staff(email: str):
 async def _load_participants() -> int:
     """Participants on the two Drammen cohorts, with attendance, availability,
     planned talks and a few warnings, as a leader would have them a week in."""
-    from datetime import date
-
     from course.cohorts.tables import Cohort
     from course.guidance import services as guidance
     from course.participants import services as people
@@ -122,7 +122,7 @@ async def _load_participants() -> int:
         await guidance.set_weekly(leader, [
             {"weekday": d, "start_time": "09:00", "end_time": "15:30"} for d in (1, 3, 5)
         ] + [{"weekday": d, "start_time": "14:00", "end_time": "15:30"} for d in (2, 4)])
-    today = date.today()
+    today = clock.today()
     created = 0
     for index, (name, age, key, category, scopes) in enumerate(PARTICIPANTS):
         person = await people.create_participant(ase, people.ParticipantInput(
@@ -192,7 +192,7 @@ async def seed_history(office_code: str, leader_emails: list[list[str]], cohorts
     admin = Staff(0, "demo", "demo", Role.admin, office.id, office.code, office.name)
     pairs = [[r["id"] for r in await StaffUser.select(StaffUser.id).where(StaffUser.email.is_in(emails))]
              for emails in leader_emails]
-    now = datetime.now(UTC)
+    now = clock.now()
     # Typical means per area, close to the historic result; a few cohorts dip below.
     centre = {"benefit": 9.3, "next_step": 8.0, "atmosphere": 9.4, "leaders": 9.6, "participation": 9.2}
     made = 0
@@ -240,15 +240,15 @@ async def seed_history(office_code: str, leader_emails: list[list[str]], cohorts
 
 async def _load_history() -> int:
     """Six finished Drammen cohorts over the last year and a half, with evaluations."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from course.cohorts.tables import Cohort
 
     office = await services.office_by_code("drammen")
-    if await Cohort.exists().where(Cohort.office == office.id, Cohort.start_date < date.today() - timedelta(weeks=10)):
+    if await Cohort.exists().where(Cohort.office == office.id, Cohort.start_date < clock.today() - timedelta(weeks=10)):
         return 0
     return await seed_history("drammen", [["ase.bo@demo.kjk.no", "orjan.laegreid@demo.kjk.no"]], cohorts=6,
-                              per_cohort=9, first_start=date.today() - timedelta(weeks=84), weeks_apart=13,
+                              per_cohort=9, first_start=clock.today() - timedelta(weeks=84), weeks_apart=13,
                               seed=2026, comments=True)
 
 

@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from course import clock
 from course.accounts import passwords, policies
 from course.accounts.schemas import OfficeOut, Role, Staff, UserOut
 from course.accounts.tables import ApiToken, Office, StaffUser, WebSession
@@ -33,7 +34,7 @@ OFFICE_CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return clock.now().astimezone(timezone.utc)
 
 
 def normalize_email(email: str) -> str:

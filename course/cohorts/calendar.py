@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
+from course import clock
+
 OSLO = ZoneInfo("Europe/Oslo")
 PRODID = "-//Klart jeg kan//kursadministrasjon//NO"
 
@@ -33,7 +35,7 @@ def build_calendar(name: str, entries: Sequence[CalendarEntry], stamp: datetime 
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", "Europe/Oslo")
-    stamp = stamp or datetime.now(timezone.utc)
+    stamp = stamp or clock.now().astimezone(timezone.utc)  # DTSTAMP is UTC (RFC 5545)
     for entry in entries:
         event = Event()
         event.add("uid", entry.uid)
@@ -53,6 +55,4 @@ def build_calendar(name: str, entries: Sequence[CalendarEntry], stamp: datetime 
 
 def today():
     """Today's date in Oslo (the one clock)."""
-    from course import clock
-
     return clock.today()

@@ -9,6 +9,7 @@ from litestar import Request, Response, get, post
 from litestar.params import FromQuery, PathParameter, QueryParameter
 from litestar.response import Redirect, Template
 
+from course import clock
 from course.accounts.auth import current_staff, login_required
 from course.cohorts import policies, services
 from course.cohorts.api import ICS, change_cohorts, ics_download
@@ -127,7 +128,7 @@ async def render_cohort(request: Request, cohort_id: int, errors: dict | None = 
             else await people.cohort_summary(staff, cohort_id),
             "enrolment_labels": people_rules.STATUS_LABELS,
             "outcome_labels": people_rules.OUTCOME_LABELS,
-            "today": services._today(),
+            "today": clock.today(),
             "errors": errors or {},
         },
         status_code=status,
@@ -147,9 +148,9 @@ async def schedule_page(
 ) -> Template:
     """The office's sessions, a week or a month at a time."""
     try:
-        anchor = date.fromisoformat(day) if day else date.today()
+        anchor = date.fromisoformat(day) if day else clock.today()
     except ValueError:
-        anchor = date.today()
+        anchor = clock.today()
     if view == "month":
         start = anchor.replace(day=1)
         end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
@@ -165,7 +166,7 @@ async def schedule_page(
     return Template(
         "cohorts/schedule.html",
         context={"view": view, "start": start, "end": end, "by_day": by_day, "previous": previous,
-                 "following": following, "today": services._today(), "week": start.isocalendar()[1]},
+                 "following": following, "today": clock.today(), "week": start.isocalendar()[1]},
     )
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, time, timedelta
 
+from course import clock
 from course.accounts.schemas import Role, Staff
 from course.accounts.tables import StaffUser
 from course.cohorts import calendar, policies, schedule
@@ -24,7 +25,7 @@ MAX_CAPACITY = 30
 
 
 def _today() -> date:
-    return calendar.today()
+    return clock.today()
 
 
 @dataclass
@@ -266,7 +267,7 @@ async def create_cohort(staff: Staff, data: CohortInput) -> CohortOut:
                     weekday_2=values["weekdays"][1],
                     start_time=values["start_time"],
                     end_time=values["end_time"],
-                    created_at=datetime.now(timezone.utc),
+                    created_at=clock.now(),
                 )
             ).returning(Cohort.id)
         )[0]["id"]
@@ -407,7 +408,7 @@ async def change_session(staff: Staff, cohort_id: int, number: int, change: Sess
         raise InvalidInput(errors, params)
     values: dict = {Session.date: new_date, Session.start_time: start, Session.end_time: end}
     if change.cancelled is not None:
-        values[Session.cancelled_at] = datetime.now(timezone.utc) if change.cancelled else None
+        values[Session.cancelled_at] = clock.now() if change.cancelled else None
     async with write_transaction():
         await lock(f"rooms:{cohort.office_id}", *(f"staff:{i}" for i in cohort.leader_ids))
         if change.cancelled is not True and (
@@ -426,7 +427,7 @@ async def set_cohort_cancelled(staff: Staff, cohort_id: int, cancelled: bool) ->
     """Cancelling a cohort also cancels its planned guidance talks; taking the
     cancellation back leaves them cancelled, to be booked again."""
     await get_cohort(staff, cohort_id)
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     async with write_transaction():
         await Cohort.update({Cohort.cancelled_at: now if cancelled else None}).where(Cohort.id == cohort_id)
         if cancelled:
@@ -513,7 +514,7 @@ async def rotate_feed(staff: Staff) -> str:
     async with write_transaction():
         await CalendarFeed.delete().where(CalendarFeed.user == staff.id)
         await CalendarFeed.insert(
-            CalendarFeed(user=staff.id, token_hash=_digest(token), created_at=datetime.now(timezone.utc))
+            CalendarFeed(user=staff.id, token_hash=_digest(token), created_at=clock.now())
         )
     return token
 

@@ -13,9 +13,9 @@ import io
 import json
 import zipfile
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
-from course import pdf
+from course import clock, pdf
 from course.accounts.schemas import Role, Staff
 from course.accounts.tables import StaffUser
 from course.audit import services as audit
@@ -173,7 +173,7 @@ async def _write(actor: Actor, ctx: Context, kind: str, clean: dict, base_versio
         try:
             row = (await DocumentVersion.insert(DocumentVersion(
                 enrolment=ctx.enrolment_id, kind=kind, number=number + 1,
-                content=json.dumps(clean, ensure_ascii=False), created_at=datetime.now(UTC),
+                content=json.dumps(clean, ensure_ascii=False), created_at=clock.now(),
                 staff=actor.staff.id if actor.staff else None, by_participant=actor.staff is None,
                 restored_from=restored_from,
             )).returning(*DocumentVersion.all_columns()))[0]

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from course import clock
 from course.accounts.schemas import Role, Staff
 from course.audit import services as audit
 from course.cohorts import schedule
 from course.cohorts import services as cohorts
-from course.cohorts.calendar import OSLO
 from course.cohorts.tables import CohortLeader, Session
 from course.db import lock, write_transaction
 from course.errors import N_, Conflict, Forbidden, InvalidInput, NotFound
@@ -46,7 +46,7 @@ def _hhmm(value: time) -> str:
 
 
 def _now_local() -> datetime:
-    return datetime.now(OSLO).replace(tzinfo=None)
+    return clock.now().replace(tzinfo=None)
 
 
 def course_weeks(cohort: cohorts.CohortOut) -> list[tuple[date, date]]:
@@ -100,7 +100,7 @@ async def get_availability(staff: Staff) -> AvailabilityOut:
     weekly = await Availability.select().where(Availability.leader == staff.id).order_by(
         Availability.weekday).order_by(Availability.start_time)
     exceptions = await AvailabilityException.select().where(
-        AvailabilityException.leader == staff.id, AvailabilityException.date >= cohorts._today() - timedelta(days=7)
+        AvailabilityException.leader == staff.id, AvailabilityException.date >= clock.today() - timedelta(days=7)
     ).order_by(AvailabilityException.date)
     return AvailabilityOut(
         leader_id=staff.id,
@@ -473,7 +473,7 @@ async def change_talk(staff: Staff, talk_id: int, change: TalkChange) -> TalkOut
     if status is not None:
         if status not in TALK_STATUSES:
             errors["status"] = N_("Choose planned, held, no_show or cancelled.")
-        elif status in ("held", "no_show") and (day or row["date"]) > cohorts._today():
+        elif status in ("held", "no_show") and (day or row["date"]) > clock.today():
             errors["status"] = N_("A talk can be marked held or not shown from its day.")
         else:
             values[Talk.status] = status

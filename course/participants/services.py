@@ -49,7 +49,7 @@ def _now() -> datetime:
 
 
 def _today() -> date:
-    return cohorts._today()
+    return clock.today()
 
 
 @dataclass
