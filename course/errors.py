@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 
 class InvalidInput(Exception):
     """Input that breaks a rule; ``errors`` maps each field to an English message
@@ -25,21 +28,43 @@ class Forbidden(Exception):
     """The caller may see the record but not do this with it."""
 
 
-class Conflict(Exception):
-    """The change clashes with something that exists."""
+@dataclass(frozen=True)
+class Term:
+    """Words inside a message that are translated too (a talk, a session): an
+    English message id and its parameters."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    message: str
+    params: tuple[tuple[str, object], ...] = ()
+
+    def text(self, translate: Callable[[str], str] = str) -> str:
+        return translate(self.message) % dict(self.params) if self.params else translate(self.message)
+
+
+def term(message: str, **params: object) -> Term:
+    return Term(message, tuple(params.items()))
+
+
+class Refusal(Exception):
+    """A refusal with one message: an English message id with ``%(name)s``
+    parameters, translated where it is shown."""
+
+    def __init__(self, message: str, field: str | None = None, **params: object) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.params = params
+
+    def text(self, translate: Callable[[str], str] = str) -> str:
+        params = {k: v.text(translate) if isinstance(v, Term) else v for k, v in self.params.items()}
+        return translate(self.message) % params if params else translate(self.message)
 
 
-class Closed(Exception):
+class Conflict(Refusal):
+    """The change clashes with something that exists: 409."""
+
+
+class Closed(Refusal):
     """The thing exists but is over for good (an evaluation that has closed): 410."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class Throttled(Exception):

@@ -15,6 +15,7 @@ from course.cohorts import policies, services
 from course.cohorts.api import ICS, change_cohorts, ics_download
 from course.errors import Conflict, InvalidInput, N_
 from course.web.forms import PathId, form_data, translated
+from course.web.i18n import gettext
 from course.web.layout import WEEKDAY_NAMES
 
 WEEKDAYS = list(enumerate(WEEKDAY_NAMES, start=1))
@@ -94,7 +95,7 @@ async def create_cohort(request: Request) -> Response:
     except InvalidInput as exc:
         return await _form(request, values, _field_errors(exc), 422)
     except Conflict as exc:
-        return await _form(request, values, {exc.field or "location": exc.message}, 409)
+        return await _form(request, values, {exc.field or "location": exc.text(gettext)}, 409)
     return Redirect(path=f"/cohorts/{cohort.id}")
 
 
@@ -205,7 +206,7 @@ async def session_submit(request: Request, cohort_id: PathId, number: SessionNum
     except InvalidInput as exc:
         return await _session_form(request, cohort_id, number, values, translated(exc), 422)
     except Conflict as exc:
-        return await _session_form(request, cohort_id, number, values, {"date": exc.message}, 409)
+        return await _session_form(request, cohort_id, number, values, {"date": exc.text(gettext)}, 409)
     return Redirect(path=f"/cohorts/{cohort_id}")
 
 
@@ -266,7 +267,7 @@ async def plan_accept(request: Request) -> Response:
     try:
         await services.accept_term(current_staff(request), cohort_input, [str(s) for s in starts])
     except (InvalidInput, Conflict) as exc:
-        message = exc.message if isinstance(exc, Conflict) else "; ".join(translated(exc).values())
+        message = exc.text(gettext) if isinstance(exc, Conflict) else "; ".join(translated(exc).values())
         return Template("cohorts/proposals.html", status_code=422,
                         context={"proposals": [], "values": values, "error": message})
     return Redirect(path="/")

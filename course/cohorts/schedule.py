@@ -15,7 +15,7 @@ from functools import cache
 
 import holidays
 
-from course.errors import N_
+from course.errors import N_, Term
 
 SESSIONS = 8
 PER_WEEK = 2
@@ -184,7 +184,7 @@ class Booking:
     end: time
     location: str
     leader_ids: frozenset[int]
-    label: str  # names the booking for the person told about the clash
+    label: Term  # names the booking for the person told about the clash
 
 
 @dataclass(frozen=True)

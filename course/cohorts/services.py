@@ -15,7 +15,7 @@ from course.cohorts.tables import CalendarFeed, Closure, Cohort, CohortLeader, S
 from course.db import lock, write_transaction
 from course.guidance.tables import Talk
 from course.tokens import digest as _digest
-from course.errors import Conflict, InvalidInput, N_, NotFound
+from course.errors import N_, Conflict, InvalidInput, NotFound, term
 from course.validation import check_line, has_control_chars, nb_sort_key, valid_id
 
 VARIANTS = ("kjk", "ny_retning")
@@ -140,7 +140,7 @@ async def _bookings(office_id: int, leader_ids: set[int], days: set[date], exclu
                 end=row["end_time"],
                 location=row["location"] if row["office"] == office_id else "",
                 leader_ids=frozenset(leaders),
-                label=f"{row['title']}, samling {row['number']}",
+                label=term(N_("%(title)s, session %(number)s"), title=row["title"], number=row["number"]),
             )
         )
     talks = await Talk.select(Talk.date, Talk.start_time, Talk.end_time, Talk.leader).where(
@@ -149,7 +149,7 @@ async def _bookings(office_id: int, leader_ids: set[int], days: set[date], exclu
     )
     bookings += [
         schedule.Booking(date=t["date"], start=t["start_time"], end=t["end_time"], location="",
-                         leader_ids=frozenset({t["leader"]}), label="en veiledningssamtale")
+                         leader_ids=frozenset({t["leader"]}), label=term(N_("a guidance talk")))
         for t in talks
     ]
     return bookings
@@ -164,10 +164,12 @@ async def _raise_on_clash(found: list[schedule.Clash]) -> None:
         rows = await StaffUser.select(StaffUser.id, StaffUser.name).where(StaffUser.id.is_in(list(clash.leader_ids)))
         names = {r["id"]: r["name"] for r in rows}
     who = ", ".join(sorted(names.values()))
-    what = f"{clash.booking.label} {clash.date.isoformat()} {_hhmm(clash.booking.start)}–{_hhmm(clash.booking.end)}"
+    when = f"{clash.date.isoformat()} {_hhmm(clash.booking.start)}–{_hhmm(clash.booking.end)}"
     if who:
-        raise Conflict(f"{who} er allerede opptatt: {what}", field="leader_ids")
-    raise Conflict(f"Rommet er allerede booket: {what}", field="location")
+        raise Conflict(N_("%(who)s is already busy: %(what)s %(when)s"), field="leader_ids", who=who,
+                       what=clash.booking.label, when=when)
+    raise Conflict(N_("The room is already booked: %(what)s %(when)s"), field="location", what=clash.booking.label,
+                   when=when)
 
 
 async def _validate(staff: Staff, data: CohortInput) -> dict:

@@ -113,7 +113,7 @@ async def _submit(request: Request, actor: services.Actor, enrolment_id: int, ki
         # Keep what they typed; the next save, made knowingly, goes on top of the newest version.
         doc = await services.get_document(actor, enrolment_id, kind)
         return _form(kind, doc, action, back, values=data, status=409, staff_view=actor.staff is not None,
-                     conflict=exc.message, **links)
+                     conflict=exc.text(_), **links)
     return Redirect(path=f"{action}?saved=1")
 
 

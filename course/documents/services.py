@@ -167,9 +167,8 @@ async def _write(actor: Actor, ctx: Context, kind: str, clean: dict, base_versio
         latest = await _latest(ctx.enrolment_id, kind)
         number = latest["number"] if latest else 0
         if base_version is not None and base_version != number:
-            raise Conflict(
-                "Dokumentet er endret av noen andre mens du skrev. Last siden på nytt og legg inn endringene dine igjen.",
-                field="version")
+            raise Conflict(N_("Someone else changed the document while you were writing. Reload the page and enter "
+                              "your changes again."), field="version")
         try:
             row = (await DocumentVersion.insert(DocumentVersion(
                 enrolment=ctx.enrolment_id, kind=kind, number=number + 1,
@@ -179,7 +178,7 @@ async def _write(actor: Actor, ctx: Context, kind: str, clean: dict, base_versio
             )).returning(*DocumentVersion.all_columns()))[0]
         except Exception as exc:
             if is_unique_violation(exc):
-                raise Conflict("Dokumentet ble lagret av noen andre i samme øyeblikk. Prøv igjen.",
+                raise Conflict(N_("Someone else saved the document at the same moment. Try again."),
                                field="version") from exc
             raise
         await audit.record(

@@ -191,7 +191,7 @@ async def open_evaluation(request: Request, cohort_id: PathId) -> Template:
     except InvalidInput as exc:
         return await _leader_page(request, cohort_id, translated(exc), 422)
     except Conflict as exc:
-        return await _leader_page(request, cohort_id, {"cohort": exc.message}, 409)
+        return await _leader_page(request, cohort_id, {"cohort": exc.text(_)}, 409)
     cohort = await cohorts.get_cohort(staff, cohort_id)
     return Template("evaluations/slips.html", context={
         "cohort": cohort, "slips": _slips(request, opened.links), "named": data.get("named") == "1"})
@@ -207,7 +207,7 @@ async def extra_slip(request: Request, cohort_id: PathId) -> Template:
     except InvalidInput as exc:
         return await _leader_page(request, cohort_id, translated(exc), 422, values=data)
     except Conflict as exc:
-        return await _leader_page(request, cohort_id, {"cohort": exc.message}, 409)
+        return await _leader_page(request, cohort_id, {"cohort": exc.text(_)}, 409)
     cohort = await cohorts.get_cohort(staff, cohort_id)
     return Template("evaluations/slips.html", context={
         "cohort": cohort, "slips": _slips(request, [link]), "named": link.participant is not None, "extra": True})
@@ -223,7 +223,7 @@ async def change_evaluation(request: Request, cohort_id: PathId) -> Response:
     except InvalidInput as exc:
         return await _leader_page(request, cohort_id, translated(exc), 422, values=data)
     except Conflict as exc:
-        return await _leader_page(request, cohort_id, {exc.field or "closed": exc.message}, 409)
+        return await _leader_page(request, cohort_id, {exc.field or "closed": exc.text(_)}, 409)
     return Redirect(path=f"/cohorts/{cohort_id}/evaluation")
 
 
@@ -249,9 +249,9 @@ async def paper_submit(request: Request, cohort_id: PathId) -> Template:
     except InvalidInput as exc:
         return await _paper(request, cohort_id, data, _form_errors(exc), 422)
     except Conflict as exc:
-        return await _paper(request, cohort_id, data, {"cohort": exc.message}, 409)
+        return await _paper(request, cohort_id, data, {"cohort": exc.text(_)}, 409)
     except Closed as exc:
-        return await _paper(request, cohort_id, data, {"cohort": exc.message}, 410)
+        return await _paper(request, cohort_id, data, {"cohort": exc.text(_)}, 410)
     return await _paper(request, cohort_id, {}, {}, done=_("The paper form has been keyed in."))
 
 

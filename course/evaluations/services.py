@@ -54,8 +54,9 @@ REJECTIONS_ALLOWED = 20  # unknown or used tokens from one address per window
 WINDOW = timedelta(minutes=15)
 CLOSES_AFTER = timedelta(days=7)  # the default closing day, after the last session
 LATEST_CLOSE = timedelta(weeks=8)  # how long after the last session it can be kept open
-CLOSED_MESSAGE = "Evalueringen er avsluttet og tar ikke imot flere svar."
-FULL_MESSAGE = "Evalueringen har fått like mange svar som det er deltakere."
+CLOSED_MESSAGE = N_("The evaluation has closed and takes no more answers.")
+FULL_MESSAGE = N_("The evaluation has as many answers as there are participants.")
+NOT_OPEN_MESSAGE = N_("The evaluation has not been opened yet.")
 
 _shuffle = random.SystemRandom().shuffle
 
@@ -187,7 +188,7 @@ async def extra_slip(staff: Staff, cohort_id: int, participant_id: int | None = 
         await lock(_lock_key(cohort.id))
         evaluation = await _evaluation(cohort.id)
         if evaluation is None:
-            raise Conflict("Evalueringen er ikke åpnet ennå.", field="cohort")
+            raise Conflict(NOT_OPEN_MESSAGE, field="cohort")
         if not _is_open(evaluation):
             raise Conflict(CLOSED_MESSAGE, field="cohort")
         if len(people) > evaluation["invited"]:
@@ -218,7 +219,7 @@ async def change_evaluation(staff: Staff, cohort_id: int, closes_on=None, closed
         raise InvalidInput(errors)
     evaluation = await _evaluation(cohort.id)
     if evaluation is None:
-        raise Conflict("Evalueringen er ikke åpnet ennå.", field="cohort")
+        raise Conflict(NOT_OPEN_MESSAGE, field="cohort")
     if not _is_open(evaluation):
         raise Conflict(CLOSED_MESSAGE, field="closed")
     if closed is False:
@@ -413,7 +414,7 @@ async def answer(token: str, scores, comments=None, comment=None, address: str |
     await audit.record(TOKEN_REJECTED, address=address)
     if rejected:
         raise NotFound
-    raise Conflict("Denne evalueringen er allerede besvart. Takk for svaret!", field="token")
+    raise Conflict(N_("This evaluation has already been answered. Thank you for your answer!"), field="token")
 
 
 async def key_in_paper(staff: Staff, cohort_id: int, scores, comments=None, comment=None) -> None:
@@ -426,7 +427,7 @@ async def key_in_paper(staff: Staff, cohort_id: int, scores, comments=None, comm
         await lock(_lock_key(cohort.id))
         evaluation = await _evaluation(cohort.id)
         if evaluation is None:
-            raise Conflict("Evalueringen er ikke åpnet ennå.", field="cohort")
+            raise Conflict(NOT_OPEN_MESSAGE, field="cohort")
         if not _is_open(evaluation):
             raise Closed(CLOSED_MESSAGE)
         await _store(evaluation, clean, on_paper=True)

@@ -99,7 +99,7 @@ async def talk_book(request: Request, cohort_id: PathId) -> Response:
     except InvalidInput as exc:
         return await _talks_page(request, cohort_id, values, translated(exc), 422)
     except Conflict as exc:
-        return await _talks_page(request, cohort_id, values, {exc.field or "date": exc.message}, 409)
+        return await _talks_page(request, cohort_id, values, {exc.field or "date": exc.text(gettext)}, 409)
     return Redirect(path=_talks_url(cohort_id))
 
 
@@ -149,7 +149,7 @@ async def talk_plan_accept(request: Request, cohort_id: PathId) -> Response:
         await services.accept_talks(staff, cohort_id, talks)
     except (InvalidInput, Conflict) as exc:
         if isinstance(exc, Conflict):
-            message, status = exc.message, 409
+            message, status = exc.text(gettext), 409
         else:
             message, status = "; ".join(dict.fromkeys(translated(exc).values())), 422
         try:
@@ -232,7 +232,7 @@ async def talk_submit(request: Request, talk_id: PathId) -> Response:
         return await _talk_form(request, talk, may_write, values, translated(exc), 422)
     except Conflict as exc:
         field = exc.field if exc.field == "leader_id" else "date"
-        return await _talk_form(request, talk, may_write, values, {field: exc.message}, 409)
+        return await _talk_form(request, talk, may_write, values, {field: exc.text(gettext)}, 409)
     return Redirect(path=_talks_url(talk.cohort_id))
 
 

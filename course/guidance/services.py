@@ -13,7 +13,7 @@ from course.cohorts import schedule
 from course.cohorts import services as cohorts
 from course.cohorts.tables import CohortLeader, Session
 from course.db import lock, write_transaction
-from course.errors import N_, Conflict, Forbidden, InvalidInput, NotFound
+from course.errors import N_, Conflict, Forbidden, InvalidInput, NotFound, Term, term
 from course.guidance import planner
 from course.guidance.tables import Availability, AvailabilityException, Talk
 from course.participants import policies
@@ -215,7 +215,7 @@ class Booking:
     end: time
     leader_ids: frozenset[int]
     participant_ids: frozenset[int]
-    label: str
+    label: Term
     talk_id: int | None = None
 
 
@@ -241,7 +241,7 @@ async def bookings(leader_ids: set[int], participant_ids: set[int], first: date,
             s["date"], s["start_time"], s["end_time"],
             frozenset(r["leader"] for r in led if r["cohort"] == s["cohort"]),
             frozenset(r["participant"] for r in attending if r["cohort"] == s["cohort"]),
-            f"{s['title']}, samling {s['number']}",
+            term(N_("%(title)s, session %(number)s"), title=s["title"], number=s["number"]),
         ))
     talks = await Talk.select(
         Talk.id, Talk.date, Talk.start_time, Talk.end_time, Talk.leader, Talk.participant,
@@ -251,7 +251,7 @@ async def bookings(leader_ids: set[int], participant_ids: set[int], first: date,
     )
     for t in talks:
         found.append(Booking(t["date"], t["start_time"], t["end_time"], frozenset({t["leader"]}),
-                             frozenset({t["participant"]}), "en veiledningssamtale", t["id"]))
+                             frozenset({t["participant"]}), term(N_("a guidance talk")), t["id"]))
     return found
 
 
@@ -264,11 +264,11 @@ async def _raise_on_clash(day: date, start: time, end: time, leader: int, partic
             when = f"{day.strftime('%d.%m.%Y')} {_hhmm(b.start)}–{_hhmm(b.end)}"
             if leader in b.leader_ids:
                 names = await cohorts.staff_names([leader])
-                raise Conflict(f"{names.get(leader, 'Kurslederen')} er opptatt: {b.label} {when}",
-                               field="leader_id")
+                raise Conflict(N_("%(who)s is busy: %(what)s %(when)s"), field="leader_id",
+                               who=names.get(leader) or term(N_("The course leader")), what=b.label, when=when)
             name = await Participant.select(Participant.name).where(Participant.id == participant).first()
-            raise Conflict(f"{name['name'] if name else 'Deltakeren'} er opptatt: {b.label} {when}",
-                           field="participant_id")
+            raise Conflict(N_("%(who)s is busy: %(what)s %(when)s"), field="participant_id",
+                           who=name["name"] if name else term(N_("The participant")), what=b.label, when=when)
 
 
 # --- talks ---------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from course.evaluations.services import own_evaluations
 from course.participants import rules, services
 from course.participants.api import see_people
 from course.web.forms import PathId, form_data, translated
+from course.web.i18n import gettext
 
 SessionNumber = Annotated[int, PathParameter(ge=1, le=8)]
 Token = Annotated[str, PathParameter(max_length=120)]
@@ -212,7 +213,7 @@ async def enrol(request: Request, cohort_id: PathId) -> Response:
         errors = {("participant_id" if k == "cohort" else k): v for k, v in translated(exc).items()}
         return await render_cohort(request, cohort_id, errors, 422)
     except Conflict as exc:
-        return await render_cohort(request, cohort_id, {exc.field or "participant_id": exc.message}, 409)
+        return await render_cohort(request, cohort_id, {exc.field or "participant_id": exc.text(gettext)}, 409)
     return Redirect(path=f"/cohorts/{cohort_id}#participants")
 
 
@@ -257,7 +258,7 @@ async def change_enrolment(request: Request, enrolment_id: PathId) -> Response:
     except InvalidInput as exc:
         return await _enrolment(request, enrolment_id, translated(exc), 422, data)
     except Conflict as exc:
-        return await _enrolment(request, enrolment_id, {exc.field or "status": exc.message}, 409, data)
+        return await _enrolment(request, enrolment_id, {exc.field or "status": exc.text(gettext)}, 409, data)
     return Redirect(path=f"/cohorts/{out.cohort_id}#participants")
 
 

@@ -565,9 +565,9 @@ async def _check_no_overlap(participant_id: int, cohort: cohorts.CohortOut) -> N
         first, last = min(r["date"] for r in rows), max(r["date"] for r in rows)
         if rules.overlaps(first, last, cohort.start_date, cohort.end_date):
             raise Conflict(
-                f"Deltakeren er allerede med på «{rows[0]['title']}» "
-                f"({first.strftime('%d.%m.%Y')}–{last.strftime('%d.%m.%Y')}), som går samtidig.",
-                field="participant_id",
+                N_("The participant is already on «%(title)s» (%(first)s–%(last)s), which runs at the same time."),
+                field="participant_id", title=rows[0]["title"], first=first.strftime("%d.%m.%Y"),
+                last=last.strftime("%d.%m.%Y"),
             )
 
 
@@ -624,7 +624,7 @@ async def enrol(staff: Staff, cohort_id: int, participant_id, status: str = "enr
             Enrolment.cohort == cohort_id, Enrolment.participant == participant_id
         ).first()
         if existing and existing["status"] not in ("withdrawn", "no_show", "dropped_out"):
-            raise Conflict("Deltakeren er allerede på dette kurset.", field="participant_id")
+            raise Conflict(N_("The participant is already on this cohort."), field="participant_id")
         await _check_no_overlap(participant_id, cohort)
         full = await _taken(cohort_id) >= cohort.capacity
         new_status = "waiting" if full else status
@@ -705,11 +705,11 @@ async def change_enrolment(staff: Staff, enrolment_id: int, status: str, reason:
             raise InvalidInput({"status": N_("The participant has not consented to taking part.")})
         fresh = await Enrolment.select(Enrolment.status).where(Enrolment.id == enrolment_id).first()
         if fresh["status"] != row["status"]:
-            raise Conflict("Påmeldingen ble endret av noen andre. Last siden på nytt.", field="status")
+            raise Conflict(N_("Someone else changed the enrolment. Reload the page."), field="status")
         if (status in rules.TAKES_A_PLACE and row["status"] not in rules.TAKES_A_PLACE
                 and await _taken(cohort.id) >= cohort.capacity):
-                raise Conflict(f"Kurset er fullt ({cohort.capacity} av {cohort.capacity} plasser).",
-                               field="status")
+                raise Conflict(N_("The cohort is full (%(capacity)s of %(capacity)s places)."), field="status",
+                               capacity=cohort.capacity)
         if status in rules.HOLDS_TIME and row["status"] not in rules.HOLDS_TIME:
             await _check_no_overlap(row["participant"], cohort)
         values = {Enrolment.status: status, Enrolment.reason: reason_text, Enrolment.changed_at: now}

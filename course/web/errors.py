@@ -19,7 +19,8 @@ from litestar.status_codes import (
 )
 
 from course.accounts.auth import API_PREFIX
-from course.errors import N_, Closed, Conflict, Forbidden, InvalidInput, NotFound, Throttled
+from course.errors import N_, Closed, Forbidden, InvalidInput, NotFound, Refusal, Throttled
+from course.web import i18n
 from course.web.access_log import redact
 
 log = logging.getLogger("course")
@@ -54,45 +55,55 @@ def _page(request: Request, status: int, headers=None) -> Response:
     )
 
 
+API_MESSAGES = {
+    "invalid": N_("Invalid input"),
+    "not_found": N_("Not found"),
+    "forbidden": N_("Forbidden"),
+    "throttled": N_("Too many attempts; try again in %(seconds)s seconds"),
+    "error": N_("Internal Server Error"),
+}
+
+
 def handle_exception(request: Request, exc: Exception) -> Response:
+    """Pages in Norwegian; the API in the language of Accept-Language (nb or en),
+    with the same shape ``{status_code, detail, extra}``."""
     is_api = request.url.path.startswith(API_PREFIX)
-    headers = None
+    locale = i18n.negotiate(request.headers.get("accept-language")) if is_api else i18n.DEFAULT_LOCALE
+    translate = i18n.translator(locale)
+    headers = {"Content-Language": locale} if is_api else None
     if isinstance(exc, InvalidInput):
         status = HTTP_422_UNPROCESSABLE_ENTITY
         if is_api:
-            extra = [{"key": key, "message": message} for key, message in exc.messages().items()]
-            return _json(status, "Invalid input: " + ", ".join(exc.errors), extra)
+            extra = [{"key": key, "message": message} for key, message in exc.messages(translate).items()]
+            return _json(status, translate(API_MESSAGES["invalid"]) + ": " + ", ".join(exc.errors), extra, headers)
     elif isinstance(exc, NotFound):
         status = HTTP_404_NOT_FOUND
         if is_api:
-            return _json(status, "Not found")
+            return _json(status, translate(API_MESSAGES["not_found"]), headers=headers)
     elif isinstance(exc, Forbidden):
         status = 403
         if is_api:
-            return _json(status, "Forbidden")
-    elif isinstance(exc, Conflict):
-        status = HTTP_409_CONFLICT
+            return _json(status, translate(API_MESSAGES["forbidden"]), headers=headers)
+    elif isinstance(exc, Refusal):
+        status = 410 if isinstance(exc, Closed) else HTTP_409_CONFLICT
         if is_api:
-            return _json(status, exc.message, [{"key": exc.field, "message": exc.message}] if exc.field else None)
-    elif isinstance(exc, Closed):
-        status = 410
-        if is_api:
-            return _json(status, exc.message)
+            text = exc.text(translate)
+            return _json(status, text, [{"key": exc.field, "message": text}] if exc.field else None, headers)
     elif isinstance(exc, Throttled):
         status = HTTP_429_TOO_MANY_REQUESTS
-        headers = {"Retry-After": str(exc.retry_after_s)}
+        headers = {**(headers or {}), "Retry-After": str(exc.retry_after_s)}
         if is_api:
-            return _json(status, f"Too many attempts; try again in {exc.retry_after_s} seconds", headers=headers)
+            return _json(status, translate(API_MESSAGES["throttled"]) % {"seconds": exc.retry_after_s},
+                         headers=headers)
     elif isinstance(exc, HTTPException):
         status = exc.status_code
         if is_api:
             return create_exception_response(request, exc)
     else:
         status = HTTP_500_INTERNAL_SERVER_ERROR
-        # The path may hold a secret token; the query string personal data.
         log.exception("unhandled error on %s %s", request.method, redact(request.url.path), exc_info=exc)
         if is_api:
-            return _json(status, "Internal Server Error")
+            return _json(status, translate(API_MESSAGES["error"]), headers=headers)
     if status == HTTP_401_UNAUTHORIZED:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return Redirect(path=f"/login?next={quote(target, safe='')}")

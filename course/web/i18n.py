@@ -54,4 +54,27 @@ def ngettext(singular: str, plural: str, n: int, **params) -> str:
     return text % params
 
 
+def translator(locale: str):
+    """gettext for one locale, whatever the current one."""
+    return translations(locale).gettext
+
+
+def negotiate(accept_language: str | None, default: str = "en") -> str:
+    """The locale for an API answer from an Accept-Language header: nb (also for
+    no, nn and nb-NO) or en, by the client's weights; ``default`` when it names
+    neither."""
+    best, best_q = default, -1.0
+    for part in (accept_language or "").split(","):
+        tag, _sep, rest = part.strip().partition(";")
+        try:
+            q = float(rest.strip()[2:]) if rest.strip().startswith("q=") else 1.0
+        except ValueError:
+            continue
+        language = tag.strip().lower().split("-")[0]
+        locale = "nb" if language in ("nb", "no", "nn") else "en" if language == "en" else None
+        if locale and q > best_q:
+            best, best_q = locale, q
+    return best
+
+
 _ = gettext

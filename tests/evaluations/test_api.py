@@ -76,8 +76,10 @@ async def test_an_answer_is_kept_encrypted_until_the_evaluation_closes(client, w
             "comment": "Takk til Åse og Ørjan!"}
     first = await client.post(f"/api/v1/evaluations/{token_of(opened['links'][0])}", json=body)
     assert first.status_code == 201 and first.json() == {"received": True}
-    second = await client.post(f"/api/v1/evaluations/{token_of(opened['links'][0])}", json=body)
+    second = await client.post(f"/api/v1/evaluations/{token_of(opened['links'][0])}", json=body,
+                               headers={"Accept-Language": "nb-NO,nb;q=0.9,en;q=0.5"})
     assert second.status_code == 409 and "allerede besvart" in second.json()["detail"]
+    assert second.headers["content-language"] == "nb"
     assert await EvaluationResponse.count() == 0 and await EvaluationRemark.count() == 0
     pending = await EvaluationPending.select()
     assert len(pending) == 1 and set(pending[0]) == {"id", "evaluation", "sealed"}
@@ -215,7 +217,7 @@ async def test_closing_by_hand_needs_three_answers_and_then_takes_no_more(client
     closed = await close(client, leader, course["id"])
     assert closed["closed_at"] is not None and closed["answered"] == 3 and closed["comments_locked"] is False
     late = await client.post(f"/api/v1/evaluations/{token_of(opened['links'][3])}", json={"scores": SCORES})
-    assert late.status_code == 410 and "avsluttet" in late.json()["detail"]
+    assert late.status_code == 410 and late.json()["detail"] == "The evaluation has closed and takes no more answers."
     assert (await client.patch(path, json={"closes_on": clock.today().isoformat()}, headers=leader)).status_code == 409
     assert (await client.post(path, headers=leader)).status_code == 409  # no reopening
     assert await EvaluationResponse.count() == 3
