@@ -305,7 +305,8 @@ def cohort_status(cancelled: bool, first: date, last: date, today: date) -> str:
     return "finished"
 
 
-async def _load(cohort_rows: list[dict]) -> list[CohortOut]:
+async def load(cohort_rows: list[dict]) -> list[CohortOut]:
+    """Cohort rows, already scoped by the caller, with their sessions, leaders and status."""
     if not cohort_rows:
         return []
     ids = [r["id"] for r in cohort_rows]
@@ -353,14 +354,14 @@ async def get_cohort(staff: Staff, cohort_id: int) -> CohortOut:
     rows = await Cohort.select().where(policies.cohort_scope(staff), Cohort.id == cohort_id)
     if not rows:
         raise NotFound
-    return (await _load(rows))[0]
+    return (await load(rows))[0]
 
 
 async def list_cohorts(
     staff: Staff, start: date | None = None, end: date | None = None, status: str | None = None
 ) -> list[CohortOut]:
     rows = await Cohort.select().where(policies.cohort_scope(staff)).order_by(Cohort.start_date)
-    cohorts = await _load(rows)
+    cohorts = await load(rows)
     return [
         c
         for c in cohorts
@@ -544,7 +545,7 @@ async def feed_calendar(token: str) -> bytes:
     from course.web.i18n import gettext
 
     # The feed leaves the building (Outlook, Google), so a talk carries initials, not a name.
-    entries = _entries(await _load(rows)) + [
+    entries = _entries(await load(rows)) + [
         calendar.CalendarEntry(
             uid=f"kjk-talk-{t['id']}@klart-jeg-kan", date=t["date"], start=t["start_time"], end=t["end_time"],
             summary=f"{gettext('Guidance talk')} – {initials(t['name'])}", location=t["location"],

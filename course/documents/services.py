@@ -113,7 +113,7 @@ async def _context(actor: Actor, enrolment_id) -> Context:
     else:
         from course.cohorts.tables import Cohort
 
-        cohort = (await cohorts._load(await Cohort.select().where(Cohort.id == row["cohort"])))[0]
+        cohort = (await cohorts.load(await Cohort.select().where(Cohort.id == row["cohort"])))[0]
     return _make_context(row, cohort)
 
 

@@ -18,7 +18,7 @@ from course.guidance import planner
 from course.guidance.tables import Availability, AvailabilityException, Talk
 from course.participants import policies
 from course.participants.rules import TALKS_NEEDED
-from course.participants.services import PersonRef, _now
+from course.participants.services import PersonRef
 from course.participants.tables import Enrolment, Participant
 from course.validation import (
     as_id,
@@ -436,7 +436,7 @@ async def _insert_talk(cohort: cohorts.CohortOut, participant: int, leader: int,
     # locks, so two bookings at once cannot both win.
     await lock(f"staff:{leader}", f"participant:{participant}")
     await _raise_on_clash(day, start, end, leader, participant)
-    now = _now()
+    now = clock.now()
     return (await Talk.insert(Talk(
         cohort=cohort.id, participant=participant, leader=leader, date=day, start_time=start, end_time=end,
         location=location, status="planned", note="", created_at=now, changed_at=now,
@@ -491,7 +491,7 @@ async def change_talk(staff: Staff, talk_id: int, change: TalkChange) -> TalkOut
         raise InvalidInput(errors, params)
     if not values:
         return await talk_without_note(staff, talk_id)
-    values[Talk.changed_at] = _now()
+    values[Talk.changed_at] = clock.now()
     async with write_transaction():
         active_now = values.get(Talk.status, row["status"]) in ACTIVE
         if active_now and (moving or row["status"] not in ACTIVE):

@@ -457,7 +457,7 @@ async def _end_participation(participant_id: int, now: datetime) -> None:
     )
     # A cohort that is over keeps its record as it was.
     ongoing = {
-        c.id for c in await cohorts._load(
+        c.id for c in await cohorts.load(
             await Cohort.select().where(Cohort.id.is_in([r["cohort"] for r in open_rows] or [0])))
         if c.status in ("planned", "running")
     }
@@ -1048,7 +1048,7 @@ async def warnings_for(staff: Staff) -> list[WarningOut]:
         cohorts.policies.cohort_scope(staff), recent, Cohort.id.is_in(sorted(ids) or [0])
     ).order_by(Cohort.start_date)
     out: list[WarningOut] = []
-    for cohort in await cohorts._load(rows):
+    for cohort in await cohorts.load(rows):
         if cohort.status not in ("running", "finished") or cohort.end_date < today - timedelta(days=30):
             continue
         for row in await _roster(cohort):
@@ -1157,7 +1157,7 @@ async def own_schedule(token: str) -> OwnPage:
     items: list[OwnItem] = []
     for cohort_id in sorted({e["cohort"] for e in enrolled}):
         rows = await Cohort.select().where(Cohort.id == cohort_id)
-        for cohort in await cohorts._load(rows):
+        for cohort in await cohorts.load(rows):
             for s in cohort.sessions:
                 items.append(OwnItem(
                     "session", s.date, s.start_time, s.end_time,
