@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from datetime import date
 
 import pypdf
 import pytest
 
-from course import pdf
+from course import clock, pdf
 from tests.conftest import web_login
 from tests.participants.helpers import (
     as_,  # noqa: F401  (fixture)
@@ -21,6 +22,16 @@ from tests.participants.helpers import (
 
 SOLVI = "Sølvi Åkerø Dæhli"
 KINDS = ("cv", "plan")
+
+# A Wednesday with ten holiday-free weeks before it and twelve after: the running
+# cohort's sessions, and deadlines and follow-ups weeks ahead, are working days.
+TODAY = date(2027, 8, 25)
+
+
+@pytest.fixture(autouse=True)
+def today():
+    with clock.starting(TODAY):  # noon that day, running: rows written in turn keep their order
+        yield TODAY
 
 
 @pytest.fixture(scope="module", autouse=True)
