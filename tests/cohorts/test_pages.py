@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from course import clock
 from course.cohorts.tables import Cohort
 from tests.cohorts.test_api import next_weekday
 from tests.cohorts.test_sessions import created
@@ -80,8 +81,8 @@ async def test_another_office_cannot_open_the_cohort_page(client, world, login_a
 
 
 async def test_manager_overview_counts_cohorts(client, world, login_as, api_as):
-    await created(client, world, await api_as("leader"), start_date=date.today().isoformat(),
-                  weekdays=[date.today().isoweekday(), date.today().isoweekday() % 7 + 1])
+    await created(client, world, await api_as("leader"), start_date=clock.today().isoformat(),
+                  weekdays=[clock.today().isoweekday(), clock.today().isoweekday() % 7 + 1])
     await login_as("manager")
     text = (await client.get("/")).text
     assert "Klart jeg kan – vår" in text

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from icalendar import Calendar
 
+from course import clock
 from tests.cohorts.test_sessions import created, day
 from tests.conftest import csrf_post
 
@@ -32,7 +31,7 @@ async def test_a_bad_date_shows_this_week(client, world, login_as):
     await login_as("leader")
     response = await client.get("/schedule?date=igår&view=år")
     assert response.status_code == 200
-    assert date.today().strftime("%d.%m.%Y") in response.text or "Uke" in response.text
+    assert clock.today().strftime("%d.%m.%Y") in response.text or "Uke" in response.text
 
 
 async def test_calendar_feed_from_the_account_page(client, world, login_as, api_as):

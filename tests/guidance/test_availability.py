@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from course import clock
 from tests.participants.helpers import error_keys
 from tests.participants.helpers import shared_app as app  # noqa: F401  (one app for every test here)
 
@@ -48,7 +49,7 @@ async def test_overlapping_or_bad_windows_are_refused_and_nothing_changes(client
 
 async def test_exceptions_are_added_and_removed(client, as_):
     leader = await as_("leader")
-    day = date.today() + timedelta(days=10)
+    day = clock.today() + timedelta(days=10)
     whole = await client.post("/api/v1/me/availability/exceptions",
                               json={"date": day.isoformat(), "reason": "Kurs på Lillestrøm"}, headers=leader)
     assert whole.status_code == 201, whole.text
@@ -79,7 +80,7 @@ async def test_exceptions_are_added_and_removed(client, as_):
 
 async def test_bad_exceptions_are_refused_naming_the_field(client, as_):
     leader = await as_("leader")
-    day = (date.today() + timedelta(days=3)).isoformat()
+    day = (clock.today() + timedelta(days=3)).isoformat()
     for body, key in (
         ({"date": "neste fredag"}, "date"),
         ({"date": day, "start_time": "12:00"}, "end_time"),

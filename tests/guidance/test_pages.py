@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from course import clock
 from course.audit.tables import AuditEvent
 from course.guidance.tables import Availability, AvailabilityException, Talk
 from tests.conftest import EMAILS, csrf_post, make_user, web_login
@@ -301,7 +302,7 @@ async def test_an_invalid_weekly_time_is_shown_on_its_day(client, world, login_a
 
 async def test_days_away_and_extra_time(client, world, login_as):
     await login_as("leader")
-    day = (date.today() + timedelta(days=10)).isoformat()
+    day = (clock.today() + timedelta(days=10)).isoformat()
     response = await csrf_post(client, "/availability/exceptions",
                                {"date": day, "start_time": "", "end_time": "", "available": "0",
                                 "reason": "Kurs i Oslo"}, page="/availability")
@@ -323,7 +324,7 @@ async def test_days_away_and_extra_time(client, world, login_as):
 @pytest.mark.parametrize("role", ["leader_b", "admin"])
 async def test_one_cannot_remove_someone_elses_day(client, world, login_as, role):
     await login_as("leader")
-    day = (date.today() + timedelta(days=10)).isoformat()
+    day = (clock.today() + timedelta(days=10)).isoformat()
     await csrf_post(client, "/availability/exceptions", {"date": day, "available": "0", "reason": "Ferie"},
                     page="/availability")
     exception = await AvailabilityException.select().first()

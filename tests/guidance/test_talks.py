@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from course import clock
 from tests.conftest import make_user
 from tests.participants.helpers import (
     NAMES,
@@ -87,7 +88,7 @@ async def test_no_talk_during_a_group_session(client, world, two_led):
         response = await book(client, leader, course["id"], solvi["id"], kari, day, start, end)
         assert response.status_code == 409, (start, response.text)
         assert error_keys(response) == {"leader_id"}
-        assert "Kari Nørstebø" in response.json()["detail"] and "samling 1" in response.json()["detail"]
+        assert "Kari Nørstebø" in response.json()["detail"] and "session 1" in response.json()["detail"]
     assert (await book(client, leader, course["id"], solvi["id"], kari, day, "14:00", "14:45")).status_code == 201
     assert (await book(client, leader, course["id"], bjorg["id"], kari, day, "08:15", "09:00")).status_code == 201
 
@@ -168,7 +169,7 @@ async def test_held_and_no_show_are_marked_from_the_talks_day(client, world, as_
     for person in people:
         await enrolled(client, leader, course["id"], person["id"])
     past_day, future_day = free_day(course, 0), free_day(course, 2)
-    assert past_day < date.today() < future_day
+    assert past_day < clock.today() < future_day
     ahead = await booked(client, leader, course["id"], people[0]["id"], world.leader, future_day)
     for status in ("held", "no_show"):
         response = await client.patch(f"/api/v1/talks/{ahead['id']}", json={"status": status}, headers=leader)

@@ -4,7 +4,7 @@ cohort ahead or under way, extra course leaders, talks, and reading error bodies
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 
 import pytest
 
@@ -93,7 +93,7 @@ async def headers_for(user_id: int) -> dict[str, str]:
     itself is tested in tests/accounts)."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     await ApiToken.insert(ApiToken(user=user_id, token_hash=digest(token), name="test",
-                                   created_at=datetime.now(timezone.utc)))
+                                   created_at=clock.now()))
     return {"Authorization": f"Bearer {token}"}
 
 

@@ -4,10 +4,9 @@ nobody without a key."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
+from course import clock
 from tests.participants.helpers import booked, cohort, enrolled, free_day, participant
 from tests.participants.helpers import shared_app as app  # noqa: F401  (one app for every test here)
 
@@ -21,7 +20,7 @@ EXPECTED = {
 
 def endpoints(person: dict, course: dict, enrolment: dict, talk: dict) -> list[tuple[str, str, str, dict | None]]:
     p, c, e, t = person["id"], course["id"], enrolment["id"], talk["id"]
-    today = date.today().isoformat()
+    today = clock.today().isoformat()
     return [
         ("list participants", "GET", "/api/v1/participants", None),
         ("read participant", "GET", f"/api/v1/participants/{p}", None),

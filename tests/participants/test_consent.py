@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 
+from course import clock
 from course.participants.tables import ParticipantLink
 from tests.participants.helpers import (
     booked,
@@ -26,7 +27,7 @@ async def test_consent_is_given_then_withdrawn_with_the_history_kept(client, wor
     person = await participant(client, leader, world, consent=None)
     assert person["consent"]["participation"] is False
     given = await consent(client, leader, person["id"], "given", ["participation", "evaluation"],
-                          date.today() - timedelta(days=2))
+                          clock.today() - timedelta(days=2))
     assert given.status_code == 201, given.text
     state = given.json()["consent"]
     assert (state["participation"], state["sharing"], state["evaluation"]) == (True, False, True)
@@ -35,7 +36,7 @@ async def test_consent_is_given_then_withdrawn_with_the_history_kept(client, wor
     assert withdrawn.status_code == 201, withdrawn.text
     out = withdrawn.json()
     assert (out["consent"]["participation"], out["consent"]["evaluation"]) == (True, False)
-    assert out["consent"]["since"] == date.today().isoformat()
+    assert out["consent"]["since"] == clock.today().isoformat()
     assert [(c["action"], c["scopes"]) for c in out["consents"]] == [
         ("given", ["participation", "evaluation"]), ("withdrawn", ["evaluation"])]
     assert all(c["recorded_by"]["name"] == "Åse Ødegård" for c in out["consents"])
@@ -57,10 +58,10 @@ async def test_bad_consent_records_are_refused_naming_the_field(client, world, a
         ({"action": "withdrawn", "scopes": ["alt"]}, "scopes"),
         ({"action": "withdrawn", "scopes": []}, "scopes"),
         ({"action": "withdrawn", "scopes": ["participation"],
-          "date": (date.today() + timedelta(days=2)).isoformat()}, "date"),
+          "date": (clock.today() + timedelta(days=2)).isoformat()}, "date"),
     ):
         response = await client.post(f"/api/v1/participants/{person['id']}/consents",
-                                     json={"date": date.today().isoformat(), **body}, headers=leader)
+                                     json={"date": clock.today().isoformat(), **body}, headers=leader)
         assert response.status_code == 422, (body, response.text)
         assert key in error_keys(response), (body, response.text)
     out = (await client.get(f"/api/v1/participants/{person['id']}", headers=leader)).json()
@@ -158,7 +159,7 @@ async def test_withdrawing_consent_after_the_cohort_finished_invites_nobody(clie
     assert (await enrolled(client, leader, course["id"], second["id"]))["status"] == "waiting"
     # The rest of the sessions are cancelled, so the cohort ended with its last session held.
     for session in course["sessions"]:
-        if date.fromisoformat(session["date"]) >= date.today():
+        if date.fromisoformat(session["date"]) >= clock.today():
             response = await client.patch(f"/api/v1/cohorts/{course['id']}/sessions/{session['number']}",
                                           json={"cancelled": True}, headers=leader)
             assert response.status_code == 200, response.text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from course import clock
 from course.participants.tables import Outcome
 from tests.participants.helpers import (
     NAMES,
@@ -28,14 +29,14 @@ async def test_every_outcome_kind_is_recorded_and_can_be_changed_later(client, w
     for kind in KINDS:
         note = f"Nå: {kind} på Løten"
         response = await client.put(f"/api/v1/enrolments/{enrolment['id']}/outcome",
-                                    json={"kind": kind, "date": date.today().isoformat(), "note": note}, headers=leader)
+                                    json={"kind": kind, "date": clock.today().isoformat(), "note": note}, headers=leader)
         assert response.status_code == 200, (kind, response.text)
         outcome = response.json()["outcome"]
         assert (outcome["kind"], outcome["note"]) == (kind, note)
         assert outcome["changed_by"] == {"id": world.leader, "name": "Åse Ødegård"}
     assert await Outcome.count() == 1
     [row] = await roster(client, leader, course["id"])
-    assert (row["outcome"], row["outcome_date"]) == ("moved", date.today().isoformat())
+    assert (row["outcome"], row["outcome_date"]) == ("moved", clock.today().isoformat())
 
 
 async def test_bad_outcomes_are_refused_naming_the_field(client, world, as_):
@@ -46,7 +47,7 @@ async def test_bad_outcomes_are_refused_naming_the_field(client, world, as_):
                              (await participant(client, leader, world, name="Bjørg Ækre"))["id"])
     assert waiting["status"] == "waiting"
     before_start = (date.fromisoformat(course["start_date"]) - timedelta(days=1)).isoformat()
-    today = date.today().isoformat()
+    today = clock.today().isoformat()
     for enrolment, body, key in (
         (first, {"kind": "jobb", "date": today}, "kind"),
         (first, {"kind": "", "date": today}, "kind"),
@@ -76,7 +77,7 @@ async def test_the_summary_counts_and_rates_without_names(client, world, as_):
         assert (await client.patch(f"/api/v1/enrolments/{place['id']}", json=change, headers=leader)).status_code == 200
     for place, kind in ((places[0], "job"), (places[1], "school"), (places[2], "did_not_show")):
         response = await client.put(f"/api/v1/enrolments/{place['id']}/outcome",
-                                    json={"kind": kind, "date": date.today().isoformat()}, headers=leader)
+                                    json={"kind": kind, "date": clock.today().isoformat()}, headers=leader)
         assert response.status_code == 200, response.text
 
     response = await client.get(f"/api/v1/cohorts/{course['id']}/summary", headers=await as_("manager"))

@@ -4,13 +4,15 @@ follow-up category, over the API on both engines."""
 from __future__ import annotations
 
 import unicodedata
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 
+from course import clock
+from tests.participants.conftest import TODAY as DAY  # the frozen day; the parameters below are made at import
 from tests.participants.helpers import error_keys, participant
 from tests.participants.helpers import shared_app as app  # noqa: F401  (one app for every test here)
 
-YEAR = date.today().year
+YEAR = DAY.year
 
 
 async def test_a_participant_is_registered_with_the_least_data(client, world, as_):
@@ -34,7 +36,7 @@ async def test_a_participant_is_registered_with_the_least_data(client, world, as
 
 async def test_registration_keeps_contact_details_referral_and_consent(client, world, as_):
     leader = await as_("leader")
-    referral = date.today() - timedelta(days=10)
+    referral = clock.today() - timedelta(days=10)
     person = await participant(client, leader, world, name="Mari Sæbø", email="Mari.Saebo@Eksempel.NO",
                                referral_date=referral.isoformat())
     assert person["phone"] == "+4791234567"
@@ -64,7 +66,7 @@ BAD_DETAILS = [
     ("birth_year", [YEAR - 13, YEAR - 36, "tjue", None, True, 1899]),
     ("phone", ["12345", "tolv-tretti", "+47 912 34 567 890 123 4"]),
     ("email", ["ase.odegard", "åse@", "to ord@nav.no"]),
-    ("referral_date", [(date.today() + timedelta(days=2)).isoformat(), "01.02.2026", "2026-02-30"]),
+    ("referral_date", [(DAY + timedelta(days=2)).isoformat(), "01.02.2026", "2026-02-30"]),
 ]
 
 
@@ -89,12 +91,12 @@ async def test_the_primary_contact_must_be_staff_of_the_participants_office(clie
         assert error_keys(response) == {"primary_contact_id"}, (contact, response.text)
 
 
-TODAY = date.today().isoformat()
+TODAY = DAY.isoformat()
 BAD_CONSENTS = [
     ({"scopes": [], "date": TODAY}, "consent.scopes"),
     ({"scopes": ["participation", "alt"], "date": TODAY}, "consent.scopes"),
     ({"scopes": ["sharing", "sharing"], "date": TODAY}, "consent.scopes"),
-    ({"scopes": ["participation"], "date": (date.today() + timedelta(days=2)).isoformat()}, "consent.date"),
+    ({"scopes": ["participation"], "date": (DAY + timedelta(days=2)).isoformat()}, "consent.date"),
     ({"scopes": ["participation"], "date": "i dag"}, "consent.date"),
     ({"scopes": ["participation"], "date": TODAY, "action": "withdrawn"}, "consent.action"),
     ({"scopes": ["participation"], "date": TODAY, "text_version": " "}, "consent.text_version"),
@@ -160,7 +162,7 @@ async def test_the_list_is_sorted_the_norwegian_way(client, world, as_):
 async def test_details_are_changed_with_patch(client, world, as_):
     leader = await as_("leader")
     person = await participant(client, leader, world)
-    referral = (date.today() - timedelta(days=3)).isoformat()
+    referral = (clock.today() - timedelta(days=3)).isoformat()
     response = await client.patch(
         f"/api/v1/participants/{person['id']}",
         json={"name": "Sølvi Åkerø", "phone": "90 00 00 00", "email": "solvi@eksempel.no", "referral_date": referral,
@@ -178,7 +180,7 @@ async def test_patch_leaves_out_fields_alone_and_refuses_bad_ones(client, world,
     person = await participant(client, leader, world)
     for change, key in (({"name": " "}, "name"), ({"birth_year": YEAR}, "birth_year"), ({"phone": "123"}, "phone"),
                         ({"primary_contact_id": world.leader_b}, "primary_contact_id"),
-                        ({"referral_date": (date.today() + timedelta(days=2)).isoformat()}, "referral_date")):
+                        ({"referral_date": (clock.today() + timedelta(days=2)).isoformat()}, "referral_date")):
         response = await client.patch(f"/api/v1/participants/{person['id']}", json=change, headers=leader)
         assert response.status_code == 422, (change, response.text)
         assert error_keys(response) == {key}, (change, response.text)
@@ -193,7 +195,7 @@ async def test_the_category_history_keeps_who_and_when(client, world, as_):
     admin = await as_("admin")
     person = await participant(client, leader, world)
     assert person["category"] is None and person["categories"] == []
-    before = datetime.now(timezone.utc) - timedelta(seconds=5)
+    before = clock.now() - timedelta(seconds=5)
     first = await client.put(f"/api/v1/participants/{person['id']}/category", json={"category": 2}, headers=leader)
     assert first.status_code == 200, first.text
     second = await client.put(f"/api/v1/participants/{person['id']}/category", json={"category": 4}, headers=admin)
@@ -205,7 +207,7 @@ async def test_the_category_history_keeps_who_and_when(client, world, as_):
         (4, {"id": world.admin, "name": "Siv Øyen"}),
     ]
     times = [datetime.fromisoformat(c["changed_at"].replace("Z", "+00:00")) for c in out["categories"]]
-    assert before <= times[0] <= times[1] <= datetime.now(timezone.utc) + timedelta(seconds=5)
+    assert before <= times[0] <= times[1] <= clock.now() + timedelta(seconds=5)
     listed = (await client.get("/api/v1/participants", headers=leader)).json()
     assert listed[0]["category"] == 4
 

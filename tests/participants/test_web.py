@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 
-from datetime import date
-
 import pytest
 
+from course import clock
 from course.audit.tables import AuditEvent
 from course.participants.tables import Attendance, Participant, ParticipantLink
 from tests.conftest import csrf_from, csrf_post
@@ -17,9 +16,9 @@ from tests.participants.helpers import enrolled, participant, running_cohort
 async def test_leader_registers_a_participant_through_the_form(client, world, login_as):
     await login_as("leader")
     response = await csrf_post(client, "/participants/new", {
-        "name": "Øyvind Ærø Lånke", "birth_year": str(date.today().year - 19), "phone": "912 34 567",
+        "name": "Øyvind Ærø Lånke", "birth_year": str(clock.today().year - 19), "phone": "912 34 567",
         "email": "", "primary_contact_id": str(world.leader), "referral_date": "",
-        "scopes": "participation", "consent_date": date.today().isoformat(), "consent_version": "2026-1",
+        "scopes": "participation", "consent_date": clock.today().isoformat(), "consent_version": "2026-1",
     })
     assert response.status_code == 302, response.text
     page = await client.get(response.headers["location"])
@@ -34,7 +33,7 @@ async def test_the_form_names_each_bad_field_and_keeps_what_was_typed(client, wo
     await login_as("leader")
     response = await csrf_post(client, "/participants/new", {
         "name": "Kåre Bø", "birth_year": "1890", "phone": "12", "email": "ikke-en-adresse",
-        "primary_contact_id": str(world.leader_b), "consent_date": date.today().isoformat(),
+        "primary_contact_id": str(world.leader_b), "consent_date": clock.today().isoformat(),
         "consent_version": "2026-1",
     })
     assert response.status_code == 422
@@ -53,7 +52,7 @@ async def test_a_withdrawal_through_the_page_ends_the_link(client, world, login_
     assert (await client.get(path)).status_code == 200
     await login_as("leader")
     response = await csrf_post(client, f"/participants/{person['id']}/consents", {
-        "action": "withdrawn", "scopes": "participation", "consent_date": date.today().isoformat(),
+        "action": "withdrawn", "scopes": "participation", "consent_date": clock.today().isoformat(),
         "consent_version": "2026-1",
     }, page=f"/participants/{person['id']}")
     assert response.status_code == 302, response.text
@@ -158,7 +157,7 @@ async def test_the_manager_sees_the_summary_without_names(client, world, login_a
     cohort = await running_cohort(client, world, admin)
     enrolment = await enrolled(client, leader, cohort["id"], person["id"])
     await client.put(f"/api/v1/enrolments/{enrolment['id']}/outcome",
-                     json={"kind": "work_practice", "date": date.today().isoformat()}, headers=leader)
+                     json={"kind": "work_practice", "date": clock.today().isoformat()}, headers=leader)
     await login_as("manager")
     for path in (f"/cohorts/{cohort['id']}", f"/cohorts/{cohort['id']}/summary"):
         page = await client.get(path)
@@ -174,7 +173,7 @@ async def test_outcome_through_the_enrolment_page_is_audited(client, world, logi
     enrolment = await enrolled(client, leader, cohort["id"], person["id"])
     await login_as("leader")
     path = f"/enrolments/{enrolment['id']}"
-    response = await csrf_post(client, f"{path}/outcome", {"kind": "school", "date": date.today().isoformat(),
+    response = await csrf_post(client, f"{path}/outcome", {"kind": "school", "date": clock.today().isoformat(),
                                                             "note": "Begynner på Åssiden vgs."}, page=path)
     assert response.status_code == 302
     assert await AuditEvent.count().where(AuditEvent.action == "outcome_set") == 1
