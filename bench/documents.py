@@ -22,13 +22,14 @@ import re
 import statistics
 import sys
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 
 import httpx
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bench.login import PASSWORD, demo_server
+from course import clock
 
 LEADER = "kjaersti.haland@demo.kjk.no"
 TITLE = "Klart jeg kan – målegruppe"
@@ -65,11 +66,11 @@ def plan(n: int) -> dict:
         "sub_goals": ["Fullføre Vg2 som privatist", "Få arbeidspraksis på kjøkken", "Ta førerkort klasse B"],
         "measures": [{"what": f"Søke praksisplass hos restaurant {i + 1} på Bragernes og følge opp søknaden",
                       "responsible": ("me", "primary_contact", "nav", "school")[i % 4],
-                      "deadline": (date.today() + timedelta(weeks=i + 1)).isoformat(),
+                      "deadline": (clock.today() + timedelta(weeks=i + 1)).isoformat(),
                       "status": ("planned", "in_progress", "done")[i % 3]} for i in range(n)],
-        "follow_up_date": (date.today() + timedelta(weeks=2)).isoformat(),
+        "follow_up_date": (clock.today() + timedelta(weeks=2)).isoformat(),
         "follow_up_how": "På NAV-kontoret",
-        "agreed_date": date.today().isoformat(),
+        "agreed_date": clock.today().isoformat(),
     }
 
 
@@ -84,7 +85,7 @@ async def seed() -> None:
     async def work():
         staff = await demo._staff(LEADER)
         other = await demo._staff("pal.kvaerne@demo.kjk.no")
-        start = date.today() + timedelta(weeks=10)
+        start = clock.today() + timedelta(weeks=10)
         cohort = await cohorts.create_cohort(staff, cohorts.CohortInput(
             title=TITLE, variant="kjk", start_date=(start - timedelta(days=start.weekday())).isoformat(),
             weekdays=[1, 3], start_time="09:30", end_time="14:00", location="Lierbyen, kursrom Bøgda",
@@ -93,7 +94,7 @@ async def seed() -> None:
             person = await people.create_participant(staff, people.ParticipantInput(
                 name=f"{demo.FIRST_NAMES[i]} {demo.LAST_NAMES[i]}", birth_year=2006, primary_contact_id=staff.id,
                 consent=people.ConsentInput(scopes=["participation", "sharing", "evaluation"],
-                                            date=date.today().isoformat())))
+                                            date=clock.today().isoformat())))
             enrolment = await people.enrol(staff, cohort.id, person.id)
             actor = documents.Actor(staff=staff)
             await documents.save_document(actor, enrolment.id, "cv", CV)

@@ -22,13 +22,14 @@ import os
 import statistics
 import sys
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 
 import httpx
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bench.login import PASSWORD, demo_server
+from course import clock
 
 ADMIN = "siv.odegard@demo.kjk.no"
 COHORTS, PER_COHORT = 120, 12
@@ -44,7 +45,7 @@ async def seed() -> None:
         # the demo's own history begins.
         return await demo.seed_history(
             "drammen", [["ase.bo@demo.kjk.no"], ["orjan.laegreid@demo.kjk.no"]], cohorts=COHORTS,
-            per_cohort=PER_COHORT, first_start=date.today() - timedelta(weeks=522), weeks_apart=7, seed=10)
+            per_cohort=PER_COHORT, first_start=clock.today() - timedelta(weeks=522), weeks_apart=7, seed=10)
 
     made = await _with_database(get_settings(), work)
     print(f"seeded {made} cohorts", file=sys.stderr)

@@ -22,6 +22,7 @@ import httpx
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bench.login import LEADER, PASSWORD, demo_server
+from course import clock
 from course.guidance import planner
 
 
@@ -69,7 +70,7 @@ def over_http(base: str, rounds: int) -> dict[str, float]:
         token = client.post("/api/v1/auth/token", json={"email": LEADER, "password": PASSWORD}).json()["token"]
         headers = {"Authorization": f"Bearer {token}"}
         me = client.get("/api/v1/me", headers=headers).json()
-        start = date.today() + timedelta(weeks=10)  # clear of the demo cohorts and their talks
+        start = clock.today() + timedelta(weeks=10)  # clear of the demo cohorts and their talks
         start += timedelta(days=(1 - start.isoweekday()) % 7)  # a Monday
         cohort = client.post("/api/v1/cohorts", headers=headers, json={
             "title": "Måling", "variant": "kjk", "start_date": start.isoformat(), "weekdays": [1, 3],
@@ -79,8 +80,8 @@ def over_http(base: str, rounds: int) -> dict[str, float]:
         cohort_id = cohort.json()["id"]
         for n in range(12):
             person = client.post("/api/v1/participants", headers=headers, json={
-                "name": f"Måle Deltaker {n}", "birth_year": date.today().year - 20, "primary_contact_id": me["id"],
-                "consent": {"scopes": ["participation"], "date": date.today().isoformat()},
+                "name": f"Måle Deltaker {n}", "birth_year": clock.today().year - 20, "primary_contact_id": me["id"],
+                "consent": {"scopes": ["participation"], "date": clock.today().isoformat()},
             }).json()
             client.post(f"/api/v1/cohorts/{cohort_id}/enrolments", headers=headers,
                         json={"participant_id": person["id"]})

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from course import clock
 from tests.browser.helpers import assert_no_horizontal_scroll, log_in, path_of
 
 pytestmark = pytest.mark.browser
@@ -19,8 +20,9 @@ TUESDAY = 2  # date.isoweekday()
 
 def tuesday_ahead(min_weeks: int = 3) -> date:
     """A Tuesday at least ``min_weeks`` weeks from today, a random number of weeks further on,
-    so cohorts made by other tests for the same leader in the same server are unlikely to clash."""
-    earliest = date.today() + timedelta(weeks=min_weeks)
+    so cohorts made by other tests for the same leader in the same server are unlikely to clash.
+    The server runs unfrozen in its own process, so today is the real day in Oslo, as it sees it."""
+    earliest = clock.today() + timedelta(weeks=min_weeks)
     first = earliest + timedelta(days=(TUESDAY - earliest.isoweekday()) % 7)
     return first + timedelta(weeks=secrets.randbelow(26))
 
