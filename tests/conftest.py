@@ -181,11 +181,26 @@ def settings(database, tmp_path) -> Settings:
     )
 
 
-@pytest.fixture
-def app(settings):
-    from course.app import create_app
+_APP: list = []
 
-    return create_app(settings)
+
+@pytest.fixture
+def app(database):
+    """One app for the whole session: building one costs ~0.2 s, and it holds
+    nothing of a test's (Piccolo's engine is global, set by ``database``; secret
+    and base URL are the same in every test). Tests that need other settings
+    build their own (test_login's https app)."""
+    if not _APP:
+        from course.app import create_app
+
+        engine = db.current_engine()
+        settings = Settings(database.url, os.environ["KJK_SECRET_KEY"], "http://testserver.local", _TMP / "var")
+        _APP.append(create_app(settings))
+        db.use_engine(engine)  # create_app points Piccolo at an engine of its own
+    routes = len(_APP[0].routes)
+    yield _APP[0]
+    if len(_APP[0].routes) != routes:  # a test added a route (the 500 page test): build anew
+        _APP.clear()
 
 
 CLIENT_ADDRESS = "198.51.100.7"

@@ -7,7 +7,6 @@ import pytest
 
 from course.web.i18n import negotiate
 from tests.participants.helpers import NAMES, as_, enrolled, participant, running_cohort  # noqa: F401 (fixture)
-from tests.participants.helpers import shared_app as app  # noqa: F401  (one app for every test here)
 
 
 @pytest.mark.parametrize("header, locale", [

@@ -15,7 +15,6 @@ from tests.participants.helpers import (
     office_a_leader,
     participant,
 )
-from tests.participants.helpers import shared_app as app  # noqa: F401  (one app for every test here)
 
 CV = {
     "about_me": "Jeg heter Sølvi og bor på Årstad.",

@@ -30,7 +30,6 @@ from tests.documents.conftest import (
     versions,
 )
 from tests.participants.helpers import office_a_leader
-from tests.participants.helpers import shared_app as app  # noqa: F401  (one app for every test here)
 
 EVIL_IMG = '<img src="file:///etc/passwd">'
 EVIL_STYLE = "<style>body{background:url(file:///etc/passwd)}</style>"

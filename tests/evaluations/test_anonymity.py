@@ -22,7 +22,6 @@ from course.participants.tables import Consent, Enrolment, Participant
 from tests.conftest import csrf_from
 from tests.evaluations.helpers import SCORES, close, open_evaluation, token_of
 from tests.participants.helpers import running_cohort
-from tests.participants.helpers import shared_app as app  # noqa: F401  (one app for every test here)
 
 ANSWER_TABLES = (EvaluationResponse, EvaluationRemark, EvaluationPending)
 

@@ -30,7 +30,6 @@ from tests.evaluations.helpers import (
     token_of,
 )
 from tests.participants.helpers import cohort, consent, enrolled, participant, running_cohort
-from tests.participants.helpers import shared_app as app  # noqa: F401  (one app for every test here)
 
 
 async def test_opening_answers_one_anonymous_link_for_each_participant_who_consented(client, world, as_):

@@ -9,7 +9,6 @@ from course.tokens import digest
 from course.web.i18n import gettext
 from tests.conftest import csrf_from
 from tests.evaluations.helpers import SCORES, after_closing, answer, close, opened_cohort, token_of
-from tests.participants.helpers import shared_app as app  # noqa: F401  (one app for every test here)
 
 FULL = {"benefit": "9", "next_step": "6", "atmosphere": "10", "leaders": "10", "participation": "8"}
 CLOSED = gettext("The evaluation has closed")

@@ -46,7 +46,6 @@ from tests.participants.helpers import (
     participant,
     running_cohort,
 )
-from tests.participants.helpers import shared_app as app  # noqa: F401  (one app for every test here)
 
 FORM = {"benefit": "9", "next_step": "7", "atmosphere": "10", "leaders": "10", "participation": "8"}
 PAPER = {"benefit": "4", "next_step": "3", "atmosphere": "6", "leaders": "5", "participation": "2"}

@@ -18,7 +18,6 @@ from tests.evaluations.helpers import (
     opened_cohort,
 )
 from tests.participants.helpers import office_a_leader
-from tests.participants.helpers import shared_app as app  # noqa: F401  (one app for every test here)
 
 REPORT = "/api/v1/reports/evaluations"
 

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from course import clock
 from tests.participants.helpers import error_keys
-from tests.participants.helpers import shared_app as app  # noqa: F401  (one app for every test here)
 
 WINDOWS = [
     {"weekday": 3, "start_time": "12:00", "end_time": "15:30"},

@@ -10,7 +10,6 @@ import pytest
 from course.audit.tables import AuditEvent
 from tests.conftest import make_user
 from tests.participants.helpers import booked, cohort, enrolled, free_day, headers_for, participant
-from tests.participants.helpers import shared_app as app  # noqa: F401  (one app for every test here)
 
 NOTE = "Snakket om skole, søvn og ønsket om å bli tømrer. Mor er bekymret."
 

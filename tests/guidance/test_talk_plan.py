@@ -21,7 +21,6 @@ from tests.participants.helpers import (
     participant,
     session_dates,
 )
-from tests.participants.helpers import shared_app as app  # noqa: F401  (one app for every test here)
 
 WEEKDAYS_8_TO_16 = [{"weekday": d, "start_time": "08:00", "end_time": "16:00"} for d in range(1, 6)]
 

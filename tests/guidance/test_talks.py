@@ -23,7 +23,6 @@ from tests.participants.helpers import (
     running_cohort,
     session_day,
 )
-from tests.participants.helpers import shared_app as app  # noqa: F401  (one app for every test here)
 
 
 @pytest.fixture

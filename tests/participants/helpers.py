@@ -66,24 +66,6 @@ async def enrolled(client, headers, cohort_id: int, participant_id: int, status:
     return response.json()
 
 
-# --- one app for these tests ------------------------------------------------------------
-
-_APPS: list = []
-
-
-@pytest.fixture(name="app")
-def shared_app(settings):
-    """The app, built once for all tests that import this fixture: building it
-    costs ~0.2 s, and it holds nothing of one test's (Piccolo's engine is global,
-    set by the ``database`` fixture; base URL and secret are the same in every
-    test). Overrides tests.conftest.app in the modules that import it."""
-    if not _APPS:
-        from course.app import create_app
-
-        _APPS.append(create_app(settings))
-    return _APPS[0]
-
-
 # --- staff and their API keys -----------------------------------------------------------
 
 

@@ -8,7 +8,6 @@ import pytest
 
 from course import clock
 from tests.participants.helpers import booked, cohort, enrolled, free_day, participant
-from tests.participants.helpers import shared_app as app  # noqa: F401  (one app for every test here)
 
 # What each caller gets everywhere, and the few places that differ.
 EXPECTED = {

@@ -18,7 +18,6 @@ from tests.participants.helpers import (
     row_for,
     running_cohort,
 )
-from tests.participants.helpers import shared_app as app  # noqa: F401  (one app for every test here)
 
 
 @pytest.fixture

@@ -19,7 +19,6 @@ from tests.participants.helpers import (
     row_for,
     running_cohort,
 )
-from tests.participants.helpers import shared_app as app  # noqa: F401  (one app for every test here)
 
 
 async def test_consent_is_given_then_withdrawn_with_the_history_kept(client, world, as_):

@@ -17,7 +17,6 @@ from tests.participants.helpers import (
     row_for,
     running_cohort,
 )
-from tests.participants.helpers import shared_app as app  # noqa: F401  (one app for every test here)
 
 
 async def test_beyond_capacity_people_go_on_the_waiting_list_in_order(client, world, as_):

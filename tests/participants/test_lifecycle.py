@@ -13,7 +13,6 @@ from tests.participants.helpers import (
     roster,
     row_for,
 )
-from tests.participants.helpers import shared_app as app  # noqa: F401  (one app for every test here)
 
 
 async def test_cancelling_a_cohort_cancels_its_planned_talks(client, world, as_):

@@ -17,7 +17,6 @@ from tests.participants.helpers import (
     roster,
     running_cohort,
 )
-from tests.participants.helpers import shared_app as app  # noqa: F401  (one app for every test here)
 
 KINDS = ["job", "school", "nav_measure", "work_practice", "sheltered_work", "on_the_way", "did_not_show", "moved"]
 

@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 from course import clock
 from tests.participants.conftest import TODAY as DAY  # the frozen day; the parameters below are made at import
 from tests.participants.helpers import error_keys, participant
-from tests.participants.helpers import shared_app as app  # noqa: F401  (one app for every test here)
 
 YEAR = DAY.year
 
