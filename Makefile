@@ -26,8 +26,12 @@ run: $(VENV)/.installed
 	$(BIN)/kjk demo
 	$(BIN)/kjk serve --host $(HOST) --port $(PORT)
 
+# Two steps: the tests in two processes, then the browser tests on their own, one
+# at a time (they share a server and Chromium). Either step failing fails the target,
+# and so does a step that selects no test (pytest's exit code 5).
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not browser" -n 2 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/login.py

@@ -45,6 +45,16 @@ passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 passwords._DUMMY_HASH = passwords._hasher.hash("kjk-dummy-password-for-equal-timing")
 POSTGRES_URL = os.environ.get("KJK_TEST_POSTGRES_URL")
 ENGINES = ["sqlite", "postgres"]
+_BROWSER_DIR = Path(__file__).resolve().parent / "browser"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    # Everything in tests/browser counts as a browser test, marked or not, so that
+    # `-m "not browser"` (the parallel step of make test) never runs one.
+    for item in items:
+        if _BROWSER_DIR in item.path.parents:
+            item.add_marker(pytest.mark.browser)
 
 
 def _with_database(url: str, name: str) -> str:
