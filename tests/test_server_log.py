@@ -32,14 +32,6 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _answers(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-            return True
-    except OSError:
-        return False
-
-
 def _start(env: dict[str, str], log_path: Path) -> tuple[subprocess.Popen, int]:
     """Serve on a free port; another process may take the port between the probe and
     the bind, so a server that exits at once is tried again on a new one."""
@@ -48,9 +40,11 @@ def _start(env: dict[str, str], log_path: Path) -> tuple[subprocess.Popen, int]:
         with log_path.open("ab") as log:  # the child keeps its own handle
             proc = subprocess.Popen([str(KJK), "serve", "--host", "127.0.0.1", "--port", str(port)],
                                     env=env, stdout=log, stderr=subprocess.STDOUT)
+        # Uvicorn says so once it has bound the port: ours, not another process answering.
+        ready = f"Uvicorn running on http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30
         while proc.poll() is None and time.monotonic() < deadline:
-            if _answers(port):
+            if ready in log_path.read_text(errors="replace"):
                 return proc, port
             time.sleep(0.05)
         _stop(proc)
