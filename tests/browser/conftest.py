@@ -81,14 +81,6 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _port_answers(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
 def _postgres_database_url(name: str) -> str:
     return urlsplit(POSTGRES_URL)._replace(path="/" + name).geturl()
 
@@ -124,72 +116,94 @@ def _drop_postgres_database(name: str) -> None:
     )
 
 
-@pytest.fixture(scope="session", params=ENGINES)
-def server(request, tmp_path_factory) -> Server:
-    engine = request.param
-    var_dir = tmp_path_factory.mktemp(f"kjk-{engine}")
-    port = _free_port()
-    database = None
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KJK_")}
-    env.update(
-        KJK_VAR_DIR=str(var_dir),
-        KJK_SECRET_KEY=secrets.token_hex(20),  # 40 characters
-        KJK_BASE_URL=f"http://127.0.0.1:{port}",
-        KJK_DATABASE_URL=f"sqlite:///{var_dir / 'kjk.sqlite'}",
-        PYTHONUNBUFFERED="1",
-    )
-    if engine == "postgres":
-        database = f"kjk_browser_{secrets.token_hex(6)}"
-        _create_postgres_database(database)
-        request.addfinalizer(lambda: _drop_postgres_database(database))
-        env["KJK_DATABASE_URL"] = _postgres_database_url(database)
+class _ServerFailed(Exception):
+    pass
 
-    demo = subprocess.run(
-        [sys.executable, "-m", "course", "demo"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    if demo.returncode != 0:
-        pytest.fail(f"`course demo` failed ({demo.returncode}):\n{demo.stdout}\n{demo.stderr}", pytrace=False)
 
-    log_path = var_dir / "server.log"
-    log = log_path.open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "course", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    srv = Server(engine=engine, base_url=f"http://127.0.0.1:{port}", log_path=log_path)
+class _Launch:
+    """One engine's server, from an empty database to answering; ``cleanup`` stops
+    it and drops its database, whatever stage it reached."""
 
-    def stop() -> None:
-        if proc.poll() is None:
-            proc.terminate()
+    def __init__(self, engine: str, var_dir: Path) -> None:
+        self.engine, self.var_dir = engine, var_dir
+        self.proc: subprocess.Popen | None = None
+        self.database: str | None = None
+
+    def run(self) -> Server:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("KJK_")}
+        env.update(
+            KJK_VAR_DIR=str(self.var_dir),
+            KJK_SECRET_KEY=secrets.token_hex(20),  # 40 characters
+            KJK_DATABASE_URL=f"sqlite:///{self.var_dir / 'kjk.sqlite'}",
+            PYTHONUNBUFFERED="1",
+        )
+        if self.engine == "postgres":
+            self.database = f"kjk_browser_{secrets.token_hex(6)}"
+            _create_postgres_database(self.database)
+            env["KJK_DATABASE_URL"] = _postgres_database_url(self.database)
+        demo = subprocess.run(
+            [sys.executable, "-m", "course", "demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        )
+        if demo.returncode != 0:
+            raise _ServerFailed(f"`course demo` failed ({demo.returncode}):\n{demo.stdout}\n{demo.stderr}")
+        # The port is free when probed, but another process may take it before the
+        # server binds: a server that exits is started again on another port.
+        log_path = self.var_dir / "server.log"
+        for _ in range(3):
+            port = _free_port()
+            srv = Server(engine=self.engine, base_url=f"http://127.0.0.1:{port}", log_path=log_path)
+            with log_path.open("w") as log:  # the child keeps its own handle
+                self.proc = subprocess.Popen(
+                    [sys.executable, "-m", "course", "serve", "--host", "127.0.0.1", "--port", str(port)],
+                    cwd=ROOT, env={**env, "KJK_BASE_URL": srv.base_url}, stdout=log, stderr=subprocess.STDOUT,
+                )
+            # Uvicorn says so once it has bound the port: ours, not another's answering.
+            ready = f"Uvicorn running on {srv.base_url}"
+            deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+            while self.proc.poll() is None and time.monotonic() < deadline:
+                if ready in log_path.read_text(errors="replace"):
+                    return srv
+                time.sleep(0.05)
+            if self.proc.poll() is None:
+                raise _ServerFailed(f"the server did not start in {SERVER_START_TIMEOUT_S:.0f} s:\n{srv.log_tail()}")
+        raise _ServerFailed(f"the server exited with {self.proc.returncode}:\n{srv.log_tail()}")
+
+    def cleanup(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
             try:
-                proc.wait(timeout=10)
+                self.proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
-        log.close()
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        if self.database:
+            _drop_postgres_database(self.database)
 
-    # Registered after the database finaliser, so it runs first: stop, then drop.
-    request.addfinalizer(stop)
 
-    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-    while not _port_answers(port):
-        if proc.poll() is not None:
-            pytest.fail(f"the server exited with {proc.returncode}:\n{srv.log_tail()}", pytrace=False)
-        if time.monotonic() > deadline:
-            pytest.fail(
-                f"the server did not answer on port {port} within {SERVER_START_TIMEOUT_S:.0f} s:\n{srv.log_tail()}",
-                pytrace=False,
-            )
-        time.sleep(0.1)
-    return srv
+@pytest.fixture(scope="session")
+def _servers(request, tmp_path_factory):
+    """Every engine's server the selected tests use, started at once in threads of
+    their own: loading the demo data takes 10–30 s, and the PostgreSQL one gets
+    ready while the SQLite tests run."""
+    engines = {item.callspec.params["server"] for item in request.session.items
+               if "server" in getattr(getattr(item, "callspec", None), "params", {})}
+    launches = [_Launch(e, tmp_path_factory.mktemp(f"kjk-{e}")) for e in ENGINES if e in engines]
+    pool = ThreadPoolExecutor(max_workers=max(1, len(launches)))
+    futures = {launch.engine: pool.submit(launch.run) for launch in launches}
+    yield futures
+    for future in futures.values():
+        future.cancel()
+    pool.shutdown(wait=True)
+    for launch in launches:
+        launch.cleanup()
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def server(request, _servers) -> Server:
+    try:
+        return _servers[request.param].result(timeout=180)
+    except _ServerFailed as exc:
+        pytest.fail(str(exc), pytrace=False)
 
 
 # --- the browser ------------------------------------------------------------
