@@ -528,6 +528,7 @@ async def test_paper_forms_are_taken_only_while_the_evaluation_is_open_and_not_f
     assert await EvaluationPending.count() == 1
 
     with after_closing(course):
+        await login(client, EMAILS["leader"])  # a week on, the session read from the same clock is over
         page = await client.get(path)
         assert only_while_open in page.text and 'type="radio"' not in page.text
         late = await csrf_post(client, path, PAPER)
@@ -666,6 +667,7 @@ async def test_the_report_has_only_shown_comments_of_whole_closed_cohorts_with_t
             assert report["responses"] == 3  # the two small cohorts count nowhere, not even in the totals
             texts = [c["text"] for c in report["comments"]]
             assert texts == ["Vist: lærte å skrive CV."], texts
+        await login(client, EMAILS["manager"])  # a week on, the session read from the same clock is over
         page = await client.get("/reports/evaluations")
         assert page.status_code == 200
         assert "Høstkurset i Ørnes" not in page.text and "Sommerkurset på Bø" not in page.text
