@@ -13,14 +13,8 @@ from course import db
 from course.accounts import passwords
 from course.audit import services as audit
 from course.audit.tables import AuditEvent
-from tests.conftest import (
-    PRODUCTION_DUMMY_HASH,
-    PRODUCTION_HASHER,
-    _create_pg_database,
-    _drop_pg_database,
-    _with_database,
-    require_postgres,
-)
+from tests.cheap_hashing import PRODUCTION_DUMMY_HASH, PRODUCTION_HASHER
+from tests.conftest import _create_pg_database, _drop_pg_database, _with_database, require_postgres
 
 TABLES = {"office", "staff_user", "api_token", "web_session", "audit_event"}
 
@@ -106,7 +100,7 @@ async def test_app_lifespan_opens_and_closes_the_pool(database, settings):
 
 
 async def test_password_hashing_does_not_block_the_event_loop(monkeypatch):
-    # With the production hasher (the other tests use a cheap one, see conftest).
+    # With the production hasher (the other tests use a cheap one, see tests/cheap_hashing.py).
     monkeypatch.setattr(passwords, "_hasher", PRODUCTION_HASHER)
     ticks = 0
     done = False

@@ -24,6 +24,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.cheap_hashing import COURSE_COMMAND
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -48,6 +50,10 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
 SERVER_START_TIMEOUT_S = 30.0
+# `python -m course`, with the tests' cheap password hashing: a login costs no
+# ~200 ms argon2 hash (nor does each demo user); nothing else differs.
+COURSE = [sys.executable, "-c", COURSE_COMMAND]
+
 POSTGRES_URL = os.environ.get("KJK_TEST_POSTGRES_URL")
 REQUIRE_BROWSER = os.environ.get("KJK_REQUIRE_BROWSER") == "1"
 ENGINES = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
@@ -142,7 +148,7 @@ class _Launch:
             _create_postgres_database(self.database)
             env["KJK_DATABASE_URL"] = _postgres_database_url(self.database)
         demo = subprocess.run(
-            [sys.executable, "-m", "course", "demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+            [*COURSE, "demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
         )
         if demo.returncode != 0:
             raise _ServerFailed(f"`course demo` failed ({demo.returncode}):\n{demo.stdout}\n{demo.stderr}")
@@ -154,7 +160,7 @@ class _Launch:
             srv = Server(engine=self.engine, base_url=f"http://127.0.0.1:{port}", log_path=log_path)
             with log_path.open("w") as log:  # the child keeps its own handle
                 self.proc = subprocess.Popen(
-                    [sys.executable, "-m", "course", "serve", "--host", "127.0.0.1", "--port", str(port)],
+                    [*COURSE, "serve", "--host", "127.0.0.1", "--port", str(port)],
                     cwd=ROOT, env={**env, "KJK_BASE_URL": srv.base_url}, stdout=log, stderr=subprocess.STDOUT,
                 )
             # Uvicorn says so once it has bound the port: ours, not another's answering.
