@@ -48,14 +48,17 @@ _BROWSER_DIR = Path(__file__).resolve().parent / "browser"
 _SLOW_FIRST = {"test_cli.py", "test_server_log.py"}
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items):
+def pytest_itemcollected(item):
     # Everything in tests/browser counts as a browser test, marked or not, so that
     # `-m "not browser"` (the parallel step of make test) never runs one.
-    for item in items:
-        if _BROWSER_DIR in item.path.parents:
-            item.add_marker(pytest.mark.browser)
-    items.sort(key=lambda item: item.path.name not in _SLOW_FIRST)
+    if _BROWSER_DIR in item.path.parents:
+        item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(trylast=True)  # after pytest's own grouping by fixture parameters
+def pytest_collection_modifyitems(items):
+    # The slow ones first; the browser tests last, as their Chromium (tests/browser/conftest.py) wants.
+    items.sort(key=lambda item: 2 * (_BROWSER_DIR in item.path.parents) + (item.path.name not in _SLOW_FIRST))
 
 
 def _with_database(url: str, name: str) -> str:

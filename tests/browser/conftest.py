@@ -222,10 +222,10 @@ def axe_source() -> str:
     return AXE_JS.read_text(encoding="utf-8")
 
 
-# Module scope, not session: while Playwright's sync API is started, the main
-# thread counts as running an event loop, which would break async tests that run
-# after this folder. Chromium starts in well under a second.
-@pytest.fixture(scope="module")
+# One Chromium for the session (~0.7 s a start). While Playwright's sync API is
+# started the main thread counts as running an event loop, which would break async
+# tests after it: tests/conftest.py orders the browser tests last.
+@pytest.fixture(scope="session")
 def browser(axe_source):
     if not CHROMIUM.exists():
         _unavailable(f"Chromium is missing at {CHROMIUM}")
