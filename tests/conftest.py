@@ -122,6 +122,7 @@ class _Templates:
         self.sqlite_template: Path | None = None
         self.pg_url: str | None = None
         self.pg_name: str | None = None
+        self.pg_engine = None  # one: making one connects to check the server's version
 
     def sqlite(self) -> Path:
         if self.sqlite_template is None:
@@ -136,6 +137,7 @@ class _Templates:
             asyncio.run(_create_pg_database(POSTGRES_URL, self.pg_name))
             self.pg_url = _with_database(POSTGRES_URL, self.pg_name)
             asyncio.run(_migrate(self.pg_url))
+            self.pg_engine = db.engine_from_url(self.pg_url)
         return self.pg_url
 
     def close(self) -> None:
@@ -175,7 +177,7 @@ async def database(request, templates):
         return
     require_postgres()
     url = templates.postgres()
-    engine = db.engine_from_url(url)
+    engine = templates.pg_engine
     db.use_engine(engine)
     # A pool from the start: without one every query of the test's own opens a new
     # connection (a backend fork, several ms). http_client reuses it.
