@@ -130,7 +130,7 @@ async def test_a_double_booked_room_is_409(client, world, api_as):
     response = await client.post(
         "/api/v1/cohorts",
         json=body(world, leader_ids=[world.extra_leader], location="møterom  åsen"),
-        headers=headers,
+        headers={**headers, "Accept-Language": "nb"},
     )
     assert response.status_code == 409 and "Rommet" in response.json()["detail"]
 
