@@ -175,10 +175,11 @@ async def leader_page(request: Request, cohort_id: PathId) -> Template:
 
 def _slips(request: Request, links: list[services.LinkOut]) -> list[dict]:
     base = request.app.state.settings.base_url
-    return [{"name": link.participant.name if link.participant else "", "url": f"{base}/e/{link.token}",
-             "own_page": link.on_own_page,
-             "qr": qr_svg(f"{base}/e/{link.token}", link.participant.name if link.participant else "")}
-            for link in links]
+    slips = []
+    for link in links:
+        name, url = link.participant.name if link.participant else "", f"{base}/e/{link.token}"
+        slips.append({"name": name, "url": url, "own_page": link.on_own_page, "qr": qr_svg(url, name)})
+    return slips
 
 
 @post("/cohorts/{cohort_id:int}/evaluation", guards=[see_people], include_in_schema=False)

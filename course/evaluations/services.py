@@ -119,6 +119,13 @@ async def _answered(evaluation: dict) -> int:
             + await EvaluationResponse.count().where(EvaluationResponse.cohort == evaluation["cohort"]))
 
 
+async def _count_invited(evaluation: dict, people: list[PersonRef]) -> None:
+    """Those who may answer, grown to everyone on the cohort who consented now (a
+    late joiner); it never shrinks, so answers already given stay within it."""
+    if len(people) > evaluation["invited"]:
+        await Evaluation.update({Evaluation.invited: len(people)}).where(Evaluation.id == evaluation["id"])
+
+
 async def _mint(evaluation_id: int, people: list[PersonRef | None]) -> list[LinkOut]:
     """A batch of tickets, one per slip (named, or None for an anonymous one),
     inserted in shuffled order. A named ticket is also sealed to its person's own
@@ -163,8 +170,8 @@ async def open_evaluation(staff: Staff, cohort_id: int, named: bool = False) -> 
             )).returning(*Evaluation.all_columns()))[0]
         elif not _is_open(evaluation):
             raise Conflict(CLOSED_MESSAGE, field="cohort")
-        elif len(people) > evaluation["invited"]:
-            await Evaluation.update({Evaluation.invited: len(people)}).where(Evaluation.id == evaluation["id"])
+        else:
+            await _count_invited(evaluation, people)
         links = await _mint(evaluation["id"], people if named else [None] * len(people))
     await audit.record("evaluation_opened", actor=staff.id, office=cohort.office_id,
                        details={"cohort": cohort.id, "links": len(links), "named": named})
@@ -191,8 +198,7 @@ async def extra_slip(staff: Staff, cohort_id: int, participant_id: int | None = 
             raise Conflict(NOT_OPEN_MESSAGE, field="cohort")
         if not _is_open(evaluation):
             raise Conflict(CLOSED_MESSAGE, field="cohort")
-        if len(people) > evaluation["invited"]:
-            await Evaluation.update({Evaluation.invited: len(people)}).where(Evaluation.id == evaluation["id"])
+        await _count_invited(evaluation, people)
         link = (await _mint(evaluation["id"], [person]))[0]
     # Recorded without the person: the audit trail must not say whose slip it was.
     await audit.record("evaluation_slip_added", actor=staff.id, office=cohort.office_id, details={"cohort": cohort.id})
@@ -231,31 +237,29 @@ async def change_evaluation(staff: Staff, cohort_id: int, closes_on=None, closed
         await audit.record("evaluation_closing_day_set", actor=staff.id, office=cohort.office_id,
                            details={"cohort": cohort.id, "closes_on": day.isoformat()})
     if closed:
-        await _close(evaluation["id"], staff.id, cohort.office_id)
+        await _close(evaluation["id"], cohort.id, staff.id, cohort.office_id)
     return await evaluation_status(staff, cohort.id)
 
 
 async def close_due() -> None:
     """Close every evaluation whose closing day has passed. Called before anything
     reads evaluations, so a closing day takes effect without a scheduler."""
-    due = await Evaluation.select(Evaluation.id, Evaluation.cohort.office.as_alias("office")).where(
+    due = await Evaluation.select(Evaluation.id, Evaluation.cohort, Evaluation.cohort.office.as_alias("office")).where(
         Evaluation.closed_at.is_null(), Evaluation.closes_on < clock.today())
     for row in due:
-        await _close(row["id"], None, row["office"])
+        await _close(row["id"], row["cohort"], None, row["office"])
 
 
-async def _close(evaluation_id: int, actor: int | None, office: int) -> None:
+async def _close(evaluation_id: int, cohort: int, actor: int | None, office: int) -> None:
     """Write the answers out: every answer of the cohort, decrypted and shuffled,
     with fresh random ids, in one transaction, so neither order, ids nor system
     columns say when any of them came. The seals are no longer needed."""
     unreadable = 0
     async with write_transaction():
-        evaluation = await Evaluation.select().where(Evaluation.id == evaluation_id).first()
-        await lock(_lock_key(evaluation["cohort"]))
-        evaluation = await Evaluation.select().where(Evaluation.id == evaluation_id).first()
-        if evaluation["closed_at"] is not None:
+        await lock(_lock_key(cohort))
+        # Read again under the lock: someone may have closed it meanwhile.
+        if await Evaluation.exists().where(Evaluation.id == evaluation_id, Evaluation.closed_at.is_not_null()):
             return
-        cohort = evaluation["cohort"]
         key = _pending_key(evaluation_id)
         answers = [EvaluationResponse(**{k: v for k, v in r.items() if k != "id"})
                    for r in await EvaluationResponse.select().where(EvaluationResponse.cohort == cohort)]
