@@ -12,7 +12,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
 
-from course import __version__, db, pdf
+from course import __version__, db, pdf, wiring  # noqa: F401 (wiring connects the domains' hooks)
 from course.accounts import pages as account_pages
 from course.accounts.admin_pages import admin_router
 from course.accounts.api import accounts_api
@@ -24,9 +24,11 @@ from course.documents.api import documents_api
 from course.evaluations import pages as evaluation_pages
 from course.evaluations.api import evaluations_api
 from course.guidance import pages as guidance_pages
+from course.home import pages as home_pages
 from course.participants import pages as participant_pages
 from course.guidance.api import guidance_api
 from course.participants.api import participants_api
+from course.portal import pages as portal_pages
 from course.settings import Settings, get_settings
 from course.web.errors import handle_exception
 from course.web.layout import template_config
@@ -55,35 +57,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app = Litestar(
         route_handlers=[
             api,
-            account_pages.login_page,
-            account_pages.login_submit,
-            account_pages.logout,
-            account_pages.home,
-            account_pages.account_page,
-            account_pages.change_own_password,
-            account_pages.create_token_page,
-            account_pages.revoke_token_page,
-            account_pages.rotate_calendar_feed,
+            *account_pages.route_handlers,
             admin_router,
-            cohort_pages.calendar_feed,
-            cohort_pages.new_cohort,
-            cohort_pages.plan_page,
-            cohort_pages.plan_submit,
-            cohort_pages.plan_accept,
-            cohort_pages.create_cohort,
-            cohort_pages.cohort_page,
-            cohort_pages.cohort_cancel,
-            cohort_pages.cohort_calendar,
-            cohort_pages.schedule_page,
-            cohort_pages.session_page,
-            cohort_pages.session_submit,
-            cohort_pages.closures_page,
-            cohort_pages.closure_add,
-            cohort_pages.closure_delete,
-            *guidance_pages.route_handlers,
+            *home_pages.route_handlers,
+            *cohort_pages.route_handlers,
             *participant_pages.route_handlers,
+            *guidance_pages.route_handlers,
             *evaluation_pages.route_handlers,
             *document_pages.route_handlers,
+            *portal_pages.route_handlers,
             create_static_files_router(
                 path="/static",
                 directories=[STATIC_DIR],

@@ -6,7 +6,7 @@ from litestar import Request, Response, Router, get, post
 from litestar.response import Redirect, Template
 
 from course.accounts import services
-from course.accounts.auth import admin_only, current_staff
+from course.web.guards import admin_only, current_staff
 from course.errors import InvalidInput
 from course.validation import valid_id
 from course.web.forms import PathId, form_data, translated

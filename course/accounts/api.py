@@ -12,7 +12,7 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from course.accounts import services
-from course.accounts.auth import admin_only, current_staff, login_required
+from course.web.guards import admin_only, current_staff, login_required
 from course.accounts.schemas import OfficeOut, Role, UserOut
 from course.errors import InvalidInput
 from course.validation import MAX_ID

@@ -1,23 +1,19 @@
 """Who is asking: the session cookie for web pages, a bearer token for the API.
 
-The middleware only identifies; guards decide. Every handler states its guard,
-so authorization lives in one place instead of in scattered if-statements.
+The middleware only identifies; the guards in ``course.web.guards`` decide, and
+every handler states its guard.
 """
 
 from __future__ import annotations
 
 from http.cookies import SimpleCookie
 
-from litestar.connection import ASGIConnection
 from litestar.datastructures import Headers
 from litestar.enums import ScopeType
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
-from litestar.handlers import BaseRouteHandler
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from course.accounts import services
-from course.accounts.schemas import Role, Staff
 
 SESSION_COOKIE = "kjk_session"
 CSRF_COOKIE = "kjk_csrf"
@@ -69,28 +65,3 @@ class AuthMiddleware(ASGIMiddleware):
                 if staff:
                     scope["user"], scope["auth"] = staff, {"kind": "session", "token": token}
         await next_app(scope, receive, send)
-
-
-def current_staff(connection: ASGIConnection) -> Staff:
-    staff = connection.scope.get("user")
-    if staff is None:
-        raise NotAuthorizedException()
-    return staff
-
-
-def login_required(connection: ASGIConnection, _: BaseRouteHandler) -> None:
-    current_staff(connection)
-
-
-def roles(*allowed: Role):
-    """Guard: signed in, with one of the given roles."""
-
-    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
-        if current_staff(connection).role not in allowed:
-            raise PermissionDeniedException()
-
-    guard.__name__ = "roles_" + "_".join(r.value for r in allowed)
-    return guard
-
-
-admin_only = roles(Role.admin)

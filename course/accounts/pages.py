@@ -1,4 +1,4 @@
-"""Login, logout, the start page per role, and the user's own account page."""
+"""Login, logout, and the user's own account page (the start page is in course.home)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,9 @@ from litestar.params import FromQuery
 from litestar import Request, Response, get, post
 from litestar.response import Redirect, Template
 
-from course.accounts import services
-from course.accounts.auth import CSRF_COOKIE, SESSION_COOKIE, current_staff, login_required
-from course.accounts.schemas import Role
-from course.cohorts import services as cohort_services
+from course.accounts import services, views
+from course.accounts.auth import CSRF_COOKIE, SESSION_COOKIE
+from course.web.guards import current_staff, login_required
 from course.errors import InvalidInput, NotFound, Throttled
 from course.web.forms import PathId, client_address, form_data, safe_next, translated
 from course.web.i18n import gettext as _
@@ -79,47 +78,9 @@ async def logout(request: Request) -> Response:
     return response
 
 
-@get("/", name="home", guards=[login_required], include_in_schema=False)
-async def home(request: Request) -> Response:
-    staff = current_staff(request)
-    if staff.role is Role.admin:
-        return Redirect(path="/admin")
-    cohorts = [c for c in await cohort_services.list_cohorts(staff) if c.status != "finished"]
-    if staff.role is Role.manager:
-        users = await services.list_users(staff)
-        counts = _role_counts(users)
-        counts["running"] = sum(1 for c in cohorts if c.status == "running")
-        return Template(
-            "home/manager.html",
-            context={"office_users": users, "counts": counts, "cohorts": cohorts},
-        )
-    colleagues = [u for u in await services.list_users(staff) if u.role is Role.leader and u.active]
-    mine = [c for c in cohorts if staff.id in c.leader_ids]
-    from course.participants.services import warnings_for
-
-    return Template("home/leader.html", context={
-        "colleagues": colleagues, "cohorts": mine, "warnings": await warnings_for(staff),
-    })
-
-
-def _role_counts(users) -> dict[str, int]:
-    counts = {role.value: 0 for role in Role}
-    for user in users:
-        if user.active:
-            counts[user.role.value] += 1
-    return counts
-
-
 @get("/account", name="account", guards=[login_required], include_in_schema=False)
 async def account_page(request: Request) -> Template:
-    return await _account(request)
-
-
-async def _account(request: Request, **extra) -> Template:
-    staff = current_staff(request)
-    context = {"tokens": await services.list_tokens(staff), "errors": {}, "new_token": None, "message": None, "feed_url": None}
-    context.update(extra)
-    return Template("accounts/account.html", context=context, status_code=422 if context["errors"] else 200)
+    return await views.account(request)
 
 
 @post("/account/password", guards=[login_required], include_in_schema=False)
@@ -145,10 +106,10 @@ async def change_own_password(request: Request) -> Response:
         else:
             # Changing the password ends every session, this one too: start a fresh one.
             token = await services.start_session(staff)
-            response = await _account(request, message=_("Your password has been changed."))
+            response = await views.account(request, message=_("Your password has been changed."))
             response.set_cookie(**_session_cookie(request, token))
             return response
-    return await _account(request, errors=errors)
+    return await views.account(request, errors=errors)
 
 
 @post("/account/tokens", guards=[login_required], include_in_schema=False)
@@ -158,15 +119,8 @@ async def create_token_page(request: Request) -> Template:
     try:
         token = await services.create_token(staff, data.get("name", ""), client_address(request))
     except InvalidInput as exc:
-        return await _account(request, errors=translated(exc))
-    return await _account(request, new_token=token)
-
-
-@post("/account/calendar-feed", guards=[login_required], include_in_schema=False)
-async def rotate_calendar_feed(request: Request) -> Template:
-    token = await cohort_services.rotate_feed(current_staff(request))
-    url = f"{request.app.state.settings.base_url}/calendar/{token}.ics"
-    return await _account(request, feed_url=url)
+        return await views.account(request, errors=translated(exc))
+    return await views.account(request, new_token=token)
 
 
 @post("/account/tokens/{token_id:int}/revoke", guards=[login_required], include_in_schema=False)
@@ -176,3 +130,8 @@ async def revoke_token_page(request: Request, token_id: PathId) -> Response:
     except NotFound:
         pass  # already revoked, or not this user's: the list shows the truth
     return Redirect(path="/account")
+
+
+route_handlers = [
+    login_page, login_submit, logout, account_page, change_own_password, create_token_page, revoke_token_page,
+]

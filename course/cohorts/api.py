@@ -9,14 +9,12 @@ from litestar import Request, Response, Router, delete, get, patch, post
 from litestar.params import FromQuery, JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
-from course.accounts.auth import current_staff, login_required, roles
-from course.accounts.schemas import Role
+from course.web.guards import change_cohorts, current_staff, login_required
 from course.cohorts import services
 from course.errors import InvalidInput, N_
 from course.validation import MAX_ID
-from course.web.forms import PathId
+from course.web.forms import ICS, PathId, ics_download
 
-change_cohorts = roles(Role.leader, Role.admin)
 
 
 class CohortCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -132,13 +130,6 @@ async def propose_term(request: Request, data: JSONBody[TermPlan]) -> list[servi
       summary="Create the proposed cohorts in one step")
 async def accept_term(request: Request, data: JSONBody[TermAccept]) -> list[services.CohortOut]:
     return await services.accept_term(current_staff(request), _cohort_input(data), data.start_dates)
-
-
-ICS = "text/calendar; charset=utf-8"
-
-
-def ics_download(body: bytes, cohort_id: int) -> Response:
-    return Response(body, media_type=ICS, headers={"Content-Disposition": f'attachment; filename="kurs-{cohort_id}.ics"'})
 
 
 @get("/cohorts/{cohort_id:int}/calendar.ics", guards=[login_required], media_type=ICS,

@@ -53,6 +53,3 @@ def build_calendar(name: str, entries: Sequence[CalendarEntry], stamp: datetime 
     return calendar.to_ical()
 
 
-def today():
-    """Today's date in Oslo (the one clock)."""
-    return clock.today()

@@ -10,11 +10,11 @@ from litestar.params import FromQuery, PathParameter, QueryParameter
 from litestar.response import Redirect, Template
 
 from course import clock
-from course.accounts.auth import current_staff, login_required
+from course.web.guards import current_staff, login_required
 from course.cohorts import policies, services
-from course.cohorts.api import ICS, change_cohorts, ics_download
+from course.web.guards import change_cohorts
 from course.errors import Conflict, InvalidInput, N_
-from course.web.forms import PathId, form_data, translated
+from course.web.forms import ICS, PathId, SessionNumber, form_data, ics_download, translated
 from course.web.i18n import gettext
 from course.web.layout import WEEKDAY_NAMES
 
@@ -104,43 +104,6 @@ async def cohort_calendar(request: Request, cohort_id: PathId) -> Response:
     return ics_download(await services.cohort_calendar(current_staff(request), cohort_id), cohort_id)
 
 
-async def render_cohort(request: Request, cohort_id: int, errors: dict | None = None, status: int = 200) -> Template:
-    from course.participants import policies as people_policies
-    from course.participants import rules as people_rules
-    from course.participants import services as people
-
-    staff = current_staff(request)
-    cohort = await services.get_cohort(staff, cohort_id)
-    leaders = await services.staff_names(cohort.leader_ids)
-    sees_people = people_policies.may_see_people(staff)
-    # Read once: the roster (names, for leaders) and the summary (counts, for everyone) share it.
-    rows = await people.roster(staff, cohort_id) if sees_people else None
-    return Template(
-        "cohorts/detail.html",
-        context={
-            "cohort": cohort,
-            "moves": await services.moves_for(cohort),
-            "leader_names": [leaders.get(i, "") for i in cohort.leader_ids],
-            "can_change": policies.can_change_cohorts(staff),
-            "sees_people": sees_people,
-            "roster": rows or [],
-            "candidates": await people.enrol_candidates(staff, cohort_id) if sees_people else [],
-            "summary": people.summarise(cohort, rows) if rows is not None
-            else await people.cohort_summary(staff, cohort_id),
-            "enrolment_labels": people_rules.STATUS_LABELS,
-            "outcome_labels": people_rules.OUTCOME_LABELS,
-            "today": clock.today(),
-            "errors": errors or {},
-        },
-        status_code=status,
-    )
-
-
-@get("/cohorts/{cohort_id:int}", guards=[login_required], include_in_schema=False)
-async def cohort_page(request: Request, cohort_id: PathId) -> Template:
-    return await render_cohort(request, cohort_id)
-
-
 @get("/schedule", guards=[login_required], include_in_schema=False)
 async def schedule_page(
     request: Request,
@@ -171,7 +134,6 @@ async def schedule_page(
     )
 
 
-SessionNumber = Annotated[int, PathParameter(ge=1, le=8)]
 
 
 async def _session_form(request: Request, cohort_id: int, number: int, values: dict | None, errors: dict,
@@ -278,3 +240,9 @@ async def cohort_cancel(request: Request, cohort_id: PathId) -> Response:
     data = await form_data(request)
     await services.set_cohort_cancelled(current_staff(request), cohort_id, data.get("cancelled") == "1")
     return Redirect(path=f"/cohorts/{cohort_id}")
+
+
+route_handlers = [
+    calendar_feed, new_cohort, plan_page, plan_submit, plan_accept, create_cohort, cohort_cancel, cohort_calendar,
+    schedule_page, session_page, session_submit, closures_page, closure_add, closure_delete,
+]

@@ -10,10 +10,9 @@ from datetime import date, time, timedelta
 from course import clock
 from course.accounts.schemas import Role, Staff
 from course.accounts.tables import StaffUser
-from course.cohorts import calendar, policies, schedule
+from course.cohorts import calendar, hooks, policies, schedule
 from course.cohorts.tables import CalendarFeed, Closure, Cohort, CohortLeader, Session
 from course.db import lock, write_transaction
-from course.guidance.tables import Talk
 from course.tokens import digest as _digest
 from course.errors import N_, Conflict, InvalidInput, NotFound, term
 from course.validation import check_line, has_control_chars, nb_sort_key, valid_id
@@ -143,15 +142,14 @@ async def _bookings(office_id: int, leader_ids: set[int], days: set[date], exclu
                 label=term(N_("%(title)s, session %(number)s"), title=row["title"], number=row["number"]),
             )
         )
-    talks = await Talk.select(Talk.date, Talk.start_time, Talk.end_time, Talk.leader).where(
-        Talk.date.is_in(sorted(days)), Talk.leader.is_in(sorted(leader_ids) or [0]),
-        Talk.status.is_in(["planned", "held"]),
-    )
-    bookings += [
-        schedule.Booking(date=t["date"], start=t["start_time"], end=t["end_time"], location="",
-                         leader_ids=frozenset({t["leader"]}), label=term(N_("a guidance talk")))
-        for t in talks
-    ]
+    if leader_ids and days:
+        talks = await hooks.leader_talks(frozenset(leader_ids), min(days), max(days))
+        bookings += [
+            schedule.Booking(date=t.date, start=t.start_time, end=t.end_time, location="",
+                             leader_ids=frozenset({t.leader_id}), label=term(N_("a guidance talk")))
+            for t in talks
+            if t.date in days and t.status in ("planned", "held")
+        ]
     return bookings
 
 
@@ -434,9 +432,7 @@ async def set_cohort_cancelled(staff: Staff, cohort_id: int, cancelled: bool) ->
     async with write_transaction():
         await Cohort.update({Cohort.cancelled_at: now if cancelled else None}).where(Cohort.id == cohort_id)
         if cancelled:
-            await Talk.update({Talk.status: "cancelled", Talk.changed_at: now}).where(
-                Talk.cohort == cohort_id, Talk.status == "planned"
-            )
+            await hooks.cohort_cancelled(cohort_id, now)
     return await get_cohort(staff, cohort_id)
 
 
@@ -538,18 +534,15 @@ async def feed_calendar(token: str) -> bytes:
         raise NotFound
     led = await CohortLeader.select(CohortLeader.cohort).where(CohortLeader.leader == feed["id"])
     rows = await Cohort.select().where(Cohort.id.is_in([r["cohort"] for r in led] or [0]))
-    talks = await Talk.select(
-        Talk.id, Talk.date, Talk.start_time, Talk.end_time, Talk.location, Talk.status,
-        Talk.participant.name.as_alias("name"),
-    ).where(Talk.leader == feed["id"])
+    talks = await hooks.leader_talks(frozenset({feed["id"]}), None, None)
     from course.web.i18n import gettext
 
     # The feed leaves the building (Outlook, Google), so a talk carries initials, not a name.
     entries = _entries(await load(rows)) + [
         calendar.CalendarEntry(
-            uid=f"kjk-talk-{t['id']}@klart-jeg-kan", date=t["date"], start=t["start_time"], end=t["end_time"],
-            summary=f"{gettext('Guidance talk')} – {initials(t['name'])}", location=t["location"],
-            cancelled=t["status"] == "cancelled",
+            uid=f"kjk-talk-{t.id}@klart-jeg-kan", date=t.date, start=t.start_time, end=t.end_time,
+            summary=f"{gettext('Guidance talk')} – {initials(t.participant_name)}", location=t.location,
+            cancelled=t.status == "cancelled",
         )
         for t in talks
     ]
@@ -694,17 +687,12 @@ async def agenda(staff: Staff, start: date, end: date) -> list[AgendaItem]:
     ]
     # The caller's own guidance talks; only leaders hold them and see the names.
     if staff.role is not Role.manager:
-        talks = await Talk.select(
-            Talk.id, Talk.date, Talk.start_time, Talk.end_time, Talk.location, Talk.status,
-            Talk.cohort.id.as_alias("cohort_id"), Talk.cohort.title.as_alias("title"),
-            Talk.participant.name.as_alias("participant_name"),
-        ).where(Talk.leader == staff.id, Talk.date >= start, Talk.date <= end)
         items += [
             AgendaItem(
-                date=t["date"], start_time=_hhmm(t["start_time"]), end_time=_hhmm(t["end_time"]), title=t["title"],
-                cohort_id=t["cohort_id"], number=0, module_name=N_("Guidance talk"), location=t["location"],
-                cancelled=t["status"] == "cancelled", talk_id=t["id"], participant_name=t["participant_name"],
+                date=t.date, start_time=_hhmm(t.start_time), end_time=_hhmm(t.end_time), title=t.cohort_title,
+                cohort_id=t.cohort_id, number=0, module_name=N_("Guidance talk"), location=t.location,
+                cancelled=t.status == "cancelled", talk_id=t.id, participant_name=t.participant_name,
             )
-            for t in talks
+            for t in await hooks.leader_talks(frozenset({staff.id}), start, end)
         ]
     return sorted(items, key=lambda i: (i.date, i.start_time))

@@ -11,13 +11,11 @@ from litestar import Request, Response, Router, get, post, put
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
-from course.accounts.auth import current_staff
+from course.web.guards import current_staff
 from course.documents import services
-from course.participants.api import see_people
-from course.web.forms import PathId, attachment
+from course.web.guards import see_people
+from course.web.forms import PDF, ZIP, PathId, attachment
 
-PDF = "application/pdf"
-ZIP = "application/zip"
 
 
 class DocumentIn(msgspec.Struct, forbid_unknown_fields=True):

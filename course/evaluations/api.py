@@ -10,9 +10,9 @@ from litestar import Request, Router, get, patch, post
 from litestar.params import FromQuery, JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
-from course.accounts.auth import current_staff, login_required
+from course.web.guards import current_staff, login_required
 from course.evaluations import reporting, services
-from course.participants.api import see_people
+from course.web.guards import see_people
 from course.participants.services import PersonRef
 from course.web.forms import PathId, QueryId, client_address
 

@@ -13,124 +13,46 @@ from litestar.params import FromQuery, PathParameter, QueryParameter
 from litestar.response import Redirect, Template
 from markupsafe import Markup
 
-from course import pdf
+from course import clock, pdf
 from course.accounts import services as accounts
-from course.accounts.auth import current_staff, login_required
+from course.web.guards import current_staff, login_required
 from course.accounts.schemas import Role
-from course.cohorts import calendar
 from course.cohorts import services as cohorts
 from course.errors import Closed, Conflict, InvalidInput
-from course.evaluations import charts, exports, reporting, reports, services
-from course.participants import services as participants
-from course.participants.api import see_people
-from course.validation import as_id, whole_number
-from course.web.forms import (
-    PathId,
-    QueryId,
-    attachment,
-    client_address,
-    form_data,
-    translated,
-)
+from course.evaluations import charts, exports, reporting, reports, services, views
+from course.web.guards import see_people
+from course.validation import as_id
+from course.web.forms import PathId, QueryId, Token, attachment, client_address, form_data, translated
 from course.web.i18n import gettext as _
 from course.web.layout import environment
 
-Token = Annotated[str, PathParameter(max_length=120)]
 
 
 # --- the participant's form ---------------------------------------------------------------
-
-
-def _form_values(data: dict[str, str]) -> tuple[dict, dict, str | None]:
-    scores = {}
-    for area in reports.AREAS:
-        raw = data.get(area, "")
-        number = whole_number(raw)
-        scores[area] = number if number is not None else raw or None
-    comments = {area: data[f"comment_{area}"] for area in reports.AREAS if data.get(f"comment_{area}", "").strip()}
-    return scores, comments, data.get("comment")
-
-
-def _form_errors(exc: InvalidInput) -> dict[str, str]:
-    # Each area's fieldset carries the area's name as its id, so the summary links to it.
-    return {key.removeprefix("scores.").replace("comments.", "comment_"): message
-            for key, message in translated(exc).items()}
-
-
-def _page(action: str, values: dict, errors: dict, status: int = 200, template: str = "evaluations/form.html",
-          **extra) -> Template:
-    return Template(template, status_code=status, context={
-        "action": action, "areas": reports.AREAS, "labels": reports.AREA_LABELS, "values": values,
-        "errors": errors, **extra,
-    })
-
-
-def _answered(status: int = 200, **context) -> Template:
-    return Template("evaluations/answered.html", context=context, status_code=status)
-
-
-def _closed(**context) -> Template:
-    return Template("evaluations/closed.html", context=context, status_code=410)
-
-
-def _refused(exc: Conflict, **context) -> Template:
-    """A used link, or an evaluation that has as many answers as participants."""
-    if exc.message == services.FULL_MESSAGE:
-        return Template("evaluations/closed.html", context={**context, "full": True}, status_code=409)
-    return _answered(409, **context)
 
 
 @get("/e/{token:str}", include_in_schema=False)
 async def evaluation_form(request: Request, token: Token) -> Response:
     try:
         if await services.link_state(token, client_address(request)) == "used":
-            return _answered()
+            return views.answered()
     except Closed:
-        return _closed()
-    return _page(f"/e/{token}", {}, {})
+        return views.closed()
+    return views.page(f"/e/{token}", {}, {})
 
 
 @post("/e/{token:str}", include_in_schema=False)
 async def evaluation_submit(request: Request, token: Token) -> Response:
     data = await form_data(request)
     try:
-        await services.answer(token, *_form_values(data), client_address(request))
+        await services.answer(token, *views.form_values(data), client_address(request))
     except InvalidInput as exc:
-        return _page(f"/e/{token}", data, _form_errors(exc), 422)
+        return views.page(f"/e/{token}", data, views.form_errors(exc), 422)
     except Conflict as exc:
-        return _refused(exc)
+        return views.refused(exc)
     except Closed:
-        return _closed()
+        return views.closed()
     return Template("evaluations/thanks.html", context={})
-
-
-async def _own(token: str, cohort_id: int) -> services.OwnEvaluation:
-    person = await participants.participant_for_token(token)
-    return await services.own_evaluation(person, token, cohort_id)
-
-
-@get("/p/{token:str}/evaluation/{cohort_id:int}", include_in_schema=False)
-async def own_evaluation_form(request: Request, token: Token, cohort_id: PathId) -> Response:
-    if (await _own(token, cohort_id)).answered:
-        return _answered(back=f"/p/{token}")
-    return _page(f"/p/{token}/evaluation/{cohort_id}", {}, {}, back=f"/p/{token}")
-
-
-@post("/p/{token:str}/evaluation/{cohort_id:int}", include_in_schema=False)
-async def own_evaluation_submit(request: Request, token: Token, cohort_id: PathId) -> Response:
-    own = await _own(token, cohort_id)
-    data = await form_data(request)
-    if own.answered:
-        return _answered(409, back=f"/p/{token}")
-    try:
-        await services.answer(own.token, *_form_values(data))
-    except InvalidInput as exc:
-        return _page(f"/p/{token}/evaluation/{cohort_id}", data, _form_errors(exc), 422, back=f"/p/{token}")
-    except Conflict as exc:
-        return _refused(exc, back=f"/p/{token}")
-    except Closed:
-        return _closed(back=f"/p/{token}")
-    return Template("evaluations/thanks.html", context={"back": f"/p/{token}"})
 
 
 # --- the leader's page --------------------------------------------------------------------------
@@ -238,7 +160,7 @@ async def _paper(request: Request, cohort_id: int, values: dict, errors: dict, s
     staff = current_staff(request)
     state = await services.evaluation_status(staff, cohort_id)
     cohort = await cohorts.get_cohort(staff, cohort_id)
-    return _page(f"/cohorts/{cohort_id}/evaluation/paper", values, errors, status, "evaluations/paper.html",
+    return views.page(f"/cohorts/{cohort_id}/evaluation/paper", values, errors, status, "evaluations/paper.html",
                  cohort=cohort, state=state, done=done)
 
 
@@ -246,9 +168,9 @@ async def _paper(request: Request, cohort_id: int, values: dict, errors: dict, s
 async def paper_submit(request: Request, cohort_id: PathId) -> Template:
     data = await form_data(request)
     try:
-        await services.key_in_paper(current_staff(request), cohort_id, *_form_values(data))
+        await services.key_in_paper(current_staff(request), cohort_id, *views.form_values(data))
     except InvalidInput as exc:
-        return await _paper(request, cohort_id, data, _form_errors(exc), 422)
+        return await _paper(request, cohort_id, data, views.form_errors(exc), 422)
     except Conflict as exc:
         return await _paper(request, cohort_id, data, {"cohort": exc.text(_)}, 409)
     except Closed as exc:
@@ -391,13 +313,13 @@ async def report_file(request: Request, office_id: QueryId = None, variant: From
         if office_id or staff.role is not Role.admin:
             office = await accounts.get_office(staff, office_id or staff.office_id)
         html = environment().get_template("pdf/evaluation_report.html").render(
-            report=report, title=_title(report), office=office, made=calendar.today(), made_by=staff.name,
+            report=report, title=_title(report), office=office, made=clock.today(), made_by=staff.name,
             variant=variant, **_chart_context(report))
         body = await pdf.render(html)
     return attachment(body, MEDIA_TYPES[ext], _file_name(report, ext))
 
 
 route_handlers = [
-    evaluation_form, evaluation_submit, own_evaluation_form, own_evaluation_submit, leader_page, open_evaluation,
+    evaluation_form, evaluation_submit, leader_page, open_evaluation,
     extra_slip, change_evaluation, paper_form, paper_submit, comments_page, review_comment, report_page, report_file,
 ]

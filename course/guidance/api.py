@@ -9,9 +9,9 @@ from litestar import Request, Router, delete, get, patch, post, put
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
-from course.accounts.auth import current_staff
+from course.web.guards import current_staff
 from course.guidance import services
-from course.participants.api import see_people
+from course.web.guards import see_people
 from course.web.forms import PathId, client_address
 
 

@@ -8,13 +8,13 @@ import re
 from litestar import Request, Response, get, post
 from litestar.response import Redirect, Template
 
-from course.accounts.auth import current_staff
+from course.web.guards import current_staff
 from course.cohorts import services as cohorts
 from course.errors import Conflict, InvalidInput
 from course.guidance import services
 from course.participants import rules
 from course.participants import services as participants
-from course.participants.api import see_people
+from course.web.guards import see_people
 from course.validation import whole_number
 from course.web.forms import PathId, client_address, form_data, translated
 from course.web.i18n import gettext

@@ -7,17 +7,14 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, Router, delete, get, patch, post, put
-from litestar.params import FromQuery, JSONBody, PathParameter
+from litestar.params import FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
-from course.accounts.auth import current_staff, login_required, roles
-from course.accounts.schemas import Role
+from course.web.guards import current_staff, login_required, see_people
 from course.participants import services
 from course.validation import MAX_ID
-from course.web.forms import PathId
+from course.web.forms import PathId, SessionNumber
 
-see_people = roles(Role.leader, Role.admin)
-SessionNumber = Annotated[int, PathParameter(ge=1, le=8)]
 
 
 class ConsentCreate(msgspec.Struct, forbid_unknown_fields=True):

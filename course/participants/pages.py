@@ -3,27 +3,21 @@ cohort summary, and the participant's own page (a secret link, no login)."""
 
 from __future__ import annotations
 
-from datetime import time
-from typing import Annotated
 
 from litestar import Request, Response, get, post
-from litestar.params import FromQuery, PathParameter
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
-from course.accounts.auth import current_staff, login_required
-from course.cohorts import calendar
+from course import clock
+from course.web.guards import current_staff, login_required
+from course.cohorts import policies as cohort_policies
 from course.cohorts import services as cohorts
-from course.cohorts.api import ICS
-from course.documents.services import for_participant as documents_for
 from course.errors import Conflict, InvalidInput
-from course.evaluations.services import own_evaluations
-from course.participants import rules, services
-from course.participants.api import see_people
-from course.web.forms import PathId, form_data, translated
+from course.participants import policies, rules, services
+from course.web.guards import see_people
+from course.web.forms import PathId, SessionNumber, form_data, translated
 from course.web.i18n import gettext
 
-SessionNumber = Annotated[int, PathParameter(ge=1, le=8)]
-Token = Annotated[str, PathParameter(max_length=120)]
 
 
 def _int(value: str | None):
@@ -51,7 +45,7 @@ async def _form(request: Request, values: dict, errors: dict, status: int = 200,
             "contacts": await cohorts.office_leaders(current_staff(request)),
             "participant": participant,
             "scopes": rules.SCOPE_LABELS,
-            "today": calendar.today(),
+            "today": clock.today(),
         },
         status_code=status,
     )
@@ -62,7 +56,7 @@ async def new_participant(request: Request) -> Template:
     defaults = {
         "primary_contact_id": str(current_staff(request).id),
         "consent_version": rules.CURRENT_CONSENT_VERSION,
-        "consent_date": calendar.today().isoformat(),
+        "consent_date": clock.today().isoformat(),
         "scopes": list(rules.SCOPES),
     }
     return await _form(request, defaults, {})
@@ -140,7 +134,7 @@ async def _detail(request: Request, participant_id: int, errors: dict | None = N
             "scopes": rules.SCOPE_LABELS,
             "enrolment_labels": rules.STATUS_LABELS,
             "consent_version": rules.CURRENT_CONSENT_VERSION,
-            "today": calendar.today(),
+            "today": clock.today(),
             "link_url": link_url,
         },
         status_code=status,
@@ -200,9 +194,44 @@ async def revoke_link(request: Request, participant_id: PathId) -> Response:
 # --- enrolment and outcomes -------------------------------------------------------------------
 
 
+# --- the cohort's page, with its roster ------------------------------------------------------------
+
+
+async def render_cohort(request: Request, cohort_id: int, errors: dict | None = None, status: int = 200) -> Template:
+    staff = current_staff(request)
+    cohort = await cohorts.get_cohort(staff, cohort_id)
+    leaders = await cohorts.staff_names(cohort.leader_ids)
+    sees_people = policies.may_see_people(staff)
+    # Read once: the roster (names, for leaders) and the summary (counts, for everyone) share it.
+    rows = await services.roster(staff, cohort_id) if sees_people else None
+    return Template(
+        "cohorts/detail.html",
+        context={
+            "cohort": cohort,
+            "moves": await cohorts.moves_for(cohort),
+            "leader_names": [leaders.get(i, "") for i in cohort.leader_ids],
+            "can_change": cohort_policies.can_change_cohorts(staff),
+            "sees_people": sees_people,
+            "roster": rows or [],
+            "candidates": await services.enrol_candidates(staff, cohort_id) if sees_people else [],
+            "summary": services.summarise(cohort, rows) if rows is not None
+            else await services.cohort_summary(staff, cohort_id),
+            "enrolment_labels": rules.STATUS_LABELS,
+            "outcome_labels": rules.OUTCOME_LABELS,
+            "today": clock.today(),
+            "errors": errors or {},
+        },
+        status_code=status,
+    )
+
+
+@get("/cohorts/{cohort_id:int}", guards=[login_required], include_in_schema=False)
+async def cohort_page(request: Request, cohort_id: PathId) -> Template:
+    return await render_cohort(request, cohort_id)
+
+
 @post("/cohorts/{cohort_id:int}/enrolments", guards=[see_people], include_in_schema=False)
 async def enrol(request: Request, cohort_id: PathId) -> Response:
-    from course.cohorts.pages import render_cohort
 
     data = await form_data(request)
     try:
@@ -223,7 +252,7 @@ async def _enrolment(request: Request, enrolment_id: int, errors: dict | None = 
     outcome = enrolment.outcome
     defaults = {
         "kind": outcome.kind if outcome else "",
-        "date": (outcome.date if outcome else calendar.today()).isoformat(),
+        "date": (outcome.date if outcome else clock.today()).isoformat(),
         "note": outcome.note if outcome else "",
         "status": enrolment.status,
         "reason": enrolment.reason,
@@ -327,46 +356,9 @@ async def mark_attendance(request: Request, cohort_id: PathId, number: SessionNu
     return Redirect(path=f"/cohorts/{cohort_id}/sessions/{number}/attendance#p{participant_id}")
 
 
-# --- the participant's own page -------------------------------------------------------------------
-
-
-def _gone(request: Request) -> Template:
-    return Template("participants/own_gone.html", context={}, status_code=410)
-
-
-@get("/p/{token:str}", include_in_schema=False)
-async def own_page(request: Request, token: Token) -> Response:
-    try:
-        page = await services.own_schedule(token)
-    except services.LinkExpired:
-        return _gone(request)
-    today = calendar.today()
-    return Template("participants/own.html", context={
-        "page": page, "token": token, "today": today,
-        "evaluations": await own_evaluations(page.participant_id, token),
-        "documents": await documents_for(page.participant_id),
-        "upcoming": [i for i in page.items if i.date >= today],
-        "earlier": [i for i in page.items if i.date < today],
-    })
-
-
-@get("/p/{token:str}/calendar.ics", include_in_schema=False, media_type=ICS)
-async def own_calendar(request: Request, token: Token) -> Response:
-    page = await services.own_schedule(token)  # an expired link is simply not found here
-    entries = [
-        calendar.CalendarEntry(
-            uid=i.uid, date=i.date, start=time.fromisoformat(i.start_time),
-            end=time.fromisoformat(i.end_time), summary=i.title, location=i.location,
-            cancelled=i.cancelled,
-        )
-        for i in page.items
-    ]
-    body = calendar.build_calendar("Klart jeg kan", entries)
-    return Response(body, media_type=ICS, headers={"Content-Disposition": 'attachment; filename="klart-jeg-kan.ics"'})
-
-
 route_handlers = [
+    cohort_page,
     participants_page, new_participant, create_participant, edit_participant, update_participant,
     participant_page, record_consent, set_category, issue_link, revoke_link, enrol, enrolment_page,
-    change_enrolment, set_outcome, summary_page, register_page, mark_attendance, own_page, own_calendar,
+    change_enrolment, set_outcome, summary_page, register_page, mark_attendance,
 ]

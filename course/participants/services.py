@@ -17,8 +17,7 @@ from course.cohorts import services as cohorts
 from course.cohorts.tables import Cohort, CohortLeader, Session
 from course.db import lock, write_transaction
 from course.errors import N_, Conflict, InvalidInput, NotFound
-from course.guidance.tables import Talk
-from course.participants import policies, rules
+from course.participants import hooks, policies, rules
 from course.participants.tables import (
     Attendance,
     CategoryChange,
@@ -469,9 +468,7 @@ async def _end_participation(participant_id: int, now: datetime) -> None:
              Enrolment.changed_at: now}
         ).where(Enrolment.id == row["id"])
         await _fill_from_waiting_list(row["cohort"], now)
-    await Talk.update({Talk.status: "cancelled", Talk.changed_at: now}).where(
-        Talk.participant == participant_id, Talk.status == "planned", Talk.date >= _today()
-    )
+    await hooks.participation_ended(participant_id, None, now)
     await ParticipantLink.update({ParticipantLink.revoked_at: now}).where(
         ParticipantLink.participant == participant_id, ParticipantLink.revoked_at.is_null()
     )
@@ -717,10 +714,7 @@ async def change_enrolment(staff: Staff, enrolment_id: int, status: str, reason:
             values[Enrolment.created_at] = now  # back of the queue, like anyone joining it now
         await Enrolment.update(values).where(Enrolment.id == enrolment_id)
         if status in rules.LEAVES:
-            await Talk.update({Talk.status: "cancelled", Talk.changed_at: now}).where(
-                Talk.cohort == cohort.id, Talk.participant == row["participant"], Talk.status == "planned",
-                Talk.date >= _today(),
-            )
+            await hooks.participation_ended(row["participant"], cohort.id, now)
         invited: list[int] = []
         if (row["status"] in rules.TAKES_A_PLACE and status not in rules.TAKES_A_PLACE
                 and cohort.status in ("planned", "running")):
@@ -804,7 +798,7 @@ async def _roster(cohort: cohorts.CohortOut) -> list[RosterRow]:
         Attendance.session.is_in(list(session_ids.values()) or [0])
     )
     mark = {(m["session"], m["participant"]): m["status"] for m in marks}
-    talks = await Talk.select(Talk.participant, Talk.status).where(Talk.cohort == cohort.id)
+    talks = await hooks.cohort_talk_statuses(cohort.id)
     outcomes = {
         o["enrolment"]: o
         for o in await Outcome.select().where(Outcome.enrolment.is_in([r["id"] for r in rows]))
@@ -815,7 +809,7 @@ async def _roster(cohort: cohorts.CohortOut) -> list[RosterRow]:
     out = []
     for r in rows:
         stats = rules.attendance_stats([mark.get((session_ids[s.number], r["participant"])) for s in held])
-        own = [t["status"] for t in talks if t["participant"] == r["participant"]]
+        own = [status for participant, status in talks if participant == r["participant"]]
         counts = TalkCounts(booked=sum(s in ("planned", "held") for s in own), held=own.count("held"))
         warnings = []
         if r["status"] in ("enrolled", "completed"):
@@ -1146,7 +1140,8 @@ class OwnPage:
 
 
 async def own_schedule(token: str) -> OwnPage:
-    """What the participant's own page shows: their sessions and talks."""
+    """What the participant's own page shows of this domain: their sessions. The
+    portal adds their guidance talks."""
     participant_id = await participant_for_token(token)
     person = await Participant.select(Participant.name).where(Participant.id == participant_id).first()
     enrolled = await Enrolment.select(Enrolment.cohort).where(
@@ -1155,25 +1150,14 @@ async def own_schedule(token: str) -> OwnPage:
     from course.web.i18n import gettext
 
     items: list[OwnItem] = []
-    for cohort_id in sorted({e["cohort"] for e in enrolled}):
-        rows = await Cohort.select().where(Cohort.id == cohort_id)
-        for cohort in await cohorts.load(rows):
-            for s in cohort.sessions:
-                items.append(OwnItem(
-                    "session", s.date, s.start_time, s.end_time,
-                    gettext("Session %(number)s: %(module)s") % {"number": s.number, "module": gettext(s.module_name)}, s.location,
-                    s.status == "cancelled" or cohort.status == "cancelled",
-                    f"kjk-cohort-{cohort.id}-session-{s.number}@klart-jeg-kan",
-                ))
-    talks = await Talk.select(
-        Talk.id, Talk.date, Talk.start_time, Talk.end_time, Talk.location, Talk.status,
-        Talk.leader.name.as_alias("leader"),
-    ).where(Talk.participant == participant_id)
-    for t in talks:
-        items.append(OwnItem(
-            "talk", t["date"], t["start_time"].strftime("%H:%M"), t["end_time"].strftime("%H:%M"),
-            gettext("Guidance talk with %(name)s") % {"name": t["leader"]}, t["location"],
-            t["status"] == "cancelled", f"kjk-talk-{t['id']}@klart-jeg-kan",
-        ))
+    rows = await Cohort.select().where(Cohort.id.is_in(sorted({e["cohort"] for e in enrolled}) or [0]))
+    for cohort in await cohorts.load(rows):
+        for s in cohort.sessions:
+            items.append(OwnItem(
+                "session", s.date, s.start_time, s.end_time,
+                gettext("Session %(number)s: %(module)s") % {"number": s.number, "module": gettext(s.module_name)},
+                s.location, s.status == "cancelled" or cohort.status == "cancelled",
+                f"kjk-cohort-{cohort.id}-session-{s.number}@klart-jeg-kan",
+            ))
     items.sort(key=lambda i: (i.date, i.start_time))
     return OwnPage(participant_id=participant_id, first_name=person["name"].split()[0], items=items)

@@ -15,6 +15,9 @@ from course.web.i18n import gettext
 # Record ids in paths and queries: 32-bit on PostgreSQL, so larger ones are bad input.
 PathId = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
 QueryId = Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)]
+# A secret link's token in a path (personal links, evaluation slips, calendar feeds).
+Token = Annotated[str, PathParameter(max_length=120)]
+SessionNumber = Annotated[int, PathParameter(ge=1, le=8)]
 
 
 async def form_data(request: Request) -> dict[str, str]:
@@ -37,6 +40,15 @@ def safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return "/"
+
+
+PDF = "application/pdf"
+ZIP = "application/zip"
+ICS = "text/calendar; charset=utf-8"
+
+
+def ics_download(body: bytes, cohort_id: int) -> Response:
+    return Response(body, media_type=ICS, headers={"Content-Disposition": f'attachment; filename="kurs-{cohort_id}.ics"'})
 
 
 def attachment(body: bytes | str, media_type: str, name: str) -> Response:

@@ -1,0 +1,51 @@
+"""The evaluation form and its answers, shared by the slip's page (/e/…) and the
+participant's own page (/p/…)."""
+
+from __future__ import annotations
+
+from litestar.response import Template
+
+from course.errors import Conflict, InvalidInput
+from course.evaluations import reports, services
+from course.validation import whole_number
+from course.web.forms import translated
+
+def form_values(data: dict[str, str]) -> tuple[dict, dict, str | None]:
+    scores = {}
+    for area in reports.AREAS:
+        raw = data.get(area, "")
+        number = whole_number(raw)
+        scores[area] = number if number is not None else raw or None
+    comments = {area: data[f"comment_{area}"] for area in reports.AREAS if data.get(f"comment_{area}", "").strip()}
+    return scores, comments, data.get("comment")
+
+
+def form_errors(exc: InvalidInput) -> dict[str, str]:
+    # Each area's fieldset carries the area's name as its id, so the summary links to it.
+    return {key.removeprefix("scores.").replace("comments.", "comment_"): message
+            for key, message in translated(exc).items()}
+
+
+def page(action: str, values: dict, errors: dict, status: int = 200, template: str = "evaluations/form.html",
+          **extra) -> Template:
+    return Template(template, status_code=status, context={
+        "action": action, "areas": reports.AREAS, "labels": reports.AREA_LABELS, "values": values,
+        "errors": errors, **extra,
+    })
+
+
+def answered(status: int = 200, **context) -> Template:
+    return Template("evaluations/answered.html", context=context, status_code=status)
+
+
+def closed(**context) -> Template:
+    return Template("evaluations/closed.html", context=context, status_code=410)
+
+
+def refused(exc: Conflict, **context) -> Template:
+    """A used link, or an evaluation that has as many answers as participants."""
+    if exc.message == services.FULL_MESSAGE:
+        return Template("evaluations/closed.html", context={**context, "full": True}, status_code=409)
+    return answered(409, **context)
+
+
