@@ -13,7 +13,6 @@ import tempfile
 import uuid
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -31,7 +30,7 @@ import httpx  # noqa: E402
 from piccolo.apps.migrations.tables import Migration  # noqa: E402
 from piccolo.table import sort_table_classes  # noqa: E402
 
-from course import db  # noqa: E402
+from course import clock, db  # noqa: E402
 from course.accounts import passwords  # noqa: E402
 from course.accounts.tables import Office, StaffUser  # noqa: E402
 from course.settings import Settings  # noqa: E402
@@ -260,7 +259,7 @@ async def password_hash(password: str = PASSWORD) -> str:
 
 
 async def make_office(code: str = "drammen", name: str = "NAV Drammen – Ungdomsteamet") -> int:
-    rows = await Office.insert(Office(code=code, name=name, created_at=datetime.now(timezone.utc))).returning(
+    rows = await Office.insert(Office(code=code, name=name, created_at=clock.now())).returning(
         Office.id
     )
     return rows[0]["id"]
@@ -276,7 +275,7 @@ async def make_user(
 ) -> int:
     if office is None:
         office = await make_office()
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     rows = await StaffUser.insert(
         StaffUser(
             email=email,

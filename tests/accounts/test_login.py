@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 
+from course import clock
 from course.accounts import services
 from course.accounts.auth import SESSION_COOKIE
 from course.accounts.tables import WebSession
@@ -148,7 +149,7 @@ async def test_a_planted_session_id_is_not_adopted(client, world):
 async def test_sessions_expire_when_idle_and_absolutely(client, world, field, age):
     await web_login(client, EMAILS["leader"])
     assert (await client.get("/")).status_code == 200
-    past = datetime.now(timezone.utc) - age
+    past = clock.now() - age
     await WebSession.update({getattr(WebSession, field): past}).where(WebSession.id.is_not_null())
     response = await client.get("/")
     assert response.status_code == 302 and response.headers["location"].startswith("/login")
@@ -157,11 +158,11 @@ async def test_sessions_expire_when_idle_and_absolutely(client, world, field, ag
 
 async def test_an_active_session_is_kept_alive(client, world):
     await web_login(client, EMAILS["leader"])
-    past = datetime.now(timezone.utc) - timedelta(minutes=25)
+    past = clock.now() - timedelta(minutes=25)
     await WebSession.update({WebSession.last_seen_at: past}).where(WebSession.id.is_not_null())
     assert (await client.get("/")).status_code == 200
     row = await WebSession.select(WebSession.last_seen_at).first()
-    assert datetime.now(timezone.utc) - row["last_seen_at"] < timedelta(minutes=1)
+    assert clock.now() - row["last_seen_at"] < timedelta(minutes=1)
 
 
 async def test_ten_failures_make_further_tries_for_that_account_wait(client, world):
@@ -187,14 +188,14 @@ async def test_throttling_does_not_reveal_whether_an_email_exists(client, world)
 
 
 async def test_failures_older_than_the_window_do_not_count(client, world):
-    old = datetime.now(timezone.utc) - timedelta(minutes=16)
+    old = clock.now() - timedelta(minutes=16)
     for _ in range(10):
         await AuditEvent.insert(AuditEvent(at=old, action="login_failed", account=EMAILS["leader"], details={}))
     assert (await web_login(client, EMAILS["leader"])).status_code == 302
 
 
 async def test_many_failures_from_one_address_throttle_that_address(client, world):
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     await AuditEvent.insert(
         *[
             AuditEvent(at=now, action="login_failed", account=f"x{i}@a.no", address=CLIENT_ADDRESS, details={})
