@@ -84,3 +84,16 @@ def test_no_private_name_crosses_a_module():
 def test_the_checks_see_the_code():
     names = {name for name, _tree in sources()}
     assert len(names) > 50 and "course/evaluations/services.py" in names
+
+
+def test_one_clock():
+    """Only course/clock.py reads the system's date and time (Europe/Oslo, frozen in tests)."""
+    readers = []
+    for name, tree in sources():
+        if name == "course/clock.py":
+            continue
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Attribute) and node.attr in ("today", "now", "utcnow")
+                    and isinstance(node.value, ast.Name) and node.value.id in ("date", "datetime")):
+                readers.append(f"{name}:{node.lineno}")
+    assert readers == []
