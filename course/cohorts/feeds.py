@@ -57,12 +57,11 @@ async def feed_calendar(token: str) -> bytes:
         await CalendarFeed.select(
             CalendarFeed.user.id.as_alias("id"),
             CalendarFeed.user.name.as_alias("name"),
-            CalendarFeed.user.active.as_alias("active"),
         )
-        .where(CalendarFeed.token_hash == digest(token))
+        .where(CalendarFeed.token_hash == digest(token), CalendarFeed.user.active.eq(True))
         .first()
     )
-    if feed is None or not feed["active"]:
+    if feed is None:  # no such secret, or its owner no longer works here
         raise NotFound
     rows = await Cohort.select().where(policies.feed_scope(feed["id"])).order_by(Cohort.id)
     talks = await hooks.leader_talks(frozenset({feed["id"]}), None, None)
