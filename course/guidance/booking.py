@@ -1,0 +1,120 @@
+"""Booking one talk, and changing one: moving, reassigning, cancelling, marking it
+held or not shown, writing its note."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from course import clock
+from course.accounts.schemas import Staff
+from course.cohorts import services as cohorts
+from course.db import lock, write_transaction
+from course.errors import N_, InvalidInput, NotFound
+from course.guidance import notes, policies
+from course.guidance.clashes import raise_on_clash
+from course.guidance.rules import ACTIVE, TALK_STATUSES
+from course.guidance.tables import Talk
+from course.guidance.talks import (
+    TalkOut,
+    check_talk,
+    cohort_for,
+    insert_talk,
+    talk_location,
+    talk_row,
+    talk_without_note,
+    talks_by_id,
+)
+
+
+@dataclass
+class TalkInput:
+    participant_id: object
+    leader_id: object
+    date: str
+    start_time: str
+    end_time: str
+    location: str | None = None
+
+
+@dataclass
+class TalkChange:
+    date: str | None = None
+    start_time: str | None = None
+    end_time: str | None = None
+    leader_id: object = None
+    location: str | None = None
+    status: str | None = None
+    note: str | None = None
+
+
+async def book_talk(staff: Staff, cohort_id: int, data: TalkInput) -> TalkOut:
+    cohort = await cohort_for(staff, cohort_id)
+    if cohort.status == "cancelled":
+        raise InvalidInput({"cohort": N_("The cohort is cancelled.")})
+    errors: dict[str, str] = {}
+    params: dict[str, dict] = {}
+    day, start, end = await check_talk(cohort, data.participant_id, data.leader_id, data.date, data.start_time,
+                                       data.end_time, errors, params)
+    location = talk_location(data.location, cohort.location, errors)
+    if errors:
+        raise InvalidInput(errors, params)
+    async with write_transaction():
+        talk_id = await insert_talk(cohort, int(data.participant_id), int(data.leader_id), day, start, end, location)
+    return (await talks_by_id(staff, [talk_id]))[0]
+
+
+async def change_talk(staff: Staff, talk_id: int, change: TalkChange) -> TalkOut:
+    """Move, reassign, cancel, mark held or no-show, or write the private note."""
+    row, cohort = await talk_row(staff, talk_id)
+    errors: dict[str, str] = {}
+    params: dict[str, dict] = {}
+    values: dict = {}
+    moving = any(v is not None for v in (change.date, change.start_time, change.end_time, change.leader_id))
+    day, start, end, leader = row["date"], row["start_time"], row["end_time"], row["leader"]
+    if moving:
+        day, start, end = await check_talk(
+            cohort, row["participant"],
+            change.leader_id if change.leader_id is not None else row["leader"],
+            change.date if change.date is not None else row["date"].isoformat(),
+            change.start_time if change.start_time is not None else cohorts.hhmm(row["start_time"]),
+            change.end_time if change.end_time is not None else cohorts.hhmm(row["end_time"]),
+            errors, params,
+        )
+        leader = int(change.leader_id) if change.leader_id is not None and "leader_id" not in errors else leader
+        values.update({Talk.date: day, Talk.start_time: start, Talk.end_time: end, Talk.leader: leader})
+    if change.location is not None:
+        values[Talk.location] = talk_location(change.location, cohort.location, errors)
+    status = change.status
+    if status in ACTIVE and row["status"] not in ACTIVE and not moving:
+        # Taking a cancelled talk back: the participant must still be on the cohort, and
+        # the day still within it.
+        await check_talk(cohort, row["participant"], row["leader"], row["date"].isoformat(),
+                         cohorts.hhmm(row["start_time"]), cohorts.hhmm(row["end_time"]), errors, params)
+    if status is not None:
+        if status not in TALK_STATUSES:
+            errors["status"] = N_("Choose planned, held, no_show or cancelled.")
+        elif status in ("held", "no_show") and (day or row["date"]) > clock.today():
+            errors["status"] = N_("A talk can be marked held or not shown from its day.")
+        else:
+            values[Talk.status] = status
+    if change.note is not None:
+        note = await notes.checked_note(staff, talk_id, change.note, row["note"], errors)
+        if note is not None:
+            values[Talk.note] = note
+    if errors:
+        raise InvalidInput(errors, params)
+    if not values:
+        return await talk_without_note(staff, talk_id)
+    values[Talk.changed_at] = clock.now()
+    # The note is written only through the note's scope as well as the talk's.
+    scope = [policies.talk_scope(staff)] + ([policies.note_scope(staff)] if Talk.note in values else [])
+    async with write_transaction():
+        active_now = values.get(Talk.status, row["status"]) in ACTIVE
+        if active_now and (moving or row["status"] not in ACTIVE):
+            await lock(f"staff:{leader}", f"participant:{row['participant']}")
+            await raise_on_clash(day, start, end, leader, row["participant"], exclude_talk=talk_id)
+        if not await Talk.update(values).where(Talk.id == talk_id, *scope).returning(Talk.id):
+            raise NotFound
+        if Talk.note in values:
+            await notes.record_note_written(staff, cohort, talk_id, row["participant"])
+    return (await talks_by_id(staff, [talk_id]))[0]
