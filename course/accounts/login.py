@@ -1,0 +1,130 @@
+"""Logging in and confirming a password, throttled per account and per address, and
+setting a new password."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+
+from course.accounts import passwords
+from course.accounts.checks import check_password, normalize_email, utc_now
+from course.accounts.schemas import Staff
+from course.accounts.tables import StaffUser
+from course.accounts.users import USER_COLUMNS, end_all_logins, staff_of
+from course.audit import services as audit
+from course.audit.tables import AuditEvent
+from course.db import lock, write_transaction
+from course.errors import N_, InvalidInput, NotFound, Throttled
+from course.validation import has_control_chars, without_control_chars
+
+THROTTLE_WINDOW = timedelta(minutes=15)
+THROTTLE_PER_ACCOUNT = 10
+# A course room shares one address, so it gets room for a whole group's typos.
+THROTTLE_PER_ADDRESS = 100
+
+
+async def set_password(user_id: int, password: str, *, actor: int | None = None) -> None:
+    errors: dict[str, str] = {}
+    check_password(password, errors)
+    if errors:
+        raise InvalidInput(errors)
+    password_hash = await passwords.hash_password(password)
+    async with write_transaction():
+        rows = (
+            await StaffUser.update({StaffUser.password_hash: password_hash, StaffUser.updated_at: utc_now()})
+            .where(StaffUser.id == user_id)
+            .returning(StaffUser.id)
+        )
+        if not rows:
+            raise NotFound
+        await end_all_logins(user_id)
+        await audit.record(audit.PASSWORD_CHANGED, actor=actor, target_user=user_id)
+
+
+def throttle_wait(failures: list[datetime], limit: int, window: timedelta, now: datetime) -> int:
+    """Whole seconds until another try is allowed after these failures (0: now).
+
+    Tries wait once ``limit`` failures fall inside the window, until the
+    oldest of the latest ``limit`` failures leaves it."""
+    recent = sorted((f for f in failures if now - window < f <= now), reverse=True)
+    if len(recent) < limit:
+        return 0
+    return max(1, math.ceil((recent[limit - 1] + window - now).total_seconds()))
+
+
+async def _throttle_wait(email: str, address: str | None, now: datetime) -> int:
+    since = now - THROTTLE_WINDOW
+    waits = [0]
+    for column, value, limit in (
+        (AuditEvent.account, email, THROTTLE_PER_ACCOUNT),
+        (AuditEvent.address, address, THROTTLE_PER_ADDRESS),
+    ):
+        if not value:
+            continue
+        recent = (
+            await AuditEvent.select(AuditEvent.at)
+            .where(AuditEvent.action == audit.LOGIN_FAILED, column == value, AuditEvent.at > since)
+            .order_by(AuditEvent.at, ascending=False)
+            .limit(limit)
+        )
+        waits.append(throttle_wait([r["at"] for r in recent], limit, THROTTLE_WINDOW, now))
+    return max(waits)
+
+
+async def _lock_account(account: str) -> None:
+    """Serialise login attempts for one account. SQLite's IMMEDIATE write
+    transaction already does; PostgreSQL takes a transaction-scoped advisory lock."""
+    await lock("login:" + account)
+
+
+async def authenticate(email: str, password: str, address: str | None, *, is_login: bool = True) -> Staff:
+    """Check a login. Raises InvalidInput (same message whether the address
+    exists or not) or Throttled; answers the staff user on success. With
+    ``is_login=False`` (confirming a password) success is not a login event,
+    while failures still count towards throttling.
+
+    Each attempt is written as a failure before the password is checked, under
+    a lock, so parallel tries cannot all slip past the count; a success turns
+    its row into a login event."""
+    email = normalize_email(email)
+    account = without_control_chars(email)[:254]
+    address = without_control_chars(address)[:45] if address else None
+    async with write_transaction():
+        await _lock_account(account)
+        now = utc_now()  # read under the lock, so it is never before a counted attempt
+        wait = await _throttle_wait(account, address, now)
+        attempt = None
+        if not wait:
+            attempt = await audit.record(audit.LOGIN_FAILED, account=account, address=address, at=now)
+        elif not await AuditEvent.exists().where(
+            AuditEvent.action == audit.LOGIN_THROTTLED,
+            AuditEvent.account == account,
+            AuditEvent.at > now - THROTTLE_WINDOW,
+        ):
+            # One note per account and window: more would let a flood fill the table.
+            await audit.record(audit.LOGIN_THROTTLED, account=account, address=address, at=now)
+    if wait:
+        raise Throttled(wait)
+    row = None
+    if email and len(email) <= 254 and not has_control_chars(email):
+        row = (
+            await StaffUser.select(*USER_COLUMNS, StaffUser.password_hash)
+            .where(StaffUser.email == email, StaffUser.active.eq(True))
+            .first()
+        )
+    ok = await passwords.verify_password(row["password_hash"] if row else None, password)
+    if not ok:
+        if row:
+            await AuditEvent.update({AuditEvent.target_user: row["id"]}).where(AuditEvent.id == attempt)
+        raise InvalidInput({"email": N_("Wrong e-mail address or password.")})
+    if passwords.needs_rehash(row["password_hash"]):
+        new_hash = await passwords.hash_password(password)
+        await StaffUser.update({StaffUser.password_hash: new_hash}).where(StaffUser.id == row["id"])
+    staff = staff_of(row)
+    if is_login:
+        await AuditEvent.update(
+            {AuditEvent.action: audit.LOGIN, AuditEvent.actor: staff.id, AuditEvent.office: staff.office_id}
+        ).where(AuditEvent.id == attempt)
+    else:
+        await AuditEvent.delete().where(AuditEvent.id == attempt)
+    return staff
