@@ -1,0 +1,196 @@
+"""Reading participants: the office's list, one participant in full, and the consent in
+force. Every query selects through a scope of the caller's."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from course.accounts.schemas import Staff
+from course.errors import NotFound
+from course.participants import policies, rules
+from course.participants.common import PersonRef, now, staff_names
+from course.participants.tables import (
+    CategoryChange,
+    Consent,
+    Enrolment,
+    Participant,
+    ParticipantLink,
+)
+from course.validation import nb_sort_key
+
+
+@dataclass
+class ConsentOut:
+    id: int
+    action: str
+    text_version: str
+    scopes: list[str]
+    date: date
+    recorded_by: PersonRef
+    recorded_at: datetime
+
+
+@dataclass
+class ConsentStateOut:
+    text_version: str | None
+    participation: bool
+    sharing: bool
+    evaluation: bool
+    since: date | None
+
+
+@dataclass
+class CategoryOut:
+    category: int
+    changed_by: PersonRef
+    changed_at: datetime
+
+
+@dataclass
+class EnrolmentBrief:
+    id: int
+    cohort_id: int
+    cohort_title: str
+    start_date: date
+    status: str
+
+
+@dataclass
+class LinkInfo:
+    created_at: datetime
+    expires_at: datetime
+
+
+@dataclass
+class ParticipantSummary:
+    id: int
+    name: str
+    birth_year: int
+    primary_contact: PersonRef
+    category: int | None
+    consent_to_take_part: bool
+
+
+@dataclass
+class ParticipantOut(ParticipantSummary):
+    phone: str
+    email: str
+    office_id: int
+    referral_date: date | None
+    created_at: datetime
+    consent: ConsentStateOut
+    consents: list[ConsentOut] = field(default_factory=list)
+    categories: list[CategoryOut] = field(default_factory=list)
+    enrolments: list[EnrolmentBrief] = field(default_factory=list)
+    link: LinkInfo | None = None
+
+
+async def participant_row(staff: Staff, participant_id: int) -> dict:
+    """The participant's row if the caller may see them; NotFound otherwise."""
+    row = await Participant.select().where(policies.participant_scope(staff), Participant.id == participant_id).first()
+    if row is None:
+        raise NotFound
+    return row
+
+
+def consent_events(rows: list[dict]) -> list[rules.ConsentEvent]:
+    return [
+        rules.ConsentEvent(r["id"], r["action"], r["date"], r["text_version"], r["participation"], r["sharing"],
+                           r["evaluation"])
+        for r in rows
+    ]
+
+
+async def consent_state(participant_id: int) -> rules.ConsentState:
+    """The consent in force for a participant the caller has already selected (or that
+    a later domain asks about by id)."""
+    rows = await Consent.select().where(Consent.participant == participant_id)
+    return rules.consent_in_force(consent_events(rows))
+
+
+async def get_participant(staff: Staff, participant_id: int) -> ParticipantOut:
+    row = await participant_row(staff, participant_id)
+    consents = await Consent.select().where(
+        policies.consent_scope(staff), Consent.participant == participant_id
+    ).order_by(Consent.id)
+    categories = await CategoryChange.select().where(
+        policies.category_scope(staff), CategoryChange.participant == participant_id
+    ).order_by(CategoryChange.id)
+    names = await staff_names([row["primary_contact"]] + [c["recorded_by"] for c in consents]
+                              + [c["changed_by"] for c in categories])
+    enrolments = await Enrolment.select(
+        Enrolment.id, Enrolment.status, Enrolment.cohort.id.as_alias("cohort_id"),
+        Enrolment.cohort.title.as_alias("title"), Enrolment.cohort.start_date.as_alias("start_date"),
+    ).where(policies.enrolment_scope(staff), Enrolment.participant == participant_id).order_by(
+        Enrolment.cohort.start_date, ascending=False
+    )
+    state = rules.consent_in_force(consent_events(consents))
+    link = await ParticipantLink.select().where(
+        policies.link_scope(staff), ParticipantLink.participant == participant_id,
+        ParticipantLink.revoked_at.is_null(), ParticipantLink.expires_at > now(),
+    ).first()
+    return ParticipantOut(
+        id=row["id"],
+        name=row["name"],
+        birth_year=row["birth_year"],
+        primary_contact=PersonRef(row["primary_contact"], names.get(row["primary_contact"], "")),
+        category=categories[-1]["category"] if categories else None,
+        consent_to_take_part=state.participation,
+        phone=row["phone"],
+        email=row["email"],
+        office_id=row["office"],
+        referral_date=row["referral_date"],
+        created_at=row["created_at"],
+        consent=ConsentStateOut(state.version, state.participation, state.sharing, state.evaluation, state.since),
+        consents=[
+            ConsentOut(
+                id=c["id"], action=c["action"], text_version=c["text_version"],
+                scopes=[s for s in rules.SCOPES if c[s]], date=c["date"],
+                recorded_by=PersonRef(c["recorded_by"], names.get(c["recorded_by"], "")),
+                recorded_at=c["recorded_at"],
+            )
+            for c in consents
+        ],
+        categories=[
+            CategoryOut(c["category"], PersonRef(c["changed_by"], names.get(c["changed_by"], "")), c["changed_at"])
+            for c in categories
+        ],
+        enrolments=[EnrolmentBrief(e["id"], e["cohort_id"], e["title"], e["start_date"], e["status"])
+                    for e in enrolments],
+        link=LinkInfo(link["created_at"], link["expires_at"]) if link else None,
+    )
+
+
+async def list_participants(staff: Staff, query: str = "") -> list[ParticipantSummary]:
+    """The office's participants, sorted by name; ``query`` matches any part of the name."""
+    rows = await Participant.select(
+        Participant.id, Participant.name, Participant.birth_year, Participant.primary_contact,
+    ).where(policies.participant_scope(staff))
+    needle = unicodedata.normalize("NFC", " ".join(query.split())).casefold()
+    if needle:
+        rows = [r for r in rows if needle in unicodedata.normalize("NFC", r["name"]).casefold()]
+    if not rows:
+        return []
+    # The latest category of each (rows in order, so the last one stays).
+    categories = {
+        r["participant"]: r["category"]
+        for r in await CategoryChange.select(CategoryChange.participant, CategoryChange.category).where(
+            policies.category_scope(staff)
+        ).order_by(CategoryChange.id)
+    }
+    by_person: dict[int, list[dict]] = {}
+    for c in await Consent.select().where(policies.consent_scope(staff)):
+        by_person.setdefault(c["participant"], []).append(c)
+    names = await staff_names(r["primary_contact"] for r in rows)
+    out = [
+        ParticipantSummary(
+            id=r["id"], name=r["name"], birth_year=r["birth_year"],
+            primary_contact=PersonRef(r["primary_contact"], names.get(r["primary_contact"], "")),
+            category=categories.get(r["id"]),
+            consent_to_take_part=rules.consent_in_force(consent_events(by_person.get(r["id"], []))).participation,
+        )
+        for r in rows
+    ]
+    return sorted(out, key=lambda p: (nb_sort_key(p.name), p.id))

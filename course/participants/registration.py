@@ -1,0 +1,175 @@
+"""Registration: a participant's details checked and saved, changed later, and the
+follow-up category. Changes select the participant through ``participant_scope``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from course.accounts.schemas import Staff
+from course.accounts.tables import StaffUser
+from course.audit import services as audit
+from course.db import write_transaction
+from course.errors import N_, InvalidInput
+from course.participants import policies
+from course.participants.common import now, past_date, today
+from course.participants.consent import ConsentInput, insert_consent, parse_consent
+from course.participants.records import ParticipantOut, get_participant, participant_row
+from course.participants.tables import CategoryChange, Participant
+from course.validation import as_id, check_line, has_control_chars, whole_number
+
+PHONE_RE = re.compile(r"^\+?\d{8,15}$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass
+class ParticipantInput:
+    name: str
+    birth_year: object
+    primary_contact_id: object
+    phone: str = ""
+    email: str = ""
+    referral_date: str | None = None
+    office_id: int | None = None
+    consent: ConsentInput | None = None
+
+
+@dataclass
+class ParticipantChanges:
+    name: str | None = None
+    birth_year: object = None
+    primary_contact_id: object = None
+    phone: str | None = None
+    email: str | None = None
+    referral_date: str | None = None
+
+
+def _birth_year(value, errors: dict[str, str]) -> int | None:
+    year = today().year
+    if isinstance(value, str) and (number := whole_number(value.strip())) is not None:
+        value = number
+    if isinstance(value, bool) or not isinstance(value, int) or not year - 35 <= value <= year - 14:
+        errors["birth_year"] = N_("Give a birth year from %(first)s to %(last)s.")
+        return None
+    return value
+
+
+def _phone(value, errors: dict[str, str]) -> str:
+    text = "".join(str(value or "").split())
+    if text and (not PHONE_RE.match(text)):
+        errors["phone"] = N_("Give a phone number of 8 to 15 digits, with + first if it has a country code.")
+    return text
+
+
+def _email(value, errors: dict[str, str]) -> str:
+    text = str(value or "").strip().lower()
+    if text and (len(text) > 254 or not EMAIL_RE.match(text) or has_control_chars(text)):
+        errors["email"] = N_("Give a valid e-mail address, or leave it empty.")
+    return text
+
+
+async def _primary_contact(value, office_id: int, errors: dict[str, str]) -> int | None:
+    value = as_id(value)
+    if value and await StaffUser.exists().where(StaffUser.id == value, policies.may_be_primary_contact(office_id)):
+        return value
+    errors["primary_contact_id"] = N_("Choose a primary contact from the participant's own office.")
+    return None
+
+
+def _name(value, errors: dict[str, str]) -> str:
+    return check_line(
+        value, "name", errors,
+        N_("The name contains characters that are not allowed."),
+        N_("Enter the participant's name."),
+        N_("The name can be at most 200 characters."),
+    )
+
+
+def _year_params() -> dict:
+    year = today().year
+    return {"birth_year": {"first": year - 35, "last": year - 14}}
+
+
+async def create_participant(staff: Staff, data: ParticipantInput) -> ParticipantOut:
+    errors: dict[str, str] = {}
+    office_id = policies.office_for(staff, data.office_id)
+    name = _name(data.name, errors)
+    birth_year = _birth_year(data.birth_year, errors)
+    phone = _phone(data.phone, errors)
+    email = _email(data.email, errors)
+    referral = past_date(data.referral_date, errors, "referral_date") if data.referral_date else None
+    contact = await _primary_contact(data.primary_contact_id, office_id, errors)
+    consent = parse_consent(data.consent, errors, "consent.")
+    if consent and consent["action"] != "given":
+        errors["consent.action"] = N_("A new participant can only be registered with a consent given.")
+    if errors:
+        raise InvalidInput(errors, _year_params())
+    at = now()
+    async with write_transaction():
+        participant_id = (
+            await Participant.insert(
+                Participant(
+                    office=office_id, name=name, birth_year=birth_year, phone=phone, email=email,
+                    primary_contact=contact, referral_date=referral, created_at=at,
+                )
+            ).returning(Participant.id)
+        )[0]["id"]
+        if consent:
+            await insert_consent(staff, participant_id, consent, at)
+        await audit.record("participant_created", actor=staff.id, office=office_id,
+                           details={"participant": participant_id})
+    return await get_participant(staff, participant_id)
+
+
+async def update_participant(staff: Staff, participant_id: int, changes: ParticipantChanges) -> ParticipantOut:
+    current = await participant_row(staff, participant_id)
+    errors: dict[str, str] = {}
+    values: dict = {}
+    if changes.name is not None:
+        values[Participant.name] = _name(changes.name, errors)
+    if changes.birth_year is not None:
+        values[Participant.birth_year] = _birth_year(changes.birth_year, errors)
+    if changes.phone is not None:
+        values[Participant.phone] = _phone(changes.phone, errors)
+    if changes.email is not None:
+        values[Participant.email] = _email(changes.email, errors)
+    if changes.referral_date is not None:
+        values[Participant.referral_date] = (
+            past_date(changes.referral_date, errors, "referral_date") if changes.referral_date else None
+        )
+    if changes.primary_contact_id is not None:
+        contact = await _primary_contact(changes.primary_contact_id, current["office"], errors)
+        if contact is not None and contact != current["primary_contact"]:
+            may_hand_on = await Participant.exists().where(
+                policies.participant_scope(staff), policies.handover_scope(staff), Participant.id == participant_id
+            )
+            if not may_hand_on:
+                errors["primary_contact_id"] = N_(
+                    "Only the present primary contact or an administrator can change the primary contact.")
+            values[Participant.primary_contact] = contact
+    if errors:
+        raise InvalidInput(errors, _year_params())
+    if values:
+        async with write_transaction():
+            await Participant.update(values).where(policies.participant_scope(staff), Participant.id == participant_id)
+            details = {"participant": participant_id, "fields": sorted(c._meta.name for c in values)}
+            if Participant.primary_contact in values:
+                details["primary_contact"] = {"from": current["primary_contact"],
+                                              "to": values[Participant.primary_contact]}
+            await audit.record("participant_updated", actor=staff.id, office=current["office"], details=details)
+    return await get_participant(staff, participant_id)
+
+
+async def set_category(staff: Staff, participant_id: int, category) -> ParticipantOut:
+    row = await participant_row(staff, participant_id)
+    if isinstance(category, str) and (number := whole_number(category)) is not None:
+        category = number
+    if isinstance(category, bool) or category not in (1, 2, 3, 4):
+        raise InvalidInput({"category": N_("Choose a follow-up category from 1 to 4.")})
+    async with write_transaction():
+        await CategoryChange.insert(
+            CategoryChange(participant=participant_id, category=category, changed_by=staff.id, changed_at=now())
+        )
+        await audit.record("category_changed", actor=staff.id, office=row["office"],
+                           details={"participant": participant_id, "category": category})
+    return await get_participant(staff, participant_id)

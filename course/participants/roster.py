@@ -1,0 +1,115 @@
+"""The cohort's participants, attendance and talks together: one row per enrolment,
+with the warnings that call for follow-up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from course.accounts.schemas import Staff
+from course.cohorts import services as cohorts
+from course.errors import N_
+from course.participants import hooks, rules
+from course.participants.common import PersonRef, people_cohort, staff_names, today
+from course.participants.tables import Attendance, Enrolment, Outcome
+from course.validation import nb_sort_key
+
+
+@dataclass
+class AttendanceOut:
+    present: int
+    absent: int
+    excused: int
+    rate: float | None
+    missed_in_a_row: bool
+
+
+@dataclass
+class TalkCounts:
+    booked: int
+    held: int
+
+
+@dataclass
+class Warning:
+    code: str  # missed_twice | few_talks_booked | few_talks_held
+    message: str
+    params: dict
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        self.text = self.message % self.params
+
+
+@dataclass
+class RosterRow:
+    enrolment_id: int
+    participant: PersonRef
+    primary_contact: PersonRef
+    status: str
+    reason: str
+    waiting_position: int | None
+    attendance: AttendanceOut
+    talks: TalkCounts
+    outcome: str | None
+    outcome_date: date | None
+    warnings: list[Warning]
+
+
+async def roster(staff: Staff, cohort_id: int) -> list[RosterRow]:
+    """Everyone on the cohort, with attendance, talks, outcome and warnings."""
+    return await roster_of(await people_cohort(staff, cohort_id))
+
+
+async def roster_of(cohort: cohorts.CohortOut) -> list[RosterRow]:
+    """The roster of a cohort the caller has read through a scope: the people scope
+    for the rows themselves, the cohorts' own scope for the summary made of them."""
+    rows = await Enrolment.select(
+        *Enrolment.all_columns(),
+        Enrolment.participant.name.as_alias("name"),
+        Enrolment.participant.primary_contact.as_alias("contact"),
+    ).where(Enrolment.cohort == cohort.id)
+    if not rows:
+        return []
+    day = today()
+    held = [s.number for s in cohort.sessions if s.status != "cancelled" and s.date <= day]
+    marks = await Attendance.select(
+        Attendance.session.number.as_alias("number"), Attendance.participant, Attendance.status
+    ).where(Attendance.session.cohort == cohort.id)
+    mark = {(m["number"], m["participant"]): m["status"] for m in marks}
+    talks = await hooks.cohort_talk_statuses(cohort.id)
+    outcomes = {o["enrolment"]: o for o in await Outcome.select().where(Outcome.enrolment.cohort == cohort.id)}
+    names = await staff_names(r["contact"] for r in rows)
+    waiting = sorted((r for r in rows if r["status"] == "waiting"), key=lambda r: (r["created_at"], r["id"]))
+    course_over = cohort.status == "finished"
+    out = []
+    for r in rows:
+        stats = rules.attendance_stats([mark.get((number, r["participant"])) for number in held])
+        own = [status for participant, status in talks if participant == r["participant"]]
+        counts = TalkCounts(booked=sum(s in ("planned", "held") for s in own), held=own.count("held"))
+        warnings = []
+        if r["status"] in ("enrolled", "completed"):
+            if stats.missed_in_a_row:
+                warnings.append(Warning("missed_twice", N_("Missed two sessions in a row."), {}))
+            message = rules.talk_warning(counts.booked, counts.held, course_over)
+            if message and cohort.status != "cancelled":
+                warnings.append(Warning(
+                    "few_talks_held" if course_over else "few_talks_booked", message,
+                    {"count": counts.held if course_over else counts.booked, "needed": rules.TALKS_NEEDED},
+                ))
+        outcome = outcomes.get(r["id"])
+        out.append(RosterRow(
+            enrolment_id=r["id"],
+            participant=PersonRef(r["participant"], r["name"]),
+            primary_contact=PersonRef(r["contact"], names.get(r["contact"], "")),
+            status=r["status"],
+            reason=r["reason"],
+            waiting_position=waiting.index(r) + 1 if r in waiting else None,
+            attendance=AttendanceOut(stats.present, stats.absent, stats.excused, stats.rate, stats.missed_in_a_row),
+            talks=counts,
+            outcome=outcome["kind"] if outcome else None,
+            outcome_date=outcome["date"] if outcome else None,
+            warnings=warnings,
+        ))
+    order = {s: i for i, s in enumerate(rules.STATUSES)}
+    return sorted(out, key=lambda x: (order[x.status], nb_sort_key(x.participant.name)))
