@@ -12,9 +12,11 @@ from piccolo.query.functions.aggregate import Count
 from course import clock
 from course.accounts.schemas import Staff
 from course.cohorts import services as cohorts
-from course.cohorts.tables import Cohort, CohortLeader
+from course.cohorts.tables import Cohort
 from course.errors import N_, InvalidInput
-from course.evaluations import reports, services
+from course.evaluations import policies, reports
+from course.evaluations.closing import close_due
+from course.evaluations.comments import comment_order
 from course.evaluations.reports import AREAS
 from course.evaluations.tables import Evaluation, EvaluationRemark, EvaluationResponse
 
@@ -93,13 +95,21 @@ async def evaluation_report(staff: Staff, flt: ReportFilter) -> Report:
         errors["variant"] = N_("Choose the variant kjk or ny_retning.")
     if errors:
         raise InvalidInput(errors)
-    await services.close_due()
-    chosen = await _cohorts_for(staff, flt, start, end)
-    ids = sorted(chosen) or [0]
+    await close_due()
+    chosen = {r["id"]: r for r in await Cohort.select(Cohort.id, Cohort.title, Cohort.start_date).where(
+        *_chosen(staff, flt, start, end)).order_by(Cohort.start_date)}
+
+    def matching():  # the same cohorts as a sub-select, for the queries on the tables hanging off them
+        return Cohort.select(Cohort.id).where(*_chosen(staff, flt, start, end))
+
+    def closed():  # of those, the ones whose evaluation has closed
+        return Evaluation.select(Evaluation.cohort).where(
+            Evaluation.cohort.is_in(matching()), Evaluation.closed_at.is_not_null())
+
     evaluations = {r["cohort"]: r for r in await Evaluation.select(
-        Evaluation.cohort, Evaluation.closed_at, Evaluation.invited).where(Evaluation.cohort.is_in(ids))}
+        Evaluation.cohort, Evaluation.closed_at, Evaluation.invited).where(Evaluation.cohort.is_in(matching()))}
     counts = {r["cohort"]: r["count"] for r in await EvaluationResponse.select(
-        EvaluationResponse.cohort, Count()).where(EvaluationResponse.cohort.is_in(ids)).group_by(
+        EvaluationResponse.cohort, Count()).where(EvaluationResponse.cohort.is_in(matching())).group_by(
         EvaluationResponse.cohort)}
     today = clock.today()
     states = {
@@ -109,7 +119,11 @@ async def evaluation_report(staff: Staff, flt: ReportFilter) -> Report:
         for cohort_id, row in chosen.items() if cohort_id in evaluations or row["start_date"] <= today
     }
     counted, left_out = reports.whole_cohorts(states)
-    rows = await EvaluationResponse.select().where(EvaluationResponse.cohort.is_in(counted or [0]))
+    # Answers and comments are read from the closed cohorts chosen; of those, only the
+    # whole cohorts of three answers or more that the rule above counts are kept.
+    counts_in = set(counted)
+    rows = [r for r in await EvaluationResponse.select().where(EvaluationResponse.cohort.is_in(closed()))
+            if r["cohort"] in counts_in]
     answers = []
     by_cohort: dict[str, list] = {str(i): [] for i in counted}
     by_quarter: dict[str, list] = {}
@@ -122,9 +136,9 @@ async def evaluation_report(staff: Staff, flt: ReportFilter) -> Report:
     # a second line of defence.
     cohort_parts = reports.split(by_cohort)
     quarter_parts = reports.split(dict(sorted(by_quarter.items())))
-    shown = await EvaluationRemark.select(
+    shown = [r for r in await EvaluationRemark.select(
         EvaluationRemark.ref, EvaluationRemark.cohort, EvaluationRemark.area, EvaluationRemark.text
-    ).where(EvaluationRemark.cohort.is_in(counted or [0]), EvaluationRemark.status == "shown")
+    ).where(EvaluationRemark.cohort.is_in(closed()), EvaluationRemark.status == "shown") if r["cohort"] in counts_in]
     invited = sum(evaluations[i]["invited"] for i in counted)
     return Report(
         responses=len(answers),
@@ -133,7 +147,7 @@ async def evaluation_report(staff: Staff, flt: ReportFilter) -> Report:
         figures=reports.aggregate(answers),
         cohorts=[PartFigures(k, chosen[int(k)]["title"], f) for k, f in cohort_parts.items()],
         trend=[PartFigures(k, k, f) for k, f in quarter_parts.items()],
-        comments=[ShownComment(r["cohort"], r["area"], r["text"]) for r in sorted(shown, key=services.comment_order)],
+        comments=[ShownComment(r["cohort"], r["area"], r["text"]) for r in sorted(shown, key=comment_order)],
         start=start,
         end=end,
         on_paper=sum(1 for r in rows if r["on_paper"]),
@@ -141,26 +155,20 @@ async def evaluation_report(staff: Staff, flt: ReportFilter) -> Report:
     )
 
 
-async def _cohorts_for(staff: Staff, flt: ReportFilter, start: date | None, end: date | None) -> dict[int, dict]:
-    """The cohorts the caller may see (leaders: those they lead), narrowed by the filter."""
-    query = Cohort.select(Cohort.id, Cohort.title, Cohort.start_date).where(
-        cohorts.policies.cohort_scope(staff), Cohort.cancelled_at.is_null())
-    if staff.role.value == "leader":
-        mine = [r["cohort"] for r in await CohortLeader.select(CohortLeader.cohort).where(
-            CohortLeader.leader == staff.id)]
-        query = query.where(Cohort.id.is_in(mine or [0]))
+def _chosen(staff: Staff, flt: ReportFilter, start: date | None, end: date | None) -> list:
+    """Where-clauses for the cohorts of a report: those in the caller's report scope
+    (leaders: those they lead), not cancelled, narrowed by the filter."""
+    where = [policies.report_scope(staff), Cohort.cancelled_at.is_null()]
     if flt.office_id is not None:
-        query = query.where(Cohort.office == flt.office_id)
+        where.append(Cohort.office == flt.office_id)
     if flt.cohort_id is not None:
-        query = query.where(Cohort.id == flt.cohort_id)
+        where.append(Cohort.id == flt.cohort_id)
     if flt.variant:
-        query = query.where(Cohort.variant == flt.variant)
+        where.append(Cohort.variant == flt.variant)
     if flt.leader_id is not None:
-        led = [r["cohort"] for r in await CohortLeader.select(CohortLeader.cohort).where(
-            CohortLeader.leader == flt.leader_id)]
-        query = query.where(Cohort.id.is_in(led or [0]))
+        where.append(Cohort.id.is_in(policies.led_cohorts(flt.leader_id)))
     if start:
-        query = query.where(Cohort.start_date >= start)
+        where.append(Cohort.start_date >= start)
     if end:
-        query = query.where(Cohort.start_date <= end)
-    return {r["id"]: r for r in await query.order_by(Cohort.start_date)}
+        where.append(Cohort.start_date <= end)
+    return where
