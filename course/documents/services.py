@@ -16,15 +16,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from course import clock, pdf
-from course.accounts.schemas import Role, Staff
+from course.accounts.schemas import Staff
 from course.accounts.tables import StaffUser
 from course.audit import services as audit
 from course.cohorts import services as cohorts
+from course.cohorts.tables import Cohort
 from course.db import is_unique_violation, lock, write_transaction
 from course.documents import content as rules
+from course.documents import policies
 from course.documents.tables import DocumentVersion
 from course.errors import N_, Conflict, Forbidden, InvalidInput, NotFound
-from course.participants import policies
 from course.participants.tables import Enrolment
 from course.validation import valid_id
 
@@ -74,15 +75,9 @@ class VersionOut:
     restored_from: int | None
 
 
-def may_edit(staff: Staff, leader_ids, primary_contact_id: int) -> bool:
-    return staff.role is Role.admin or (
-        staff.role is Role.leader and (staff.id in leader_ids or staff.id == primary_contact_id))
-
-
 ENROLMENT_COLUMNS = (
     Enrolment.id, Enrolment.status, Enrolment.cohort, Enrolment.participant,
-    Enrolment.participant.name.as_alias("name"), Enrolment.participant.office.as_alias("office"),
-    Enrolment.participant.primary_contact.as_alias("contact_id"),
+    Enrolment.participant.name.as_alias("name"),
     Enrolment.participant.primary_contact.name.as_alias("contact"),
 )
 
@@ -96,23 +91,24 @@ def _make_context(row: dict, cohort) -> Context:
 
 
 async def _context(actor: Actor, enrolment_id) -> Context:
+    """The enrolment with documents, selected through the actor's scope: one of
+    another office (or, for a participant, anyone else's) is not found; one of the
+    caller's office whose documents they do not edit is refused."""
     if not valid_id(enrolment_id):
         raise NotFound
-    row = await Enrolment.select(*ENROLMENT_COLUMNS).where(Enrolment.id == enrolment_id).first()
-    if row is None or row["status"] not in HAS_DOCUMENTS:
-        raise NotFound
-    if actor.staff is not None:
-        staff = actor.staff
-        if not policies.may_see_people(staff) or (staff.role is not Role.admin and row["office"] != staff.office_id):
-            raise NotFound
-        cohort = await cohorts.get_cohort(staff, row["cohort"])
-        if not may_edit(staff, cohort.leader_ids, row["contact_id"]):
+    staff = actor.staff
+    scope = policies.document_scope(staff) if staff is not None else policies.own_scope(actor.participant_id)
+    row = await Enrolment.select(*ENROLMENT_COLUMNS).where(
+        scope, Enrolment.id == enrolment_id, Enrolment.status.is_in(list(HAS_DOCUMENTS))).first()
+    if row is None:
+        if staff is not None and await Enrolment.exists().where(
+                policies.enrolment_scope(staff), Enrolment.id == enrolment_id,
+                Enrolment.status.is_in(list(HAS_DOCUMENTS))):
             raise Forbidden
-    elif actor.participant_id != row["participant"]:
         raise NotFound
+    if staff is not None:
+        cohort = await cohorts.get_cohort(staff, row["cohort"])
     else:
-        from course.cohorts.tables import Cohort
-
         cohort = (await cohorts.load(await Cohort.select().where(Cohort.id == row["cohort"])))[0]
     return _make_context(row, cohort)
 
@@ -269,13 +265,13 @@ def _safe(name: str) -> str:
 async def cohort_zip(staff: Staff, cohort_id: int) -> tuple[bytes, str]:
     """Every CV and plan of the cohort's participants in one ZIP, rendered in the pool."""
     cohort = await cohorts.get_cohort(staff, cohort_id)
-    if not policies.may_see_people(staff):
+    if not policies.may_see_documents(staff):
         raise NotFound
-    rows = await Enrolment.select(*ENROLMENT_COLUMNS).where(
-        Enrolment.cohort == cohort.id, Enrolment.status.is_in(["enrolled", "completed"]))
     # The cohort's leaders (and admins) get everyone's; a primary contact gets their own people's.
-    mine = [r for r in rows if may_edit(staff, cohort.leader_ids, r["contact_id"])]
-    if not mine and not may_edit(staff, cohort.leader_ids, primary_contact_id=-1):
+    mine = await Enrolment.select(*ENROLMENT_COLUMNS).where(
+        policies.document_scope(staff), Enrolment.cohort == cohort.id,
+        Enrolment.status.is_in(["enrolled", "completed"]))
+    if not mine and not policies.edits_whole_cohort(staff, cohort.leader_ids):
         raise Forbidden
     jobs = []
     for r in mine:
@@ -302,6 +298,6 @@ async def for_participant(participant_id: int) -> list[dict]:
     """The participant's enrolments with documents: {enrolment_id, cohort_title}."""
     rows = await Enrolment.select(Enrolment.id, Enrolment.cohort.title.as_alias("title"),
                                   Enrolment.cohort.start_date.as_alias("start")).where(
-        Enrolment.participant == participant_id, Enrolment.status.is_in(list(HAS_DOCUMENTS)),
+        policies.own_scope(participant_id), Enrolment.status.is_in(list(HAS_DOCUMENTS)),
         Enrolment.cohort.cancelled_at.is_null())
     return [{"enrolment_id": r["id"], "cohort_title": r["title"]} for r in sorted(rows, key=lambda r: r["start"])]
