@@ -23,11 +23,9 @@ def may_hold_talks(staff: Staff) -> bool:
 
 
 def cohort_scope(staff: Staff):
-    """Cohorts whose people, and so whose talks, the caller may see: a leader their
-    office's, an admin every one, a manager none."""
-    if not participant_policies.may_see_people(staff):
-        return Cohort.id.is_null()
-    return cohort_policies.cohort_scope(staff)
+    """Cohorts whose talks the caller may see: those whose people they may see (a
+    leader their office's, an admin every one, a manager none)."""
+    return participant_policies.people_cohort_scope(staff)
 
 
 def talk_scope(staff: Staff):
