@@ -10,6 +10,7 @@ from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.openapi.spec import Components
 from litestar.static_files import create_static_files_router
 
 from course import __version__, db, pdf, wiring  # noqa: F401 (wiring connects the domains' hooks)
@@ -31,7 +32,9 @@ from course.participants.api import participants_api
 from course.portal import pages as portal_pages
 from course.settings import Settings, get_settings
 from course.web.errors import handle_exception
+from course.web.guards import STAFF
 from course.web.layout import template_config
+from course.web.openapi import SECURITY_SCHEMES, strict_body
 from course.web.security import add_security_headers
 
 STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
@@ -53,7 +56,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             pdf.shutdown()
 
     api = Router(path="/api/v1", route_handlers=[accounts_api, cohorts_api, participants_api, guidance_api, evaluations_api,
-                                               documents_api])
+                                               documents_api], dependencies=STAFF, before_request=strict_body)
     app = Litestar(
         route_handlers=[
             api,
@@ -88,6 +91,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             version=__version__,
             path="/schema",
             render_plugins=[JsonRenderPlugin()],
+            components=Components(security_schemes=SECURITY_SCHEMES),
         ),
         exception_handlers={Exception: handle_exception},
         before_send=[add_security_headers],
