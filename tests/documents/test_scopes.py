@@ -125,7 +125,7 @@ async def test_another_offices_manager_is_refused_every_route(client, people, as
 @pytest.mark.parametrize(("who", "expected"), [("admin", 200), ("leader", 404), ("other", 404), ("manager", 403)])
 async def test_an_admin_reaches_another_offices_documents_and_its_neighbours_do_not(client, people, as_, who,
                                                                                      expected):
-    setup, enrolment_b, _, headers = people
+    _, enrolment_b, _, headers = people
     h = headers.get(who) or await as_(who)
     before = await stored()
     for kind in KINDS:
