@@ -4,28 +4,29 @@ from __future__ import annotations
 
 from typing import Annotated
 
-
 import msgspec
-from litestar.params import JSONBody
 from litestar import Request, Router, delete, get, patch, post
+from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from course.accounts import services
-from course.web.guards import admin_only, current_staff, login_required
-from course.accounts.schemas import OfficeOut, Role, UserOut
+from course.accounts.schemas import OfficeOut, Role, Staff, UserOut
 from course.errors import InvalidInput
-from course.validation import MAX_ID
 from course.web.forms import PathId, QueryId, client_address
+from course.web.guards import admin_only, login_required
+from course.web.openapi import Id, error_responses
 
-
-Id = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
+Email = Annotated[str, msgspec.Meta(description="An e-mail address", examples=["ase@nav.no"])]
+Name = Annotated[str, msgspec.Meta(description="One line, at most 200 characters")]
+Password = Annotated[str, msgspec.Meta(description="12 to 1024 characters")]
 
 
 class TokenRequest(msgspec.Struct, forbid_unknown_fields=True):
-    email: str
-    password: str
-    name: Annotated[str, msgspec.Meta(max_length=100)] = "API"
+    email: Email
+    password: Annotated[str, msgspec.Meta(description="The staff user's password")]
+    name: Annotated[str, msgspec.Meta(max_length=100, description="A name for the token, to tell it apart")] = "API"
 
 
 class TokenResponse(msgspec.Struct):
@@ -49,31 +50,32 @@ class TokenInfoOut(msgspec.Struct):
 
 
 class OfficeCreate(msgspec.Struct, forbid_unknown_fields=True):
-    code: str
-    name: str
+    code: Annotated[str, msgspec.Meta(description="1 to 20 letters, digits, - or _; unique", examples=["drammen"])]
+    name: Name
 
 
 class OfficeUpdate(msgspec.Struct, forbid_unknown_fields=True):
-    name: str
+    name: Name
 
 
 class UserCreate(msgspec.Struct, forbid_unknown_fields=True):
-    email: str
-    name: str
+    email: Annotated[Email, msgspec.Meta(description="Unique among the staff users")]
+    name: Name
     role: Role
     office_id: Id
-    password: str
+    password: Password
 
 
 class UserUpdate(msgspec.Struct, forbid_unknown_fields=True):
-    name: str | None = None
-    role: Role | None = None
+    name: Name | None = None
+    role: Annotated[Role | None, msgspec.Meta(description="An admin cannot take away their own admin access")] = None
     office_id: Id | None = None
-    active: bool | None = None
-    password: str | None = None
+    active: Annotated[bool | None, msgspec.Meta(description="false locks the user out")] = None
+    password: Password | None = None
 
 
-@post("/auth/token", status_code=HTTP_201_CREATED, summary="Log in and get an API token")
+@post("/auth/token", status_code=HTTP_201_CREATED, summary="Log in and get an API token",
+      responses=error_responses(400, 401, 429))
 async def create_token(request: Request, data: JSONBody[TokenRequest]) -> TokenResponse:
     address = client_address(request)
     try:
@@ -83,13 +85,14 @@ async def create_token(request: Request, data: JSONBody[TokenRequest]) -> TokenR
     return TokenResponse(token=await services.create_token(staff, data.name, address))
 
 
-@delete("/auth/token", guards=[login_required], summary="Revoke the token used for this call")
-async def revoke_current_token(request: Request) -> None:
-    await services.revoke_token(current_staff(request), request.scope["auth"]["token_id"], client_address(request))
+@delete("/auth/token", guards=[login_required], summary="Revoke the token used for this call",
+        responses=error_responses(401))
+async def revoke_current_token(request: Request, staff: NamedDependency[Staff]) -> None:
+    await services.revoke_token(staff, request.scope["auth"]["token_id"], client_address(request))
 
 
-@get("/auth/tokens", guards=[login_required], summary="The caller's API tokens")
-async def list_tokens(request: Request) -> list[TokenInfoOut]:
+@get("/auth/tokens", guards=[login_required], summary="The caller's API tokens", responses=error_responses(401))
+async def list_tokens(staff: NamedDependency[Staff]) -> list[TokenInfoOut]:
     return [
         TokenInfoOut(
             id=t.id,
@@ -98,18 +101,18 @@ async def list_tokens(request: Request) -> list[TokenInfoOut]:
             last_used_at=t.last_used_at.isoformat() if t.last_used_at else None,
             revoked=t.revoked_at is not None,
         )
-        for t in await services.list_tokens(current_staff(request))
+        for t in await services.list_tokens(staff)
     ]
 
 
-@delete("/auth/tokens/{token_id:int}", guards=[login_required], status_code=HTTP_204_NO_CONTENT)
-async def revoke_token(request: Request, token_id: PathId) -> None:
-    await services.revoke_token(current_staff(request), token_id, client_address(request))
+@delete("/auth/tokens/{token_id:int}", guards=[login_required], status_code=HTTP_204_NO_CONTENT,
+        responses=error_responses(400, 401, 404))
+async def revoke_token(request: Request, staff: NamedDependency[Staff], token_id: PathId) -> None:
+    await services.revoke_token(staff, token_id, client_address(request))
 
 
-@get("/me", guards=[login_required], summary="The signed-in staff user")
-async def me(request: Request) -> Me:
-    staff = current_staff(request)
+@get("/me", guards=[login_required], summary="The signed-in staff user", responses=error_responses(401))
+async def me(staff: NamedDependency[Staff]) -> Me:
     return Me(
         id=staff.id,
         email=staff.email,
@@ -119,51 +122,50 @@ async def me(request: Request) -> Me:
     )
 
 
-@get("/offices", guards=[login_required])
-async def list_offices(request: Request) -> list[OfficeOut]:
-    return await services.list_offices(current_staff(request))
+@get("/offices", guards=[login_required], responses=error_responses(401))
+async def list_offices(staff: NamedDependency[Staff]) -> list[OfficeOut]:
+    return await services.list_offices(staff)
 
 
-@get("/offices/{office_id:int}", guards=[login_required])
-async def get_office(request: Request, office_id: PathId) -> OfficeOut:
-    return await services.get_office(current_staff(request), office_id)
+@get("/offices/{office_id:int}", guards=[login_required], responses=error_responses(400, 401, 404))
+async def get_office(staff: NamedDependency[Staff], office_id: PathId) -> OfficeOut:
+    return await services.get_office(staff, office_id)
 
 
-@post("/offices", guards=[admin_only], status_code=HTTP_201_CREATED)
-async def create_office(request: Request, data: JSONBody[OfficeCreate]) -> OfficeOut:
-    return await services.create_office(data.code, data.name, actor=current_staff(request).id)
+@post("/offices", guards=[admin_only], status_code=HTTP_201_CREATED, responses=error_responses(400, 401, 403, 422))
+async def create_office(staff: NamedDependency[Staff], data: JSONBody[OfficeCreate]) -> OfficeOut:
+    return await services.create_office(data.code, data.name, actor=staff.id)
 
 
-@patch("/offices/{office_id:int}", guards=[admin_only])
-async def update_office(request: Request, office_id: PathId, data: JSONBody[OfficeUpdate]) -> OfficeOut:
-    return await services.update_office(office_id, data.name, actor=current_staff(request).id)
+@patch("/offices/{office_id:int}", guards=[admin_only], responses=error_responses(400, 401, 403, 404, 422))
+async def update_office(staff: NamedDependency[Staff], office_id: PathId, data: JSONBody[OfficeUpdate]) -> OfficeOut:
+    return await services.update_office(office_id, data.name, actor=staff.id)
 
 
-@get("/users", guards=[login_required], summary="Staff users the caller may see")
-async def list_users(request: Request, office_id: QueryId = None) -> list[UserOut]:
-    return await services.list_users(current_staff(request), office_id)
+@get("/users", guards=[login_required], summary="Staff users the caller may see", responses=error_responses(400, 401))
+async def list_users(staff: NamedDependency[Staff], office_id: QueryId = None) -> list[UserOut]:
+    return await services.list_users(staff, office_id)
 
 
-@get("/users/{user_id:int}", guards=[login_required])
-async def get_user(request: Request, user_id: PathId) -> UserOut:
-    return await services.get_user(current_staff(request), user_id)
+@get("/users/{user_id:int}", guards=[login_required], responses=error_responses(400, 401, 404))
+async def get_user(staff: NamedDependency[Staff], user_id: PathId) -> UserOut:
+    return await services.get_user(staff, user_id)
 
 
-@post("/users", guards=[admin_only], status_code=HTTP_201_CREATED)
-async def create_user(request: Request, data: JSONBody[UserCreate]) -> UserOut:
+@post("/users", guards=[admin_only], status_code=HTTP_201_CREATED, responses=error_responses(400, 401, 403, 422))
+async def create_user(staff: NamedDependency[Staff], data: JSONBody[UserCreate]) -> UserOut:
     return await services.create_user(
         email=data.email,
         name=data.name,
         role=data.role.value,
         password=data.password,
         office_id=data.office_id,
-        actor=current_staff(request).id,
+        actor=staff.id,
     )
 
 
-@patch("/users/{user_id:int}", guards=[admin_only])
-async def update_user(request: Request, user_id: PathId, data: JSONBody[UserUpdate]) -> UserOut:
-    staff = current_staff(request)
+@patch("/users/{user_id:int}", guards=[admin_only], responses=error_responses(400, 401, 403, 404, 422))
+async def update_user(staff: NamedDependency[Staff], user_id: PathId, data: JSONBody[UserUpdate]) -> UserOut:
     await services.get_user(staff, user_id)
     changes = services.UserChanges(
         name=data.name,
