@@ -2,45 +2,55 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import msgspec
 from litestar import Request, Response, Router, delete, get, patch, post
-from litestar.params import FromQuery, JSONBody, PathParameter, QueryParameter
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
-from course.web.guards import change_cohorts, current_staff, login_required
+from course.accounts.schemas import Staff
 from course.cohorts import services
-from course.errors import InvalidInput, N_
-from course.validation import MAX_ID
+from course.errors import N_, InvalidInput
 from course.web.forms import ICS, PathId, ics_download
-
+from course.web.guards import change_cohorts, login_required
+from course.web.openapi import Date, Id, Time, Weekday, error_responses
 
 
 class CohortCreate(msgspec.Struct, forbid_unknown_fields=True):
-    title: str
-    variant: str
-    start_date: str
-    weekdays: list[Any]
-    start_time: str
-    end_time: str
-    location: str
-    leader_ids: list[Any]
-    capacity: Any = 12
-    office_id: Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)] | None = None
+    title: Annotated[str, msgspec.Meta(description="One line, at most 200 characters",
+                                       examples=["Klart jeg kan – høst"])]
+    variant: Annotated[str, msgspec.Meta(description="kjk or ny_retning", examples=["kjk"])]
+    start_date: Annotated[Date, msgspec.Meta(description="The first session's day: one of the weekdays, "
+                                                         "not in the past (but for admins)")]
+    weekdays: Annotated[list[Weekday], msgspec.Meta(
+        min_length=2, max_length=2, examples=[[2, 4]],
+        description="The two different weekdays the sessions are held on, each 1 (Monday) to 7 (Sunday)")]
+    start_time: Time
+    end_time: Annotated[Time, msgspec.Meta(description="After the start time")]
+    location: Annotated[str, msgspec.Meta(description="Where the sessions are held: one line, at most 200 "
+                                                      "characters; the room must be free")]
+    leader_ids: Annotated[list[Id], msgspec.Meta(
+        min_length=1, max_length=2, description="One or two different course leaders of the cohort's office")]
+    capacity: Annotated[int, msgspec.Meta(ge=1, le=services.MAX_CAPACITY, description="Places on the cohort")] = 12
+    office_id: Annotated[Id, msgspec.Meta(
+        description="Admins only: the cohort's office (others create in their own)")] | None = None
 
 
-@post("/cohorts", guards=[change_cohorts], status_code=HTTP_201_CREATED, summary="Create a cohort and its 8 sessions")
-async def create_cohort(request: Request, data: JSONBody[CohortCreate]) -> services.CohortOut:
-    return await services.create_cohort(current_staff(request), services.CohortInput(**msgspec.structs.asdict(data)))
+@post("/cohorts", guards=[change_cohorts], status_code=HTTP_201_CREATED, summary="Create a cohort and its 8 sessions",
+      responses=error_responses(400, 401, 403, 409, 422))
+async def create_cohort(staff: NamedDependency[Staff], data: JSONBody[CohortCreate]) -> services.CohortOut:
+    return await services.create_cohort(staff, services.CohortInput(**msgspec.structs.asdict(data)))
 
 
-@get("/cohorts", guards=[login_required], summary="Cohorts the caller may see")
+@get("/cohorts", guards=[login_required], summary="Cohorts the caller may see",
+     responses=error_responses(400, 401, 422))
 async def list_cohorts(
-    request: Request,
-    from_: Annotated[str | None, QueryParameter(name="from")] = None,
-    to: FromQuery[str | None] = None,
-    status: FromQuery[str | None] = None,
+    staff: NamedDependency[Staff],
+    from_: Annotated[str | None, QueryParameter(name="from", description="From this day, YYYY-MM-DD")] = None,
+    to: Annotated[str | None, QueryParameter(description="Until this day, YYYY-MM-DD")] = None,
+    status: Annotated[str | None, QueryParameter(description="planned, running, finished or cancelled")] = None,
 ) -> list[services.CohortOut]:
     errors: dict[str, str] = {}
     start = services.parse_date(from_, errors, "from") if from_ else None
@@ -49,68 +59,74 @@ async def list_cohorts(
         errors["status"] = N_("Choose planned, running, finished or cancelled.")
     if errors:
         raise InvalidInput(errors)
-    return await services.list_cohorts(current_staff(request), start, end, status)
+    return await services.list_cohorts(staff, start, end, status)
 
 
-@get("/cohorts/{cohort_id:int}", guards=[login_required])
-async def get_cohort(request: Request, cohort_id: PathId) -> services.CohortOut:
-    return await services.get_cohort(current_staff(request), cohort_id)
+@get("/cohorts/{cohort_id:int}", guards=[login_required], responses=error_responses(400, 401, 404))
+async def get_cohort(staff: NamedDependency[Staff], cohort_id: PathId) -> services.CohortOut:
+    return await services.get_cohort(staff, cohort_id)
 
 
 class SessionUpdate(msgspec.Struct, forbid_unknown_fields=True):
-    date: str | None = None
-    start_time: str | None = None
-    end_time: str | None = None
-    cancelled: bool | None = None
+    date: Annotated[Date | None, msgspec.Meta(
+        description="The new day: between the sessions before and after, not in a closure")] = None
+    start_time: Time | None = None
+    end_time: Time | None = None
+    cancelled: Annotated[bool | None, msgspec.Meta(description="true cancels the session, false takes it back")] = None
 
 
 class CohortUpdate(msgspec.Struct, forbid_unknown_fields=True):
-    cancelled: bool
+    cancelled: Annotated[bool, msgspec.Meta(description="true cancels the cohort, false takes the cancellation back")]
 
 
 class ClosureCreate(msgspec.Struct, forbid_unknown_fields=True):
-    start_date: str
-    end_date: str
-    reason: str
-    office_id: Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)] | None = None
+    start_date: Date
+    end_date: Annotated[Date, msgspec.Meta(description="Not before the start date")]
+    reason: Annotated[str, msgspec.Meta(description="At most 100 characters", examples=["Sommerstengt"])]
+    office_id: Annotated[Id, msgspec.Meta(
+        description="Admins only: the office (others add closures to their own)")] | None = None
 
 
-@patch("/cohorts/{cohort_id:int}/sessions/{number:int}", guards=[change_cohorts], summary="Move or cancel a session")
+@patch("/cohorts/{cohort_id:int}/sessions/{number:int}", guards=[change_cohorts], summary="Move or cancel a session",
+       responses=error_responses(400, 401, 403, 404, 409, 422))
 async def change_session(
-    request: Request, cohort_id: PathId, number: Annotated[int, PathParameter(ge=1, le=8)], data: JSONBody[SessionUpdate]
+    staff: NamedDependency[Staff], cohort_id: PathId, number: Annotated[int, PathParameter(ge=1, le=8)],
+    data: JSONBody[SessionUpdate],
 ) -> services.CohortOut:
     change = services.SessionChange(**msgspec.structs.asdict(data))
-    return await services.change_session(current_staff(request), cohort_id, number, change)
+    return await services.change_session(staff, cohort_id, number, change)
 
 
-@patch("/cohorts/{cohort_id:int}", guards=[change_cohorts], summary="Cancel a cohort, or take the cancellation back")
-async def update_cohort(request: Request, cohort_id: PathId, data: JSONBody[CohortUpdate]) -> services.CohortOut:
-    return await services.set_cohort_cancelled(current_staff(request), cohort_id, data.cancelled)
+@patch("/cohorts/{cohort_id:int}", guards=[change_cohorts], summary="Cancel a cohort, or take the cancellation back",
+       responses=error_responses(400, 401, 403, 404))
+async def update_cohort(staff: NamedDependency[Staff], cohort_id: PathId,
+                        data: JSONBody[CohortUpdate]) -> services.CohortOut:
+    return await services.set_cohort_cancelled(staff, cohort_id, data.cancelled)
 
 
-@get("/closures", guards=[login_required], summary="Office closure periods")
-async def list_closures(request: Request) -> list[services.ClosureOut]:
-    return await services.list_closures(current_staff(request))
+@get("/closures", guards=[login_required], summary="Office closure periods", responses=error_responses(401))
+async def list_closures(staff: NamedDependency[Staff]) -> list[services.ClosureOut]:
+    return await services.list_closures(staff)
 
 
-@post("/closures", guards=[change_cohorts], status_code=HTTP_201_CREATED)
-async def add_closure(request: Request, data: JSONBody[ClosureCreate]) -> services.ClosureOut:
-    return await services.add_closure(
-        current_staff(request), data.start_date, data.end_date, data.reason, data.office_id
-    )
+@post("/closures", guards=[change_cohorts], status_code=HTTP_201_CREATED,
+      responses=error_responses(400, 401, 403, 422))
+async def add_closure(staff: NamedDependency[Staff], data: JSONBody[ClosureCreate]) -> services.ClosureOut:
+    return await services.add_closure(staff, data.start_date, data.end_date, data.reason, data.office_id)
 
 
-@delete("/closures/{closure_id:int}", guards=[change_cohorts])
-async def remove_closure(request: Request, closure_id: PathId) -> None:
-    await services.remove_closure(current_staff(request), closure_id)
+@delete("/closures/{closure_id:int}", guards=[change_cohorts], responses=error_responses(400, 401, 403, 404))
+async def remove_closure(staff: NamedDependency[Staff], closure_id: PathId) -> None:
+    await services.remove_closure(staff, closure_id)
 
 
 class TermPlan(CohortCreate, forbid_unknown_fields=True):
-    count: Annotated[int, msgspec.Meta(ge=1, le=12)] = 4
+    count: Annotated[int, msgspec.Meta(ge=1, le=12, description="How many cohorts to propose")] = 4
 
 
 class TermAccept(CohortCreate, forbid_unknown_fields=True):
-    start_dates: list[str] = []
+    start_dates: Annotated[list[Date], msgspec.Meta(
+        description="The proposed start days to create cohorts for: 1 to 12")] = []
 
 
 def _cohort_input(data: CohortCreate) -> services.CohortInput:
@@ -121,21 +137,22 @@ def _cohort_input(data: CohortCreate) -> services.CohortInput:
 
 
 @post("/cohorts/term-plan", guards=[change_cohorts], status_code=200,
-      summary="Propose the next cohorts about every four weeks (nothing is saved)")
-async def propose_term(request: Request, data: JSONBody[TermPlan]) -> list[services.Proposal]:
-    return await services.propose_term(current_staff(request), _cohort_input(data), data.count)
+      summary="Propose the next cohorts about every four weeks (nothing is saved)",
+      responses=error_responses(400, 401, 403, 422))
+async def propose_term(staff: NamedDependency[Staff], data: JSONBody[TermPlan]) -> list[services.Proposal]:
+    return await services.propose_term(staff, _cohort_input(data), data.count)
 
 
 @post("/cohorts/term-plan/accept", guards=[change_cohorts], status_code=HTTP_201_CREATED,
-      summary="Create the proposed cohorts in one step")
-async def accept_term(request: Request, data: JSONBody[TermAccept]) -> list[services.CohortOut]:
-    return await services.accept_term(current_staff(request), _cohort_input(data), data.start_dates)
+      summary="Create the proposed cohorts in one step", responses=error_responses(400, 401, 403, 409, 422))
+async def accept_term(staff: NamedDependency[Staff], data: JSONBody[TermAccept]) -> list[services.CohortOut]:
+    return await services.accept_term(staff, _cohort_input(data), data.start_dates)
 
 
 @get("/cohorts/{cohort_id:int}/calendar.ics", guards=[login_required], media_type=ICS,
-     summary="The cohort's sessions as iCalendar")
-async def cohort_calendar(request: Request, cohort_id: PathId) -> Response:
-    return ics_download(await services.cohort_calendar(current_staff(request), cohort_id), cohort_id)
+     summary="The cohort's sessions as iCalendar", responses=error_responses(400, 401, 404))
+async def cohort_calendar(staff: NamedDependency[Staff], cohort_id: PathId) -> Response:
+    return ics_download(await services.cohort_calendar(staff, cohort_id), cohort_id)
 
 
 class FeedOut(msgspec.Struct):
@@ -143,9 +160,9 @@ class FeedOut(msgspec.Struct):
 
 
 @post("/me/calendar-feed", guards=[login_required], status_code=HTTP_201_CREATED,
-      summary="Create or rotate the caller's personal calendar feed URL")
-async def rotate_feed(request: Request) -> FeedOut:
-    token = await services.rotate_feed(current_staff(request))
+      summary="Create or rotate the caller's personal calendar feed URL", responses=error_responses(401))
+async def rotate_feed(request: Request, staff: NamedDependency[Staff]) -> FeedOut:
+    token = await services.rotate_feed(staff)
     return FeedOut(url=f"{request.app.state.settings.base_url}/calendar/{token}.ics")
 
 
