@@ -52,16 +52,18 @@ async def test_a_later_consent_replaces_the_scopes_given_before(client, world, a
 async def test_bad_consent_records_are_refused_naming_the_field(client, world, as_):
     leader = await as_("leader")
     person = await participant(client, leader, world)
-    for body, key in (
-        ({"action": "kanskje", "scopes": ["participation"]}, "action"),
-        ({"action": "withdrawn", "scopes": ["alt"]}, "scopes"),
-        ({"action": "withdrawn", "scopes": []}, "scopes"),
+    for body, status, key in (
+        ({"action": "kanskje", "scopes": ["participation"]}, 422, "action"),
+        ({"action": "withdrawn", "scopes": ["evaluation", "evaluation"]}, 422, "scopes"),
         ({"action": "withdrawn", "scopes": ["participation"],
-          "date": (clock.today() + timedelta(days=2)).isoformat()}, "date"),
+          "date": (clock.today() + timedelta(days=2)).isoformat()}, 422, "date"),
+        ({"action": "withdrawn", "scopes": ["alt"]}, 400, "scopes.0"),
+        ({"action": "withdrawn", "scopes": []}, 400, "scopes"),
+        ({"action": "withdrawn", "scopes": "participation"}, 400, "scopes"),
     ):
         response = await client.post(f"/api/v1/participants/{person['id']}/consents",
                                      json={"date": clock.today().isoformat(), **body}, headers=leader)
-        assert response.status_code == 422, (body, response.text)
+        assert response.status_code == status, (body, response.text)
         assert key in error_keys(response), (body, response.text)
     out = (await client.get(f"/api/v1/participants/{person['id']}", headers=leader)).json()
     assert len(out["consents"]) == 1 and out["consent"]["participation"] is True

@@ -117,16 +117,19 @@ async def test_only_consenting_participants_of_the_office_are_enrolled_as_invite
     without_consent = await participant(client, leader, world, name="Tårn Ødegård", consent=None)
     elsewhere = await participant(client, await as_("leader_b"), world, name="Pål Kværne",
                                   primary_contact_id=world.leader_b)
-    for body, key in (
-        ({"participant_id": person["id"], "status": "waiting"}, "status"),
-        ({"participant_id": person["id"], "status": "completed"}, "status"),
-        ({"participant_id": without_consent["id"]}, "participant_id"),
-        ({"participant_id": elsewhere["id"]}, "participant_id"),
-        ({"participant_id": 99999}, "participant_id"),
-        ({"participant_id": "en"}, "participant_id"),
+    for body, status, key in (
+        ({"participant_id": person["id"], "status": "waiting"}, 422, "status"),
+        ({"participant_id": person["id"], "status": "completed"}, 422, "status"),
+        ({"participant_id": without_consent["id"]}, 422, "participant_id"),
+        ({"participant_id": elsewhere["id"]}, 422, "participant_id"),
+        ({"participant_id": 99999}, 422, "participant_id"),
+        ({"participant_id": "en"}, 400, "participant_id"),
+        ({"participant_id": str(person["id"])}, 400, "participant_id"),
+        ({"participant_id": 0}, 400, "participant_id"),
+        ({"status": "enrolled"}, 400, "participant_id"),
     ):
         response = await client.post(f"/api/v1/cohorts/{course['id']}/enrolments", json=body, headers=leader)
-        assert response.status_code == 422, (body, response.text)
+        assert response.status_code == status, (body, response.text)
         assert error_keys(response) == {key}, (body, response.text)
     assert await roster(client, leader, course["id"]) == []
 
