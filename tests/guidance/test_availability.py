@@ -32,16 +32,19 @@ async def test_weekly_windows_are_replaced_and_read_back(client, as_):
 async def test_overlapping_or_bad_windows_are_refused_and_nothing_changes(client, as_):
     leader = await as_("leader")
     await client.put("/api/v1/me/availability", json={"weekly": WINDOWS[:1]}, headers=leader)
-    for windows, key in (
-        ([WINDOWS[1], {"weekday": 1, "start_time": "10:30", "end_time": "12:00"}], "weekly.1"),
-        ([WINDOWS[2], {"weekday": 1, "start_time": "12:00", "end_time": "13:00"}], "weekly.1"),
-        ([{"weekday": 2, "start_time": "12:00", "end_time": "11:00"}], "weekly.0.end_time"),
-        ([{"weekday": 8, "start_time": "08:00", "end_time": "11:00"}], "weekly.0.weekday"),
-        ([{"weekday": 0, "start_time": "08:00", "end_time": "11:00"}], "weekly.0.weekday"),
-        ([{"weekday": 2, "start_time": "8:00", "end_time": "11:00"}], "weekly.0.start_time"),
+    # A window off the schema (a weekday out of 1–7, a field missing) is 400; one that breaks a rule, 422.
+    for windows, status, key in (
+        ([WINDOWS[1], {"weekday": 1, "start_time": "10:30", "end_time": "12:00"}], 422, "weekly.1"),
+        ([WINDOWS[2], {"weekday": 1, "start_time": "12:00", "end_time": "13:00"}], 422, "weekly.1"),
+        ([{"weekday": 2, "start_time": "12:00", "end_time": "11:00"}], 422, "weekly.0.end_time"),
+        ([{"weekday": 2, "start_time": "8:00", "end_time": "11:00"}], 422, "weekly.0.start_time"),
+        ([{"weekday": 8, "start_time": "08:00", "end_time": "11:00"}], 400, "weekly.0.weekday"),
+        ([{"weekday": 0, "start_time": "08:00", "end_time": "11:00"}], 400, "weekly.0.weekday"),
+        ([{"weekday": "2", "start_time": "08:00", "end_time": "11:00"}], 400, "weekly.0.weekday"),
+        ([{"weekday": 2, "start_time": "08:00"}], 400, "weekly.0.end_time"),
     ):
         response = await client.put("/api/v1/me/availability", json={"weekly": windows}, headers=leader)
-        assert response.status_code == 422, (windows, response.text)
+        assert response.status_code == status, (windows, response.text)
         assert error_keys(response) == {key}, (windows, response.text)
     assert (await client.get("/api/v1/me/availability", headers=leader)).json()["weekly"] == WINDOWS[:1]
 
