@@ -15,8 +15,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from course.evaluations.reports import AREAS, SCORES, GroupFigures
 from course.evaluations.reporting import Report
+from course.evaluations.reports import AREAS, SCORES, GroupFigures
 
 COLUMNS = ("level", "group", "answers", "suppressed", "area", "mean", "median", "target", "below_target",
            *(f"n{n}" for n in SCORES))

@@ -95,7 +95,8 @@ async def open_evaluation(staff: Staff, cohort_id: int, named: bool = False) -> 
             raise Conflict(CLOSED_MESSAGE, field="cohort")
         else:
             await _count_invited(evaluation, consented)
-        links = await _mint(evaluation["id"], consented if named else [None] * len(consented))
+        slips: list[PersonRef | None] = list(consented) if named else [None] * len(consented)
+        links = await _mint(evaluation["id"], slips)
     await audit.record("evaluation_opened", actor=staff.id, office=cohort.office_id,
                        details={"cohort": cohort.id, "links": len(links), "named": named})
     return Opened(cohort.id, evaluation["opened_at"], evaluation["closes_on"], await answered(evaluation), links)

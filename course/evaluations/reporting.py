@@ -4,7 +4,7 @@ of whole closed cohorts with at least three answers (reports.whole_cohorts)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from piccolo.query.functions.aggregate import Count
@@ -62,7 +62,8 @@ class Report:
     on_paper: int = 0  # of the responses, keyed in from paper forms
     # Cohorts that match but count nowhere: still open, closed with fewer than three
     # answers, or started without an evaluation.
-    cohorts_left_out: reports.LeftOut = reports.LeftOut(0, dict.fromkeys(reports.LEFT_OUT_REASONS, 0))
+    cohorts_left_out: reports.LeftOut = field(
+        default_factory=lambda: reports.LeftOut(0, dict.fromkeys(reports.LEFT_OUT_REASONS, 0)))
 
 
 def _quarter(day) -> str:
@@ -113,9 +114,10 @@ async def evaluation_report(staff: Staff, flt: ReportFilter) -> Report:
         EvaluationResponse.cohort)}
     today = clock.today()
     states = {
-        cohort_id: reports.CohortState(evaluated=cohort_id in evaluations,
-                                       closed=cohort_id in evaluations and evaluations[cohort_id]["closed_at"] is not None,
-                                       answers=counts.get(cohort_id, 0))
+        cohort_id: reports.CohortState(
+            evaluated=cohort_id in evaluations,
+            closed=cohort_id in evaluations and evaluations[cohort_id]["closed_at"] is not None,
+            answers=counts.get(cohort_id, 0))
         for cohort_id, row in chosen.items() if cohort_id in evaluations or row["start_date"] <= today
     }
     counted, left_out = reports.whole_cohorts(states)
