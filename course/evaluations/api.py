@@ -3,18 +3,21 @@ answers through a link, with no login."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Literal
 
 import msgspec
 from litestar import Request, Router, get, patch, post
+from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
-from course.web.guards import current_staff, login_required
+from course.accounts.schemas import Staff
 from course.evaluations import reporting, services
-from course.web.guards import see_people
+from course.evaluations.reports import AREA_LABELS, AREAS
 from course.participants.services import PersonRef
 from course.web.forms import PathId, QueryId, client_address
+from course.web.guards import login_required, see_people
+from course.web.openapi import Date, Id, error_responses
 
 
 class LinkOut(msgspec.Struct, omit_defaults=True):
@@ -31,31 +34,54 @@ class Opened(msgspec.Struct):
 
 
 class OpenIn(msgspec.Struct, forbid_unknown_fields=True):
-    named: bool = False  # slips with names (and the link on each one's own page)
+    named: Annotated[bool, msgspec.Meta(
+        description="Slips with names (and the link on each one's own page)")] = False
 
 
 class SlipIn(msgspec.Struct, forbid_unknown_fields=True):
-    participant_id: int | None = None  # a named slip for this participant
+    participant_id: Annotated[Id, msgspec.Meta(
+        description="A named slip for this participant on the cohort, who consented to the evaluation")] | None = None
 
 
 class EvaluationChange(msgspec.Struct, forbid_unknown_fields=True):
-    closes_on: str | None = None  # YYYY-MM-DD, the last day answers are taken
-    closed: bool | None = None  # true: close now (from three answers)
+    closes_on: Annotated[Date | None, msgspec.Meta(
+        description="The last day answers are taken: from today until eight weeks after the last session")] = None
+    closed: Annotated[bool | None, msgspec.Meta(description="true: close now (from three answers)")] = None
+
+
+Comment = Annotated[str, msgspec.Meta(description="At most 2,000 characters")]
+# One field for each area of the questionnaire, in its order.
+Scores = msgspec.defstruct(
+    "Scores",
+    [(area, Annotated[int, msgspec.Meta(ge=0, le=10, description=AREA_LABELS[area])]) for area in AREAS],
+    forbid_unknown_fields=True, module=__name__,
+)
+Comments = msgspec.defstruct(
+    "Comments",
+    [(area, Annotated[Comment | None, msgspec.Meta(description=AREA_LABELS[area])], None) for area in AREAS],
+    forbid_unknown_fields=True, module=__name__,
+)
 
 
 class AnswerIn(msgspec.Struct, forbid_unknown_fields=True):
-    scores: Any
-    comments: Any = None
-    comment: Any = None
+    scores: Annotated[Scores, msgspec.Meta(description="A score from 0 to 10 for each area")]
+    comments: Annotated[Comments | None, msgspec.Meta(description="Comments on any of the areas")] = None
+    comment: Annotated[Comment | None, msgspec.Meta(description="A comment on the whole")] = None
 
 
 class PaperIn(AnswerIn, forbid_unknown_fields=True):
     # Accepted from older clients and not used: a paper form names no one.
-    participant_id: Any = None
+    participant_id: Annotated[int | None, msgspec.Meta(description="Not used: a paper form names no one")] = None
 
 
 class Received(msgspec.Struct):
     received: bool = True
+
+
+def _answer(data: AnswerIn) -> tuple[dict, dict | None, str | None]:
+    """The scores, comments and comment as the services take them."""
+    comments = msgspec.structs.asdict(data.comments) if data.comments else None
+    return msgspec.structs.asdict(data.scores), comments, data.comment
 
 
 def _link(request: Request, link: services.LinkOut) -> LinkOut:
@@ -64,9 +90,11 @@ def _link(request: Request, link: services.LinkOut) -> LinkOut:
 
 @post("/cohorts/{cohort_id:int}/evaluation", guards=[see_people], status_code=200,
       summary="Open the cohort's evaluation; answers one link for each participant who consented to it "
-              "(anonymous unless named slips are asked for). Opening again makes a fresh set and voids none")
-async def open_evaluation(request: Request, cohort_id: PathId, data: JSONBody[OpenIn | None] = None) -> Opened:
-    opened = await services.open_evaluation(current_staff(request), cohort_id, named=bool(data and data.named))
+              "(anonymous unless named slips are asked for). Opening again makes a fresh set and voids none",
+      responses=error_responses(400, 401, 403, 404, 409, 422))
+async def open_evaluation(request: Request, staff: NamedDependency[Staff], cohort_id: PathId,
+                          data: JSONBody[OpenIn | None] = None) -> Opened:
+    opened = await services.open_evaluation(staff, cohort_id, named=bool(data and data.named))
     return Opened(
         cohort_id=opened.cohort_id, opened_at=opened.opened_at.isoformat(), closes_on=opened.closes_on.isoformat(),
         answered=opened.answered, links=[_link(request, link) for link in opened.links],
@@ -75,61 +103,70 @@ async def open_evaluation(request: Request, cohort_id: PathId, data: JSONBody[Op
 
 @post("/cohorts/{cohort_id:int}/evaluation/slips", guards=[see_people], status_code=HTTP_201_CREATED,
       summary="One more link, for a lost slip or a late joiner; named (and put on the participant's own page) "
-              "when a participant is given. No other link stops working")
-async def extra_slip(request: Request, cohort_id: PathId, data: JSONBody[SlipIn | None] = None) -> LinkOut:
-    link = await services.extra_slip(current_staff(request), cohort_id, data.participant_id if data else None)
+              "when a participant is given. No other link stops working",
+      responses=error_responses(400, 401, 403, 404, 409, 422))
+async def extra_slip(request: Request, staff: NamedDependency[Staff], cohort_id: PathId,
+                     data: JSONBody[SlipIn | None] = None) -> LinkOut:
+    link = await services.extra_slip(staff, cohort_id, data.participant_id if data else None)
     return _link(request, link)
 
 
 @patch("/cohorts/{cohort_id:int}/evaluation", guards=[see_people],
-       summary="Move the closing day, or close the evaluation now (from three answers); a closed one stays closed")
-async def change_evaluation(request: Request, cohort_id: PathId, data: JSONBody[EvaluationChange]) -> services.Status:
-    return await services.change_evaluation(current_staff(request), cohort_id, data.closes_on, data.closed)
+       summary="Move the closing day, or close the evaluation now (from three answers); a closed one stays closed",
+       responses=error_responses(400, 401, 403, 404, 409, 422))
+async def change_evaluation(staff: NamedDependency[Staff], cohort_id: PathId,
+                            data: JSONBody[EvaluationChange]) -> services.Status:
+    return await services.change_evaluation(staff, cohort_id, data.closes_on, data.closed)
 
 
 @post("/cohorts/{cohort_id:int}/evaluation/paper", guards=[see_people], status_code=HTTP_201_CREATED,
-      summary="Key in a paper form: stored without a name, marked and counted apart as keyed in")
-async def key_in_paper(request: Request, cohort_id: PathId, data: JSONBody[PaperIn]) -> Received:
-    await services.key_in_paper(current_staff(request), cohort_id, data.scores, data.comments, data.comment)
+      summary="Key in a paper form: stored without a name, marked and counted apart as keyed in",
+      responses=error_responses(400, 401, 403, 404, 409, 410, 422))
+async def key_in_paper(staff: NamedDependency[Staff], cohort_id: PathId, data: JSONBody[PaperIn]) -> Received:
+    await services.key_in_paper(staff, cohort_id, *_answer(data))
     return Received()
 
 
 @post("/evaluations/{token:str}", status_code=HTTP_201_CREATED, security=[],
-      summary="Answer the evaluation with a link's token (no login; stored without the person); 410 once closed")
+      summary="Answer the evaluation with a link's token (no login; stored without the person); 410 once closed",
+      responses=error_responses(400, 404, 409, 410, 422, 429))
 async def answer(request: Request, token: Annotated[str, PathParameter(max_length=120)],
                  data: JSONBody[AnswerIn]) -> Received:
-    await services.answer(token, data.scores, data.comments, data.comment, client_address(request))
+    await services.answer(token, *_answer(data), client_address(request))
     return Received()
 
 
 @get("/cohorts/{cohort_id:int}/evaluation", guards=[see_people],
-     summary="Where the cohort's evaluation stands: its window, how many may answer and how many have (never who)")
-async def evaluation_status(request: Request, cohort_id: PathId) -> services.Status:
-    return await services.evaluation_status(current_staff(request), cohort_id)
+     summary="Where the cohort's evaluation stands: its window, how many may answer and how many have (never who)",
+     responses=error_responses(400, 401, 403, 404))
+async def evaluation_status(staff: NamedDependency[Staff], cohort_id: PathId) -> services.Status:
+    return await services.evaluation_status(staff, cohort_id)
 
 
 @get("/cohorts/{cohort_id:int}/evaluation/comments", guards=[see_people],
-     summary="The cohort's comments for its leaders to review; empty until it has closed with three answers")
-async def evaluation_comments(request: Request, cohort_id: PathId) -> list[services.CommentOut]:
-    return await services.comments_for_review(current_staff(request), cohort_id)
+     summary="The cohort's comments for its leaders to review; empty until it has closed with three answers",
+     responses=error_responses(400, 401, 403, 404))
+async def evaluation_comments(staff: NamedDependency[Staff], cohort_id: PathId) -> list[services.CommentOut]:
+    return await services.comments_for_review(staff, cohort_id)
 
 
 class ReviewIn(msgspec.Struct, forbid_unknown_fields=True):
-    status: Any
+    status: Annotated[Literal["shown", "hidden"], msgspec.Meta(description="Whether the reports show the comment")]
 
 
 @patch("/evaluation-comments/{ref:str}", guards=[see_people],
-       summary="Show or hide a comment in the reports")
-async def review_comment(request: Request, ref: Annotated[str, PathParameter(max_length=40)],
+       summary="Show or hide a comment in the reports", responses=error_responses(400, 401, 403, 404))
+async def review_comment(staff: NamedDependency[Staff], ref: Annotated[str, PathParameter(max_length=40)],
                          data: JSONBody[ReviewIn]) -> services.CommentOut:
-    return await services.review_comment(current_staff(request), ref, data.status)
+    return await services.review_comment(staff, ref, data.status)
 
 
 @get("/reports/evaluations", guards=[login_required],
      summary="Evaluation figures for the cohorts the caller may see: sums of whole closed cohorts with three "
-             "answers or more; the others are counted in cohorts_left_out")
+             "answers or more; the others are counted in cohorts_left_out",
+     responses=error_responses(400, 401, 422))
 async def evaluation_report(
-    request: Request,
+    staff: NamedDependency[Staff],
     office_id: QueryId = None,
     variant: FromQuery[str | None] = None,
     leader_id: QueryId = None,
@@ -138,11 +175,12 @@ async def evaluation_report(
     quarter: FromQuery[str | None] = None,
     cohort_id: QueryId = None,
 ) -> reporting.Report:
-    return await reporting.evaluation_report(current_staff(request), reporting.ReportFilter(
+    return await reporting.evaluation_report(staff, reporting.ReportFilter(
         office_id=office_id, variant=variant, leader_id=leader_id, start=from_, end=to, quarter=quarter,
         cohort_id=cohort_id))
 
 
 evaluations_api = Router(path="/", tags=["evaluations"],
-                         route_handlers=[open_evaluation, extra_slip, change_evaluation, evaluation_status, key_in_paper, answer, evaluation_comments,
-                                         review_comment, evaluation_report])
+                         route_handlers=[open_evaluation, extra_slip, change_evaluation, evaluation_status,
+                                         key_in_paper, answer, evaluation_comments, review_comment,
+                                         evaluation_report])
