@@ -16,14 +16,14 @@ from litestar.static_files import create_static_files_router
 from course import __version__, db, pdf, wiring  # noqa: F401 (wiring connects the domains' hooks)
 from course.accounts import pages as account_pages
 from course.accounts.admin_pages import admin_router
-from course.accounts.api import accounts_api
+from course.accounts.api import accounts_api, create_token
 from course.accounts.auth import CSRF_COOKIE, AuthMiddleware
 from course.cohorts import pages as cohort_pages
 from course.cohorts.api import cohorts_api
 from course.documents import pages as document_pages
 from course.documents.api import documents_api
 from course.evaluations import pages as evaluation_pages
-from course.evaluations.api import evaluations_api
+from course.evaluations.api import answer, evaluations_api
 from course.guidance import pages as guidance_pages
 from course.home import pages as home_pages
 from course.participants import pages as participant_pages
@@ -34,7 +34,7 @@ from course.settings import Settings, get_settings
 from course.web.errors import handle_exception
 from course.web.guards import STAFF
 from course.web.layout import template_config
-from course.web.openapi import SECURITY_SCHEMES, strict_body
+from course.web.openapi import BEARER, SECURITY_SCHEMES, strict_body
 from course.web.security import add_security_headers
 
 STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
@@ -55,8 +55,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await db.close_pool(engine)
             pdf.shutdown()
 
-    api = Router(path="/api/v1", route_handlers=[accounts_api, cohorts_api, participants_api, guidance_api, evaluations_api,
-                                               documents_api], dependencies=STAFF, before_request=strict_body)
+    # Every operation needs a bearer token but the two that are open to anyone: logging in
+    # for a token, and answering an evaluation with a link's token.
+    with_token = Router(path="/", security=BEARER, route_handlers=[
+        accounts_api, cohorts_api, participants_api, guidance_api, evaluations_api, documents_api])
+    api = Router(path="/api/v1", route_handlers=[create_token, answer, with_token], dependencies=STAFF,
+                 before_request=strict_body)
     app = Litestar(
         route_handlers=[
             api,

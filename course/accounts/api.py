@@ -74,7 +74,7 @@ class UserUpdate(msgspec.Struct, forbid_unknown_fields=True):
     password: Password | None = None
 
 
-@post("/auth/token", status_code=HTTP_201_CREATED, summary="Log in and get an API token",
+@post("/auth/token", status_code=HTTP_201_CREATED, summary="Log in and get an API token", tags=["accounts"],
       responses=error_responses(400, 401, 429))
 async def create_token(request: Request, data: JSONBody[TokenRequest]) -> TokenResponse:
     address = client_address(request)
@@ -177,11 +177,11 @@ async def update_user(staff: NamedDependency[Staff], user_id: PathId, data: JSON
     return await services.update_user(user_id, changes, actor=staff.id)
 
 
+# ``create_token`` needs no token, so the app registers it beside these.
 accounts_api = Router(
     path="/",
     tags=["accounts"],
     route_handlers=[
-        create_token,
         revoke_current_token,
         list_tokens,
         revoke_token,

@@ -127,7 +127,7 @@ async def key_in_paper(staff: NamedDependency[Staff], cohort_id: PathId, data: J
     return Received()
 
 
-@post("/evaluations/{token:str}", status_code=HTTP_201_CREATED, security=[],
+@post("/evaluations/{token:str}", status_code=HTTP_201_CREATED, tags=["evaluations"],
       summary="Answer the evaluation with a link's token (no login; stored without the person); 410 once closed",
       responses=error_responses(400, 404, 409, 410, 422, 429))
 async def answer(request: Request, token: Annotated[str, PathParameter(max_length=120)],
@@ -180,7 +180,7 @@ async def evaluation_report(
         cohort_id=cohort_id))
 
 
+# ``answer`` is open to anyone with a link, so the app registers it beside these, without a token.
 evaluations_api = Router(path="/", tags=["evaluations"],
                          route_handlers=[open_evaluation, extra_slip, change_evaluation, evaluation_status,
-                                         key_in_paper, answer, evaluation_comments, review_comment,
-                                         evaluation_report])
+                                         key_in_paper, evaluation_comments, review_comment, evaluation_report])
