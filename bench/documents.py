@@ -36,7 +36,7 @@ TITLE = "Klart jeg kan – målegruppe"
 PEOPLE = 12
 CV = {
     "about_me": "Jeg er 19 år og bor på Lierbyen. Jeg liker å jobbe med hendene, og jeg er god til å hjelpe "
-                "andre når de står fast. Jeg har vært hjemme et år, og nå vil jeg videre.",
+    "andre når de står fast. Jeg har vært hjemme et år, og nå vil jeg videre.",
     "skills": ["Matlaging for mange", "Reparere sykler", "Word og Excel", "Kundeservice", "Passe barn"],
     "experience": [
         {"kind": "work", "what": "Butikkmedarbeider", "where": "Rema 1000 Åssiden", "when": "2024–2025"},
@@ -64,10 +64,15 @@ def plan(n: int) -> dict:
     return {
         "main_goal": "Komme i lærlingplass som kokk innen høsten 2027.",
         "sub_goals": ["Fullføre Vg2 som privatist", "Få arbeidspraksis på kjøkken", "Ta førerkort klasse B"],
-        "measures": [{"what": f"Søke praksisplass hos restaurant {i + 1} på Bragernes og følge opp søknaden",
-                      "responsible": ("me", "primary_contact", "nav", "school")[i % 4],
-                      "deadline": (clock.today() + timedelta(weeks=i + 1)).isoformat(),
-                      "status": ("planned", "in_progress", "done")[i % 3]} for i in range(n)],
+        "measures": [
+            {
+                "what": f"Søke praksisplass hos restaurant {i + 1} på Bragernes og følge opp søknaden",
+                "responsible": ("me", "primary_contact", "nav", "school")[i % 4],
+                "deadline": (clock.today() + timedelta(weeks=i + 1)).isoformat(),
+                "status": ("planned", "in_progress", "done")[i % 3],
+            }
+            for i in range(n)
+        ],
         "follow_up_date": (clock.today() + timedelta(weeks=2)).isoformat(),
         "follow_up_how": "På NAV-kontoret",
         "agreed_date": clock.today().isoformat(),
@@ -86,15 +91,33 @@ async def seed() -> None:
         staff = await demo._staff(LEADER)
         other = await demo._staff("pal.kvaerne@demo.kjk.no")
         start = clock.today() + timedelta(weeks=10)
-        cohort = await cohorts.create_cohort(staff, cohorts.CohortInput(
-            title=TITLE, variant="kjk", start_date=(start - timedelta(days=start.weekday())).isoformat(),
-            weekdays=[1, 3], start_time="09:30", end_time="14:00", location="Lierbyen, kursrom Bøgda",
-            leader_ids=[staff.id, other.id], capacity=PEOPLE, office_id=staff.office_id))
+        cohort = await cohorts.create_cohort(
+            staff,
+            cohorts.CohortInput(
+                title=TITLE,
+                variant="kjk",
+                start_date=(start - timedelta(days=start.weekday())).isoformat(),
+                weekdays=[1, 3],
+                start_time="09:30",
+                end_time="14:00",
+                location="Lierbyen, kursrom Bøgda",
+                leader_ids=[staff.id, other.id],
+                capacity=PEOPLE,
+                office_id=staff.office_id,
+            ),
+        )
         for i in range(PEOPLE):
-            person = await people.create_participant(staff, people.ParticipantInput(
-                name=f"{demo.FIRST_NAMES[i]} {demo.LAST_NAMES[i]}", birth_year=2006, primary_contact_id=staff.id,
-                consent=people.ConsentInput(scopes=["participation", "sharing", "evaluation"],
-                                            date=clock.today().isoformat())))
+            person = await people.create_participant(
+                staff,
+                people.ParticipantInput(
+                    name=f"{demo.FIRST_NAMES[i]} {demo.LAST_NAMES[i]}",
+                    birth_year=2006,
+                    primary_contact_id=staff.id,
+                    consent=people.ConsentInput(
+                        scopes=["participation", "sharing", "evaluation"], date=clock.today().isoformat()
+                    ),
+                ),
+            )
             enrolment = await people.enrol(staff, cohort.id, person.id)
             actor = documents.Actor(staff=staff)
             await documents.save_document(actor, enrolment.id, "cv", CV)
@@ -132,10 +155,12 @@ async def measure(base: str, rounds: int) -> dict[str, float]:
         # The bare pages hold the same text as the documents rendered by the app.
         pages = {}
         for kind, content in (("cv", check("cv", CV)), ("plan", check("plan", plan(12)))):
-            doc = services.DocumentOut(enrolment, kind, 1, None, None, roster[0]["participant"]["name"], TITLE,
-                                       content)
-            pages[kind] = bare_html(services.document_html(doc, {
-                "primary_contact": "Kjærsti Håland", "variant": "kjk", "start_date": None, "end_date": None}))
+            doc = services.DocumentOut(enrolment, kind, 1, None, None, roster[0]["participant"]["name"], TITLE, content)
+            pages[kind] = bare_html(
+                services.document_html(
+                    doc, {"primary_contact": "Kjærsti Håland", "variant": "kjk", "start_date": None, "end_date": None}
+                )
+            )
 
         async def timed(path: str) -> float:
             start = time.perf_counter()
@@ -188,8 +213,12 @@ def main() -> None:
     with demo_server(seed=[sys.executable, os.path.abspath(__file__), "--seed"]) as base:
         r = asyncio.run(measure(base, rounds))
     print(f"{'what':18} {'median ms':>10} {'× baseline':>11}")
-    for name, baseline in (("cv", "bare cv"), ("plan", "bare plan"), ("zip of 12", "bare 24 pages"),
-                           ("file during zip", "file alone")):
+    for name, baseline in (
+        ("cv", "bare cv"),
+        ("plan", "bare plan"),
+        ("zip of 12", "bare 24 pages"),
+        ("file during zip", "file alone"),
+    ):
         print(f"{baseline:18} {r[baseline] * 1000:10.1f} {1.0:11.1f}")
         print(f"{name:18} {r[name] * 1000:10.1f} {r[name] / r[baseline]:11.2f}")
 

@@ -44,8 +44,14 @@ async def seed() -> None:
         # Two leaders taking turns, seven weeks apart each: 120 cohorts ending before
         # the demo's own history begins.
         return await demo.seed_history(
-            "drammen", [["ase.bo@demo.kjk.no"], ["orjan.laegreid@demo.kjk.no"]], cohorts=COHORTS,
-            per_cohort=PER_COHORT, first_start=clock.today() - timedelta(weeks=522), weeks_apart=7, seed=10)
+            "drammen",
+            [["ase.bo@demo.kjk.no"], ["orjan.laegreid@demo.kjk.no"]],
+            cohorts=COHORTS,
+            per_cohort=PER_COHORT,
+            first_start=clock.today() - timedelta(weeks=522),
+            weeks_apart=7,
+            seed=10,
+        )
 
     made = await _with_database(get_settings(), work)
     print(f"seeded {made} cohorts", file=sys.stderr)
@@ -103,8 +109,10 @@ def main() -> None:
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 30
     with demo_server(seed=[sys.executable, os.path.abspath(__file__), "--seed"]) as base:
         results, report = asyncio.run(measure(base, rounds))
-    print(f"{report['responses']} answers ({report['on_paper']} from paper) in {len(report['cohorts'])} closed "
-          f"cohorts over {len(report['trend'])} quarters")
+    print(
+        f"{report['responses']} answers ({report['on_paper']} from paper) in {len(report['cohorts'])} closed "
+        f"cohorts over {len(report['trend'])} quarters"
+    )
     left_out = report["cohorts_left_out"]
     reasons = ", ".join(f"{n} {reason}" for reason, n in left_out["reasons"].items() if n)
     print(f"{left_out['count']} cohorts left out{f' ({reasons})' if reasons else ''}")

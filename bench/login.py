@@ -60,8 +60,9 @@ async def measure(base: str, rounds: int) -> dict[str, float]:
             async with httpx.AsyncClient(base_url=base) as c:
                 page_html = await c.get("/login")
                 token = re.search(r'name="_csrf_token" value="([^"]+)"', page_html.text).group(1)
-                logins.append(await timed(c.post(
-                    "/login", data={"email": LEADER, "password": PASSWORD, "_csrf_token": token})))
+                logins.append(
+                    await timed(c.post("/login", data={"email": LEADER, "password": PASSWORD, "_csrf_token": token}))
+                )
 
         async def background_logins():
             clients = [httpx.AsyncClient(base_url=base) for _ in range(4)]
@@ -99,7 +100,9 @@ def demo_server(seed: list[str] | None = None):
         port = free_port()
         server = subprocess.Popen(
             [sys.executable, "-m", "course", "serve", "--port", str(port)],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         try:
             base = f"http://127.0.0.1:{port}"

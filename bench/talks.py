@@ -44,11 +44,16 @@ def planner_inputs():
         if day.isoweekday() > 5:
             continue
         for leader in (1, 2):
-            windows.append(planner.Window(leader, day, datetime.min.time().replace(hour=9),
-                                          datetime.min.time().replace(hour=15, minute=30)))
+            windows.append(
+                planner.Window(
+                    leader, day, datetime.min.time().replace(hour=9), datetime.min.time().replace(hour=15, minute=30)
+                )
+            )
         if day.isoweekday() in (2, 4):  # group sessions 09:30–14:00
-            start, end = datetime.combine(day, datetime.min.time().replace(hour=9, minute=30)), datetime.combine(
-                day, datetime.min.time().replace(hour=14))
+            start, end = (
+                datetime.combine(day, datetime.min.time().replace(hour=9, minute=30)),
+                datetime.combine(day, datetime.min.time().replace(hour=14)),
+            )
             busy += [planner.Busy(start, end, leader=leader) for leader in (1, 2)]
             busy += [planner.Busy(start, end, participant=p) for p in range(100, 112)]
     slots = planner.slots_in(windows, [], timedelta(minutes=45))
@@ -72,21 +77,41 @@ def over_http(base: str, rounds: int) -> dict[str, float]:
         me = client.get("/api/v1/me", headers=headers).json()
         start = clock.today() + timedelta(weeks=10)  # clear of the demo cohorts and their talks
         start += timedelta(days=(1 - start.isoweekday()) % 7)  # a Monday
-        cohort = client.post("/api/v1/cohorts", headers=headers, json={
-            "title": "Måling", "variant": "kjk", "start_date": start.isoformat(), "weekdays": [1, 3],
-            "start_time": "09:30", "end_time": "14:00", "location": "Målerommet", "leader_ids": [me["id"]],
-        })
+        cohort = client.post(
+            "/api/v1/cohorts",
+            headers=headers,
+            json={
+                "title": "Måling",
+                "variant": "kjk",
+                "start_date": start.isoformat(),
+                "weekdays": [1, 3],
+                "start_time": "09:30",
+                "end_time": "14:00",
+                "location": "Målerommet",
+                "leader_ids": [me["id"]],
+            },
+        )
         assert cohort.status_code == 201, cohort.text
         cohort_id = cohort.json()["id"]
         for n in range(12):
-            person = client.post("/api/v1/participants", headers=headers, json={
-                "name": f"Måle Deltaker {n}", "birth_year": clock.today().year - 20, "primary_contact_id": me["id"],
-                "consent": {"scopes": ["participation"], "date": clock.today().isoformat()},
-            }).json()
-            client.post(f"/api/v1/cohorts/{cohort_id}/enrolments", headers=headers,
-                        json={"participant_id": person["id"]})
-        client.put("/api/v1/me/availability", headers=headers, json={"weekly": [
-            {"weekday": d, "start_time": "08:00", "end_time": "16:00"} for d in range(1, 6)]})
+            person = client.post(
+                "/api/v1/participants",
+                headers=headers,
+                json={
+                    "name": f"Måle Deltaker {n}",
+                    "birth_year": clock.today().year - 20,
+                    "primary_contact_id": me["id"],
+                    "consent": {"scopes": ["participation"], "date": clock.today().isoformat()},
+                },
+            ).json()
+            client.post(
+                f"/api/v1/cohorts/{cohort_id}/enrolments", headers=headers, json={"participant_id": person["id"]}
+            )
+        client.put(
+            "/api/v1/me/availability",
+            headers=headers,
+            json={"weekly": [{"weekday": d, "start_time": "08:00", "end_time": "16:00"} for d in range(1, 6)]},
+        )
         first = client.post(f"/api/v1/cohorts/{cohort_id}/talk-plan", headers=headers, json={})
         assert first.status_code == 200 and len(first.json()["talks"]) == 48, first.text[:300]
         for _ in range(10):
@@ -114,6 +139,7 @@ def main() -> None:
     show("In-process", in_process(rounds))
     with demo_server() as base:
         show("Over HTTP (SQLite)", over_http(base, rounds))
+
 
 if __name__ == "__main__":
     main()

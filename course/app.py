@@ -25,9 +25,9 @@ from course.documents.api import documents_api
 from course.evaluations import pages as evaluation_pages
 from course.evaluations.api import answer, evaluations_api
 from course.guidance import pages as guidance_pages
+from course.guidance.api import guidance_api
 from course.home import pages as home_pages
 from course.participants import pages as participant_pages
-from course.guidance.api import guidance_api
 from course.participants.api import participants_api
 from course.portal import pages as portal_pages
 from course.settings import Settings, get_settings
@@ -57,10 +57,17 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     # Every operation needs a bearer token but the two that are open to anyone: logging in
     # for a token, and answering an evaluation with a link's token.
-    with_token = Router(path="/", security=BEARER, route_handlers=[
-        accounts_api, cohorts_api, participants_api, guidance_api, evaluations_api, documents_api])
-    api = Router(path="/api/v1", route_handlers=[create_token, answer, with_token], dependencies=STAFF,
-                 before_request=strict_body)
+    with_token = Router(
+        path="/",
+        security=BEARER,
+        route_handlers=[accounts_api, cohorts_api, participants_api, guidance_api, evaluations_api, documents_api],
+    )
+    api = Router(
+        path="/api/v1",
+        route_handlers=[create_token, answer, with_token],
+        dependencies=STAFF,
+        before_request=strict_body,
+    )
     app = Litestar(
         route_handlers=[
             api,

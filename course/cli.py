@@ -63,7 +63,7 @@ def _print_logins(logins) -> None:
 
     if not logins:
         return
-    print("\nDemobrukere (passord for alle: %s):" % DEMO_PASSWORD)
+    print(f"\nDemobrukere (passord for alle: {DEMO_PASSWORD}):")
     for email, name, role, office in logins:
         print(f"  {email:32} {name:24} {ROLE_NAMES[role]:14} {office}")
     print()

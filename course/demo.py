@@ -27,12 +27,30 @@ USERS = [
 
 # title, office, leaders, weeks from this week's Monday, weekdays, location
 COHORTS = [
-    ("Klart jeg kan – gruppe A", "drammen", ["ase.bo@demo.kjk.no", "orjan.laegreid@demo.kjk.no"], -1, (2, 4),
-     "Grønland 32, møterom Åsen"),
-    ("Klart jeg kan – gruppe B", "drammen", ["ase.bo@demo.kjk.no", "orjan.laegreid@demo.kjk.no"], 4, (2, 4),
-     "Grønland 32, møterom Åsen"),
-    ("Ny retning", "lier", ["kjaersti.haland@demo.kjk.no", "pal.kvaerne@demo.kjk.no"], 1, (1, 3),
-     "Lierbyen, kursrom Bøgda"),
+    (
+        "Klart jeg kan – gruppe A",
+        "drammen",
+        ["ase.bo@demo.kjk.no", "orjan.laegreid@demo.kjk.no"],
+        -1,
+        (2, 4),
+        "Grønland 32, møterom Åsen",
+    ),
+    (
+        "Klart jeg kan – gruppe B",
+        "drammen",
+        ["ase.bo@demo.kjk.no", "orjan.laegreid@demo.kjk.no"],
+        4,
+        (2, 4),
+        "Grønland 32, møterom Åsen",
+    ),
+    (
+        "Ny retning",
+        "lier",
+        ["kjaersti.haland@demo.kjk.no", "pal.kvaerne@demo.kjk.no"],
+        1,
+        (1, 3),
+        "Lierbyen, kursrom Bøgda",
+    ),
 ]
 
 
@@ -94,12 +112,22 @@ PARTICIPANTS = [
 async def _staff(email: str):
     from course.accounts.schemas import Role, Staff
 
-    row = await StaffUser.select(
-        StaffUser.id, StaffUser.email, StaffUser.name, StaffUser.role, StaffUser.office.id.as_alias("office_id"),
-        StaffUser.office.code.as_alias("code"), StaffUser.office.name.as_alias("office_name"),
-    ).where(StaffUser.email == email).first()
-    return Staff(row["id"], row["email"], row["name"], Role(row["role"]), row["office_id"], row["code"],
-                 row["office_name"])
+    row = (
+        await StaffUser.select(
+            StaffUser.id,
+            StaffUser.email,
+            StaffUser.name,
+            StaffUser.role,
+            StaffUser.office.id.as_alias("office_id"),
+            StaffUser.office.code.as_alias("code"),
+            StaffUser.office.name.as_alias("office_name"),
+        )
+        .where(StaffUser.email == email)
+        .first()
+    )
+    return Staff(
+        row["id"], row["email"], row["name"], Role(row["role"]), row["office_id"], row["code"], row["office_name"]
+    )
 
 
 async def _load_participants() -> int:
@@ -119,48 +147,100 @@ async def _load_participants() -> int:
         for key, title in (("A", COHORTS[0][0]), ("B", COHORTS[1][0]))
     }
     for leader in (ase, orjan):
-        await guidance.set_weekly(leader, [
-            {"weekday": d, "start_time": "09:00", "end_time": "15:30"} for d in (1, 3, 5)
-        ] + [{"weekday": d, "start_time": "14:00", "end_time": "15:30"} for d in (2, 4)])
+        await guidance.set_weekly(
+            leader,
+            [{"weekday": d, "start_time": "09:00", "end_time": "15:30"} for d in (1, 3, 5)]
+            + [{"weekday": d, "start_time": "14:00", "end_time": "15:30"} for d in (2, 4)],
+        )
     today = clock.today()
     created = 0
     for index, (name, age, key, category, scopes) in enumerate(PARTICIPANTS):
-        person = await people.create_participant(ase, people.ParticipantInput(
-            name=name, birth_year=today.year - age, primary_contact_id=(ase if index % 2 else orjan).id,
-            phone=f"9{index:02d}{index:02d}{index:03d}"[:8], consent=people.ConsentInput(
-                scopes=list(scopes), date=today.isoformat()),
-        ))
+        person = await people.create_participant(
+            ase,
+            people.ParticipantInput(
+                name=name,
+                birth_year=today.year - age,
+                primary_contact_id=(ase if index % 2 else orjan).id,
+                phone=f"9{index:02d}{index:02d}{index:03d}"[:8],
+                consent=people.ConsentInput(scopes=list(scopes), date=today.isoformat()),
+            ),
+        )
         await people.set_category(ase, person.id, category)
         await people.enrol(ase, cohorts[key], person.id)
         created += 1
     cohort_a = await people.cohorts.get_cohort(ase, cohorts["A"])
-    sheet_people = (await people.roster(ase, cohorts["A"]))
+    sheet_people = await people.roster(ase, cohorts["A"])
     for session in cohort_a.sessions:
         if session.status == "cancelled" or session.date > today:
             continue
-        for n, row in enumerate(sheet_people):
+        for row in sheet_people:
             mark = "present"
             if row.participant.name == "Jørgen Bråten":
                 mark = "absent"
             elif row.participant.name == "Emilie Grønvold" and session.number == 1:
                 mark = "excused"
-            await people.mark_attendance(ase, cohorts["A"], session.number, row.participant.id, mark,
-                                         "Legetime" if mark == "excused" else "")
+            await people.mark_attendance(
+                ase, cohorts["A"], session.number, row.participant.id, mark, "Legetime" if mark == "excused" else ""
+            )
     for key in ("A", "B"):
         proposal = await guidance.propose_talks(ase, cohorts[key], 45)
         if proposal.talks:
-            await guidance.accept_talks(ase, cohorts[key], [
-                {"participant_id": t.participant.id, "leader_id": t.leader.id, "date": t.date.isoformat(),
-                 "start_time": t.start_time, "end_time": t.end_time}
-                for t in proposal.talks
-            ])
+            await guidance.accept_talks(
+                ase,
+                cohorts[key],
+                [
+                    {
+                        "participant_id": t.participant.id,
+                        "leader_id": t.leader.id,
+                        "date": t.date.isoformat(),
+                        "start_time": t.start_time,
+                        "end_time": t.end_time,
+                    }
+                    for t in proposal.talks
+                ],
+            )
     return created
 
 
-FIRST_NAMES = ("Åsne", "Ørjan", "Sølve", "Mia", "Ære", "Jonas", "Ida", "Bjørnar", "Frøya", "Elias", "Nora",
-               "Håvard", "Sara", "Mikkel", "Tiril", "Øyvind", "Hedda", "Aksel", "Liv", "Jens")
-LAST_NAMES = ("Bøhn", "Løken", "Åsli", "Sæther", "Kjær", "Dahl", "Grøtte", "Næss", "Holm", "Ødegaard",
-              "Strøm", "Berg", "Vågen", "Lie", "Økland")
+FIRST_NAMES = (
+    "Åsne",
+    "Ørjan",
+    "Sølve",
+    "Mia",
+    "Ære",
+    "Jonas",
+    "Ida",
+    "Bjørnar",
+    "Frøya",
+    "Elias",
+    "Nora",
+    "Håvard",
+    "Sara",
+    "Mikkel",
+    "Tiril",
+    "Øyvind",
+    "Hedda",
+    "Aksel",
+    "Liv",
+    "Jens",
+)
+LAST_NAMES = (
+    "Bøhn",
+    "Løken",
+    "Åsli",
+    "Sæther",
+    "Kjær",
+    "Dahl",
+    "Grøtte",
+    "Næss",
+    "Holm",
+    "Ødegaard",
+    "Strøm",
+    "Berg",
+    "Vågen",
+    "Lie",
+    "Økland",
+)
 COMMENTS = (
     ("benefit", "Jeg har skjønt at jeg kan mer enn jeg trodde."),
     ("next_step", "Fint å ha en plan for hva som skjer etterpå."),
@@ -170,8 +250,16 @@ COMMENTS = (
 )
 
 
-async def seed_history(office_code: str, leader_emails: list[list[str]], cohorts: int, per_cohort: int,
-                       first_start, weeks_apart: int, seed: int = 1, comments: bool = False) -> int:
+async def seed_history(
+    office_code: str,
+    leader_emails: list[list[str]],
+    cohorts: int,
+    per_cohort: int,
+    first_start,
+    weeks_apart: int,
+    seed: int = 1,
+    comments: bool = False,
+) -> int:
     """Finished cohorts from before, as an office that moves from paper would have
     them: participants who completed, and their evaluations. Cohorts are planned
     through the scheduler; the history is written straight to the tables, since
@@ -190,8 +278,10 @@ async def seed_history(office_code: str, leader_emails: list[list[str]], cohorts
     rng = random.Random(seed)
     office = await services.office_by_code(office_code)
     admin = Staff(0, "demo", "demo", Role.admin, office.id, office.code, office.name)
-    pairs = [[r["id"] for r in await StaffUser.select(StaffUser.id).where(StaffUser.email.is_in(emails))]
-             for emails in leader_emails]
+    pairs = [
+        [r["id"] for r in await StaffUser.select(StaffUser.id).where(StaffUser.email.is_in(emails))]
+        for emails in leader_emails
+    ]
     now = clock.now()
     # Typical means per area, close to the historic result; a few cohorts dip below.
     centre = {"benefit": 9.3, "next_step": 8.0, "atmosphere": 9.4, "leaders": 9.6, "participation": 9.2}
@@ -200,40 +290,83 @@ async def seed_history(office_code: str, leader_emails: list[list[str]], cohorts
         start = first_start + timedelta(weeks=weeks_apart * (i // len(pairs)))
         while start.weekday() != 1:
             start += timedelta(days=1)
-        created = await cohort_services.create_cohort(admin, cohort_services.CohortInput(
-            title=f"Klart jeg kan – {start:%Y} uke {start.isocalendar()[1]}", variant="kjk" if i % 5 else "ny_retning",
-            start_date=start.isoformat(), weekdays=[2, 4], start_time="09:30", end_time="14:00",
-            location=f"Grønland 32, rom {i % len(pairs) + 1}", leader_ids=pairs[i % len(pairs)], capacity=12,
-            office_id=office.id))
+        created = await cohort_services.create_cohort(
+            admin,
+            cohort_services.CohortInput(
+                title=f"Klart jeg kan – {start:%Y} uke {start.isocalendar()[1]}",
+                variant="kjk" if i % 5 else "ny_retning",
+                start_date=start.isoformat(),
+                weekdays=[2, 4],
+                start_time="09:30",
+                end_time="14:00",
+                location=f"Grønland 32, rom {i % len(pairs) + 1}",
+                leader_ids=pairs[i % len(pairs)],
+                capacity=12,
+                office_id=office.id,
+            ),
+        )
         joined = datetime.combine(start, datetime.min.time(), UTC)
-        people = await Participant.insert(*[
-            Participant(office=office.id, name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
-                        birth_year=start.year - rng.randint(16, 29), primary_contact=pairs[i % len(pairs)][0],
-                        created_at=joined)
-            for _ in range(per_cohort)]).returning(Participant.id)
-        await Consent.insert(*[
-            Consent(participant=p["id"], action="given", text_version=CURRENT_CONSENT_VERSION, participation=True,
-                    sharing=True, evaluation=True, date=start, recorded_by=pairs[i % len(pairs)][0], recorded_at=joined)
-            for p in people])
-        await Enrolment.insert(*[
-            Enrolment(cohort=created.id, participant=p["id"], status="completed", created_at=joined, changed_at=now)
-            for p in people])
+        people = await Participant.insert(
+            *[
+                Participant(
+                    office=office.id,
+                    name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                    birth_year=start.year - rng.randint(16, 29),
+                    primary_contact=pairs[i % len(pairs)][0],
+                    created_at=joined,
+                )
+                for _ in range(per_cohort)
+            ]
+        ).returning(Participant.id)
+        await Consent.insert(
+            *[
+                Consent(
+                    participant=p["id"],
+                    action="given",
+                    text_version=CURRENT_CONSENT_VERSION,
+                    participation=True,
+                    sharing=True,
+                    evaluation=True,
+                    date=start,
+                    recorded_by=pairs[i % len(pairs)][0],
+                    recorded_at=joined,
+                )
+                for p in people
+            ]
+        )
+        await Enrolment.insert(
+            *[
+                Enrolment(cohort=created.id, participant=p["id"], status="completed", created_at=joined, changed_at=now)
+                for p in people
+            ]
+        )
         # Closed a week after the last session, as by default; no links are kept.
-        await Evaluation.insert(Evaluation(
-            cohort=created.id, opened_at=joined + timedelta(weeks=4), opened_by=pairs[i % len(pairs)][0],
-            closes_on=created.end_date + timedelta(days=7), invited=len(people),
-            closed_at=datetime.combine(created.end_date + timedelta(days=8), datetime.min.time(), UTC)))
+        await Evaluation.insert(
+            Evaluation(
+                cohort=created.id,
+                opened_at=joined + timedelta(weeks=4),
+                opened_by=pairs[i % len(pairs)][0],
+                closes_on=created.end_date + timedelta(days=7),
+                invited=len(people),
+                closed_at=datetime.combine(created.end_date + timedelta(days=8), datetime.min.time(), UTC),
+            )
+        )
         dip = rng.random() < 0.2
         answers = []
         for _ in range(per_cohort - rng.randint(0, 2)):
-            scores = {a: max(0, min(10, round(rng.gauss(centre[a] - (1.5 if dip and a == "next_step" else 0), 1))))
-                      for a in AREAS}
+            scores = {
+                a: max(0, min(10, round(rng.gauss(centre[a] - (1.5 if dip and a == "next_step" else 0), 1))))
+                for a in AREAS
+            }
             answers.append(EvaluationResponse(cohort=created.id, on_paper=rng.random() < 0.3, **scores))
         await EvaluationResponse.insert(*answers)
         if comments:
-            await EvaluationRemark.insert(*[
-                EvaluationRemark(cohort=created.id, ref=new_comment_ref(), area=area, text=text, status="shown")
-                for area, text in rng.sample(COMMENTS, 2)])
+            await EvaluationRemark.insert(
+                *[
+                    EvaluationRemark(cohort=created.id, ref=new_comment_ref(), area=area, text=text, status="shown")
+                    for area, text in rng.sample(COMMENTS, 2)
+                ]
+            )
         made += 1
     return made
 
@@ -247,9 +380,16 @@ async def _load_history() -> int:
     office = await services.office_by_code("drammen")
     if await Cohort.exists().where(Cohort.office == office.id, Cohort.start_date < clock.today() - timedelta(weeks=10)):
         return 0
-    return await seed_history("drammen", [["ase.bo@demo.kjk.no", "orjan.laegreid@demo.kjk.no"]], cohorts=6,
-                              per_cohort=9, first_start=clock.today() - timedelta(weeks=84), weeks_apart=13,
-                              seed=2026, comments=True)
+    return await seed_history(
+        "drammen",
+        [["ase.bo@demo.kjk.no", "orjan.laegreid@demo.kjk.no"]],
+        cohorts=6,
+        per_cohort=9,
+        first_start=clock.today() - timedelta(weeks=84),
+        weeks_apart=13,
+        seed=2026,
+        comments=True,
+    )
 
 
 async def _load_documents() -> int:
@@ -265,26 +405,43 @@ async def _load_documents() -> int:
     cohort = await Cohort.select(Cohort.id).where(Cohort.title == COHORTS[0][0]).first()
     if cohort is None:
         return 0
-    rows = await Enrolment.select(Enrolment.id, Enrolment.participant.name.as_alias("name")).where(
-        Enrolment.cohort == cohort["id"], Enrolment.status == "enrolled").order_by(Enrolment.id)
+    rows = (
+        await Enrolment.select(Enrolment.id, Enrolment.participant.name.as_alias("name"))
+        .where(Enrolment.cohort == cohort["id"], Enrolment.status == "enrolled")
+        .order_by(Enrolment.id)
+    )
     drafts = {
         "Sølvi Åkerø Dæhli": (
-            {"about_me": "Jeg er 19 år og liker å jobbe med hendene. Jeg er rolig og pålitelig, og jeg vil "
-                         "gjerne bli kokk.",
-             "skills": ["Matlaging for mange", "Reparere sykler", "Word og Excel"],
-             "experience": [{"kind": "work", "what": "Butikkmedarbeider", "where": "Rema 1000 Åssiden",
-                             "when": "2024–2025"},
-                            {"kind": "home", "what": "Passet småsøsken", "when": "2020–2024"}],
-             "roles": ["Storesøster", "Lagkamerat"], "interests": ["Fotball", "Strikking"]},
-            {"main_goal": "Komme i lærlingplass som kokk innen høsten 2027.",
-             "sub_goals": ["Fullføre Vg2 som privatist", "Få arbeidspraksis på kjøkken"],
-             "measures": [{"what": "Søke arbeidspraksis på kjøkken", "responsible": "primary_contact",
-                           "status": "in_progress"},
-                          {"what": "Melde meg opp til privatisteksamen", "responsible": "me"}]},
+            {
+                "about_me": "Jeg er 19 år og liker å jobbe med hendene. Jeg er rolig og pålitelig, og jeg vil "
+                "gjerne bli kokk.",
+                "skills": ["Matlaging for mange", "Reparere sykler", "Word og Excel"],
+                "experience": [
+                    {"kind": "work", "what": "Butikkmedarbeider", "where": "Rema 1000 Åssiden", "when": "2024–2025"},
+                    {"kind": "home", "what": "Passet småsøsken", "when": "2020–2024"},
+                ],
+                "roles": ["Storesøster", "Lagkamerat"],
+                "interests": ["Fotball", "Strikking"],
+            },
+            {
+                "main_goal": "Komme i lærlingplass som kokk innen høsten 2027.",
+                "sub_goals": ["Fullføre Vg2 som privatist", "Få arbeidspraksis på kjøkken"],
+                "measures": [
+                    {
+                        "what": "Søke arbeidspraksis på kjøkken",
+                        "responsible": "primary_contact",
+                        "status": "in_progress",
+                    },
+                    {"what": "Melde meg opp til privatisteksamen", "responsible": "me"},
+                ],
+            },
         ),
         "Mathias Ødegård": (
-            {"about_me": "Jeg er glad i data og spill, og jeg er god til å finne ut av ting selv.",
-             "skills": ["Bygge PC-er", "Engelsk"], "interests": ["Gaming", "Klatring"]},
+            {
+                "about_me": "Jeg er glad i data og spill, og jeg er god til å finne ut av ting selv.",
+                "skills": ["Bygge PC-er", "Engelsk"],
+                "interests": ["Gaming", "Klatring"],
+            },
             None,
         ),
     }
@@ -309,9 +466,7 @@ async def load() -> dict[str, int]:
             created["offices"] += 1
     for email, name, role, office in USERS:
         if not await StaffUser.exists().where(StaffUser.email == email):
-            await services.create_user(
-                email=email, name=name, role=role, password=DEMO_PASSWORD, office_code=office
-            )
+            await services.create_user(email=email, name=name, role=role, password=DEMO_PASSWORD, office_code=office)
             created["users"] += 1
     created["cohorts"] = await _load_cohorts()
     created["participants"] = await _load_participants()

@@ -46,9 +46,7 @@ def _check_database_url(url: str) -> str:
         if not url.startswith("sqlite:///") or len(url) <= len("sqlite:///"):
             raise ConfigError(f"KJK_DATABASE_URL for SQLite må se ut som sqlite:///sti/til/fil.sqlite, ikke {url!r}")
         return url
-    raise ConfigError(
-        f"KJK_DATABASE_URL må begynne med sqlite:/// eller postgresql://, ikke {url!r}"
-    )
+    raise ConfigError(f"KJK_DATABASE_URL må begynne med sqlite:/// eller postgresql://, ikke {url!r}")
 
 
 def _secret_key(var_dir: Path) -> str:

@@ -48,8 +48,9 @@ def nb_sort_key(text: str) -> str:
     return text.casefold().translate(_NB_ORDER)
 
 
-def check_line(value, field: str, errors: dict[str, str], bad: str, empty: str, too_long: str,
-               max_length: int = 200) -> str:
+def check_line(
+    value, field: str, errors: dict[str, str], bad: str, empty: str, too_long: str, max_length: int = 200
+) -> str:
     """One line of text with its spaces tidied; a message in ``errors`` if it is
     empty, too long or holds control characters."""
     # NFC, so a name pasted with decomposed letters (a + ring) matches one typed as å.

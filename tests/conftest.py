@@ -25,8 +25,8 @@ os.environ.pop("KJK_DATABASE_URL", None)
 os.environ.pop("KJK_BASE_URL", None)
 
 import asyncpg  # noqa: E402
-import pytest  # noqa: E402
 import httpx  # noqa: E402
+import pytest  # noqa: E402
 from piccolo.apps.migrations.tables import Migration  # noqa: E402
 from piccolo.table import sort_table_classes  # noqa: E402
 
@@ -171,7 +171,7 @@ async def database(request, templates):
         db.use_engine(db.engine_from_url(url))
         await db.prepare(db.current_engine())
         yield Database(kind=request.param, url=url)
-        for leftover in _TMP.glob(path.name + "*"):  # with -wal and -shm
+        for leftover in _TMP.glob(path.name + "*"):  # noqa: ASYNC240 (with -wal and -shm, in memory)
             leftover.unlink()
         return
     require_postgres()
@@ -259,9 +259,7 @@ async def password_hash(password: str = PASSWORD) -> str:
 
 
 async def make_office(code: str = "drammen", name: str = "NAV Drammen – Ungdomsteamet") -> int:
-    rows = await Office.insert(Office(code=code, name=name, created_at=clock.now())).returning(
-        Office.id
-    )
+    rows = await Office.insert(Office(code=code, name=name, created_at=clock.now())).returning(Office.id)
     return rows[0]["id"]
 
 
@@ -339,9 +337,7 @@ def csrf_from(html: str) -> str:
 async def web_login(client, email: str, password: str = PASSWORD):
     page = await client.get("/login")
     token = csrf_from(page.text)
-    return await client.post(
-        "/login", data={"email": email, "password": password, "_csrf_token": token, "next": "/"}
-    )
+    return await client.post("/login", data={"email": email, "password": password, "_csrf_token": token, "next": "/"})
 
 
 async def csrf_post(client, path: str, data: dict | None = None, page: str | None = None):

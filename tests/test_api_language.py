@@ -9,16 +9,27 @@ from course.web.i18n import negotiate
 from tests.participants.helpers import NAMES, as_, enrolled, participant, running_cohort  # noqa: F401 (fixture)
 
 
-@pytest.mark.parametrize("header, locale", [
-    (None, "en"), ("", "en"), ("nb", "nb"), ("nb-NO,nb;q=0.9,en;q=0.8", "nb"), ("no", "nb"), ("nn-NO", "nb"),
-    ("en-GB,en;q=0.9", "en"), ("en;q=0.4,nb;q=0.6", "nb"), ("de-DE,fr;q=0.8", "en"), ("nb;q=abc,en", "en"),
-    ("*", "en"),
-])
+@pytest.mark.parametrize(
+    "header, locale",
+    [
+        (None, "en"),
+        ("", "en"),
+        ("nb", "nb"),
+        ("nb-NO,nb;q=0.9,en;q=0.8", "nb"),
+        ("no", "nb"),
+        ("nn-NO", "nb"),
+        ("en-GB,en;q=0.9", "en"),
+        ("en;q=0.4,nb;q=0.6", "nb"),
+        ("de-DE,fr;q=0.8", "en"),
+        ("nb;q=abc,en", "en"),
+        ("*", "en"),
+    ],
+)
 def test_negotiate(header, locale):
     assert negotiate(header) == locale
 
 
-async def test_409_and_422_come_in_one_language_per_request(client, world, as_):
+async def test_409_and_422_come_in_one_language_per_request(client, world, as_):  # noqa: F811 (fixture)
     leader, admin = await as_("leader"), await as_("admin")
     course = await running_cohort(client, world, admin)
     person = await participant(client, leader, world, name=NAMES[0])

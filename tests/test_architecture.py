@@ -75,8 +75,13 @@ def test_no_private_name_crosses_a_module():
             elif isinstance(node, ast.Import):
                 aliases |= {a.asname or a.name for a in node.names if a.name.startswith("course")}
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in aliases
-                    and node.attr.startswith("_") and not node.attr.startswith("__")):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in aliases
+                and node.attr.startswith("_")
+                and not node.attr.startswith("__")
+            ):
                 crossing.append(f"{name}: {node.value.id}.{node.attr}")
     assert crossing == []
 
@@ -93,7 +98,11 @@ def test_one_clock():
         if name == "course/clock.py":
             continue
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Attribute) and node.attr in ("today", "now", "utcnow")
-                    and isinstance(node.value, ast.Name) and node.value.id in ("date", "datetime")):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr in ("today", "now", "utcnow")
+                and isinstance(node.value, ast.Name)
+                and node.value.id in ("date", "datetime")
+            ):
                 readers.append(f"{name}:{node.lineno}")
     assert readers == []

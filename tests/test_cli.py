@@ -33,8 +33,19 @@ async def test_office_and_user_add(database):
     result = kjk(database.url, "office", "add", "kongsberg", "NAV Kongsberg – Ungdom")
     assert result.returncode == 0, result.stderr
     result = kjk(
-        database.url, "user", "add", "--email", "Øyvind@Kongsberg.no", "--name", "Øyvind Sæther",
-        "--role", "manager", "--office", "kongsberg", "--password-stdin", stdin="et-langt-passord\n",
+        database.url,
+        "user",
+        "add",
+        "--email",
+        "Øyvind@Kongsberg.no",
+        "--name",
+        "Øyvind Sæther",
+        "--role",
+        "manager",
+        "--office",
+        "kongsberg",
+        "--password-stdin",
+        stdin="et-langt-passord\n",
     )
     assert result.returncode == 0, result.stderr
     assert "øyvind@kongsberg.no" in result.stdout
@@ -46,8 +57,19 @@ async def test_office_and_user_add(database):
 async def test_user_add_rejects_bad_input_in_norwegian(database):
     kjk(database.url, "office", "add", "lier", "NAV Lier")
     result = kjk(
-        database.url, "user", "add", "--email", "x@lier.no", "--name", "X", "--role", "leader",
-        "--office", "finnes-ikke", "--password-stdin", stdin="kort\n",
+        database.url,
+        "user",
+        "add",
+        "--email",
+        "x@lier.no",
+        "--name",
+        "X",
+        "--role",
+        "leader",
+        "--office",
+        "finnes-ikke",
+        "--password-stdin",
+        stdin="kort\n",
     )
     assert result.returncode == 1
     assert "password: Passordet må være minst 12 tegn." in result.stderr
@@ -57,8 +79,20 @@ async def test_user_add_rejects_bad_input_in_norwegian(database):
 
 
 async def test_unknown_role_is_refused_by_the_parser(database):
-    result = kjk(database.url, "user", "add", "--email", "x@y.no", "--name", "X", "--role", "boss",
-                 "--office", "a", "--password-stdin")
+    result = kjk(
+        database.url,
+        "user",
+        "add",
+        "--email",
+        "x@y.no",
+        "--name",
+        "X",
+        "--role",
+        "boss",
+        "--office",
+        "a",
+        "--password-stdin",
+    )
     assert result.returncode == 2 and "--role" in result.stderr
 
 
@@ -68,8 +102,9 @@ async def test_demo_is_idempotent_with_norwegian_names(database):
     assert "Siv Ødegård" in first.stdout and DEMO_PASSWORD in first.stdout
     second = kjk(database.url, "demo")
     assert second.returncode == 0
-    assert ("0 nye kontorer, 0 nye brukere, 0 nye kurs, 0 nye deltakere, 0 tidligere kurs med evaluering, "
-            "0 påbegynte CV-er") in second.stdout
+    assert (
+        "0 nye kontorer, 0 nye brukere, 0 nye kurs, 0 nye deltakere, 0 tidligere kurs med evaluering, 0 påbegynte CV-er"
+    ) in second.stdout
     from course.cohorts.tables import Cohort, Session
     from course.documents.tables import DocumentVersion
     from course.evaluations.tables import (

@@ -71,7 +71,10 @@ async def test_no_request_field_is_untyped(openapi):
 
 async def test_every_operation_but_the_open_ones_needs_a_bearer_token(openapi):
     assert openapi["components"]["securitySchemes"]["BearerToken"] | {"description": ""} == {
-        "type": "http", "scheme": "bearer", "description": ""}
+        "type": "http",
+        "scheme": "bearer",
+        "description": "",
+    }
     open_, token = set(), set()
     for method, path, operation in operations(openapi):
         if "security" in operation:
@@ -87,7 +90,8 @@ async def test_every_operation_but_the_open_ones_needs_a_bearer_token(openapi):
 def error_body_refs(openapi: dict, operation: dict) -> dict[int, str | None]:
     return {
         int(code): answer.get("content", {}).get("application/json", {}).get("schema", {}).get("$ref")
-        for code, answer in operation["responses"].items() if code.startswith("4")
+        for code, answer in operation["responses"].items()
+        if code.startswith("4")
     }
 
 
@@ -140,24 +144,32 @@ def assert_names_the_field(response, key: str) -> None:
 async def test_a_wrong_json_type_is_400_naming_the_field_before_anything_is_looked_up(client, world, api_as):
     headers = await api_as("leader")
     # No cohort 1, enrolment 1 or participant 1 exists: the body is checked first.
-    assert_names_the_field(await client.post(f"{API}/cohorts/1/enrolments", json={"participant_id": "en"},
-                                             headers=headers), "participant_id")
-    assert_names_the_field(await client.put(f"{API}/enrolments/1/cv", json={"content": {}, "version": "0"},
-                                            headers=headers), "version")
-    assert_names_the_field(await client.put(f"{API}/participants/1/category", json={"category": "3"},
-                                            headers=headers), "category")
-    assert_names_the_field(await client.patch(f"{API}/cohorts/1/sessions/2", json={"cancelled": 1},
-                                              headers=headers), "cancelled")
+    assert_names_the_field(
+        await client.post(f"{API}/cohorts/1/enrolments", json={"participant_id": "en"}, headers=headers),
+        "participant_id",
+    )
+    assert_names_the_field(
+        await client.put(f"{API}/enrolments/1/cv", json={"content": {}, "version": "0"}, headers=headers), "version"
+    )
+    assert_names_the_field(
+        await client.put(f"{API}/participants/1/category", json={"category": "3"}, headers=headers), "category"
+    )
+    assert_names_the_field(
+        await client.patch(f"{API}/cohorts/1/sessions/2", json={"cancelled": 1}, headers=headers), "cancelled"
+    )
 
 
 async def test_off_the_schema_is_400_and_against_a_rule_is_422(client, world, api_as):
     from tests.cohorts.test_api import body
 
     headers = await api_as("leader")
-    for changes, key in (({"capacity": "tolv"}, "capacity"), ({"capacity": 31}, "capacity"),
-                         ({"weekdays": [2, 8]}, "weekdays.1"), ({"room": "Åsen"}, "room")):
-        assert_names_the_field(await client.post(f"{API}/cohorts", json=body(world, **changes), headers=headers),
-                               key)
+    for changes, key in (
+        ({"capacity": "tolv"}, "capacity"),
+        ({"capacity": 31}, "capacity"),
+        ({"weekdays": [2, 8]}, "weekdays.1"),
+        ({"room": "Åsen"}, "room"),
+    ):
+        assert_names_the_field(await client.post(f"{API}/cohorts", json=body(world, **changes), headers=headers), key)
     missing = body(world)
     del missing["title"]
     assert_names_the_field(await client.post(f"{API}/cohorts", json=missing, headers=headers), "title")

@@ -14,7 +14,9 @@ def documented_paths() -> tuple[set[str], set[str]]:
     exact, prefixes = set(), set()
     readme = re.sub(r"```.*?```", "", (ROOT / "README.md").read_text(), flags=re.S)
     for code in re.findall(r"`([^`]+)`", readme):
-        path = code.split()[-1] if code.split() and code.split()[0] in {"GET", "POST", "PUT", "PATCH", "DELETE"} else code
+        path = (
+            code.split()[-1] if code.split() and code.split()[0] in {"GET", "POST", "PUT", "PATCH", "DELETE"} else code
+        )
         if not path.startswith("/"):
             continue
         if path.endswith("/…"):

@@ -38,8 +38,12 @@ def _start(env: dict[str, str], log_path: Path) -> tuple[subprocess.Popen, int]:
     for _ in range(3):
         port = _free_port()
         with log_path.open("ab") as log:  # the child keeps its own handle
-            proc = subprocess.Popen([str(KJK), "serve", "--host", "127.0.0.1", "--port", str(port)],
-                                    env=env, stdout=log, stderr=subprocess.STDOUT)
+            proc = subprocess.Popen(
+                [str(KJK), "serve", "--host", "127.0.0.1", "--port", str(port)],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         # Uvicorn says so once it has bound the port: ours, not another process answering.
         ready = f"Uvicorn running on http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30
@@ -67,8 +71,12 @@ def _last_segment(url: str) -> str:
 
 def test_no_token_password_or_address_reaches_the_log(tmp_path: Path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("KJK_")}
-    env.update(KJK_DATABASE_URL=f"sqlite:///{tmp_path / 'kjk.sqlite'}", KJK_VAR_DIR=str(tmp_path),
-               KJK_SECRET_KEY=secrets.token_hex(20), PYTHONUNBUFFERED="1")
+    env.update(
+        KJK_DATABASE_URL=f"sqlite:///{tmp_path / 'kjk.sqlite'}",
+        KJK_VAR_DIR=str(tmp_path),
+        KJK_SECRET_KEY=secrets.token_hex(20),
+        PYTHONUNBUFFERED="1",
+    )
     demo = subprocess.run([str(KJK), "demo"], env=env, capture_output=True, text=True, timeout=120)
     assert demo.returncode == 0, demo.stdout + demo.stderr
 
@@ -134,4 +142,5 @@ def _drive(client: httpx.Client) -> tuple[list[str], list[str]]:
             response = client.request(method, target, json=body)
             assert response.status_code < 500, (target, response.text)
     return [own, calendar, evaluation, bearer, person["name"], quote(person["name"])], [
-        f"{method} {logged}" for method, _, logged in requests]
+        f"{method} {logged}" for method, _, logged in requests
+    ]

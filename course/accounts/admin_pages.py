@@ -6,10 +6,10 @@ from litestar import Request, Response, Router, get, post
 from litestar.response import Redirect, Template
 
 from course.accounts import services
-from course.web.guards import admin_only, current_staff
 from course.errors import InvalidInput
 from course.validation import valid_id
 from course.web.forms import PathId, form_data, translated
+from course.web.guards import admin_only, current_staff
 
 
 @get("/", name="admin")

@@ -74,8 +74,13 @@ class UserUpdate(msgspec.Struct, forbid_unknown_fields=True):
     password: Password | None = None
 
 
-@post("/auth/token", status_code=HTTP_201_CREATED, summary="Log in and get an API token", tags=["accounts"],
-      responses=error_responses(400, 401, 429))
+@post(
+    "/auth/token",
+    status_code=HTTP_201_CREATED,
+    summary="Log in and get an API token",
+    tags=["accounts"],
+    responses=error_responses(400, 401, 429),
+)
 async def create_token(request: Request, data: JSONBody[TokenRequest]) -> TokenResponse:
     address = client_address(request)
     try:
@@ -85,8 +90,12 @@ async def create_token(request: Request, data: JSONBody[TokenRequest]) -> TokenR
     return TokenResponse(token=await services.create_token(staff, data.name, address))
 
 
-@delete("/auth/token", guards=[login_required], summary="Revoke the token used for this call",
-        responses=error_responses(401))
+@delete(
+    "/auth/token",
+    guards=[login_required],
+    summary="Revoke the token used for this call",
+    responses=error_responses(401),
+)
 async def revoke_current_token(request: Request, staff: NamedDependency[Staff]) -> None:
     await services.revoke_token(staff, request.scope["auth"]["token_id"], client_address(request))
 
@@ -105,8 +114,12 @@ async def list_tokens(staff: NamedDependency[Staff]) -> list[TokenInfoOut]:
     ]
 
 
-@delete("/auth/tokens/{token_id:int}", guards=[login_required], status_code=HTTP_204_NO_CONTENT,
-        responses=error_responses(400, 401, 404))
+@delete(
+    "/auth/tokens/{token_id:int}",
+    guards=[login_required],
+    status_code=HTTP_204_NO_CONTENT,
+    responses=error_responses(400, 401, 404),
+)
 async def revoke_token(request: Request, staff: NamedDependency[Staff], token_id: PathId) -> None:
     await services.revoke_token(staff, token_id, client_address(request))
 
@@ -196,4 +209,3 @@ accounts_api = Router(
         update_user,
     ],
 )
-

@@ -48,7 +48,10 @@ async def create_token(staff: Staff, name: str, address: str | None = None) -> s
             ).returning(ApiToken.id)
         )[0]["id"]
         await audit.record(
-            audit.TOKEN_CREATED, actor=staff.id, address=address, office=staff.office_id,
+            audit.TOKEN_CREATED,
+            actor=staff.id,
+            address=address,
+            office=staff.office_id,
             details={"token": token_id, "name": name},
         )
     return token
@@ -105,6 +108,9 @@ async def revoke_token(staff: Staff, token_id: int, address: str | None = None) 
         if not rows:
             raise NotFound
         await audit.record(
-            audit.TOKEN_REVOKED, actor=staff.id, address=address, office=staff.office_id,
+            audit.TOKEN_REVOKED,
+            actor=staff.id,
+            address=address,
+            office=staff.office_id,
             details={"token": token_id},
         )

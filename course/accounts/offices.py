@@ -25,11 +25,7 @@ async def list_offices(staff: Staff) -> list[OfficeOut]:
 
 
 async def get_office(staff: Staff, office_id: int) -> OfficeOut:
-    row = (
-        await Office.select()
-        .where(policies.office_scope(staff), Office.id == office_id)
-        .first()
-    )
+    row = await Office.select().where(policies.office_scope(staff), Office.id == office_id).first()
     if row is None:
         raise NotFound
     return office_out(row)
@@ -53,9 +49,7 @@ async def create_office(code: str, name: str, *, actor: int | None = None) -> Of
             raise InvalidInput({"code": N_("An office with this code already exists.")})
         try:
             row = (
-                await Office.insert(Office(code=code, name=name, created_at=utc_now())).returning(
-                    *Office.all_columns()
-                )
+                await Office.insert(Office(code=code, name=name, created_at=utc_now())).returning(*Office.all_columns())
             )[0]
         except Exception as exc:
             if is_unique_violation(exc):  # a parallel request took the code first
@@ -71,11 +65,7 @@ async def update_office(office_id: int, name: str, *, actor: int | None = None) 
     if errors:
         raise InvalidInput(errors)
     async with write_transaction():
-        rows = (
-            await Office.update({Office.name: name})
-            .where(Office.id == office_id)
-            .returning(*Office.all_columns())
-        )
+        rows = await Office.update({Office.name: name}).where(Office.id == office_id).returning(*Office.all_columns())
         if not rows:
             raise NotFound
         await audit.record(audit.OFFICE_UPDATED, actor=actor, office=office_id, details={"name": name})

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from litestar.params import FromQuery
 from litestar import Request, Response, get, post
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from course.accounts import services, views
 from course.accounts.auth import CSRF_COOKIE, SESSION_COOKIE
-from course.web.guards import current_staff, login_required
 from course.errors import InvalidInput, NotFound, Throttled
 from course.web.forms import PathId, client_address, form_data, safe_next, translated
+from course.web.guards import current_staff, login_required
 from course.web.i18n import gettext as _
 
 
@@ -133,5 +133,11 @@ async def revoke_token_page(request: Request, token_id: PathId) -> Response:
 
 
 route_handlers = [
-    login_page, login_submit, logout, account_page, change_own_password, create_token_page, revoke_token_page,
+    login_page,
+    login_submit,
+    logout,
+    account_page,
+    change_own_password,
+    create_token_page,
+    revoke_token_page,
 ]

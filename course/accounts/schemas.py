@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 
-class Role(str, Enum):
+class Role(str, Enum):  # noqa: UP042 (a StrEnum would change what str() of a role gives)
     leader = "leader"
     manager = "manager"
     admin = "admin"

@@ -31,9 +31,7 @@ async def start_session(staff: Staff, previous_token: str | None = None) -> str:
         await WebSession.delete().where(
             (WebSession.last_seen_at < now - SESSION_IDLE) | (WebSession.created_at < now - SESSION_ABSOLUTE)
         )
-        await WebSession.insert(
-            WebSession(id_hash=digest(token), user=staff.id, created_at=now, last_seen_at=now)
-        )
+        await WebSession.insert(WebSession(id_hash=digest(token), user=staff.id, created_at=now, last_seen_at=now))
     return token
 
 
@@ -60,11 +58,7 @@ async def resolve_session(token: str) -> Staff | None:
     )
     if row is None:
         return None
-    if (
-        not row["active"]
-        or now - row["last_seen_at"] > SESSION_IDLE
-        or now - row["created_at"] > SESSION_ABSOLUTE
-    ):
+    if not row["active"] or now - row["last_seen_at"] > SESSION_IDLE or now - row["created_at"] > SESSION_ABSOLUTE:
         await WebSession.delete().where(WebSession.id == row["session_id"])
         return None
     if now - row["last_seen_at"] > SESSION_TOUCH:

@@ -1,4 +1,4 @@
-from piccolo.columns import Boolean, ForeignKey, Timestamptz, Varchar
+from piccolo.columns import Boolean, ForeignKey, Serial, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -6,12 +6,15 @@ from piccolo.table import Table
 class Office(Table, tablename="office"):
     """A NAV office or youth team; every staff user and later every cohort belongs to one."""
 
+    id: Serial  # the primary key Piccolo adds, declared for the type checker
+
     code = Varchar(length=20, unique=True)
     name = Varchar(length=200)
     created_at = Timestamptz()
 
 
 class StaffUser(Table, tablename="staff_user"):
+    id: Serial  # the primary key Piccolo adds, declared for the type checker
     email = Varchar(length=254, unique=True)  # stored lower-cased
     name = Varchar(length=200)
     role = Varchar(length=20)  # leader | manager | admin
@@ -25,6 +28,8 @@ class StaffUser(Table, tablename="staff_user"):
 class ApiToken(Table, tablename="api_token"):
     """A bearer token; only its SHA-256 is stored."""
 
+    id: Serial  # the primary key Piccolo adds, declared for the type checker
+
     user = ForeignKey(StaffUser, null=False, on_delete=OnDelete.cascade)
     token_hash = Varchar(length=64, unique=True)
     name = Varchar(length=100)
@@ -35,6 +40,8 @@ class ApiToken(Table, tablename="api_token"):
 
 class WebSession(Table, tablename="web_session"):
     """A server-side login session; the cookie holds the id, the table its SHA-256."""
+
+    id: Serial  # the primary key Piccolo adds, declared for the type checker
 
     id_hash = Varchar(length=64, unique=True)
     user = ForeignKey(StaffUser, null=False, on_delete=OnDelete.cascade)

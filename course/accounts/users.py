@@ -59,11 +59,7 @@ async def list_users(staff: Staff, office_id: int | None = None) -> list[UserOut
 
 
 async def get_user(staff: Staff, user_id: int) -> UserOut:
-    row = (
-        await StaffUser.select(*USER_COLUMNS)
-        .where(policies.staff_scope(staff), StaffUser.id == user_id)
-        .first()
-    )
+    row = await StaffUser.select(*USER_COLUMNS).where(policies.staff_scope(staff), StaffUser.id == user_id).first()
     if row is None:
         raise NotFound
     return user_out(row)
@@ -164,9 +160,7 @@ async def update_user(user_id: int, changes: UserChanges, *, actor: int | None =
     if changes.password is not None:
         check_password(changes.password, errors)
     if policies.takes_own_admin_access(actor, user_id, role=changes.role, active=changes.active):
-        errors["role" if changes.role is not None else "active"] = (
-            N_("You cannot take away your own admin access.")
-        )
+        errors["role" if changes.role is not None else "active"] = N_("You cannot take away your own admin access.")
     if errors:
         raise InvalidInput(errors)
     if changes.password:

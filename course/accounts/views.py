@@ -11,6 +11,12 @@ from course.web.guards import current_staff
 
 async def account(request: Request, **extra) -> Template:
     staff = current_staff(request)
-    context = {"tokens": await services.list_tokens(staff), "errors": {}, "new_token": None, "message": None, "feed_url": None}
+    context = {
+        "tokens": await services.list_tokens(staff),
+        "errors": {},
+        "new_token": None,
+        "message": None,
+        "feed_url": None,
+    }
     context.update(extra)
     return Template("accounts/account.html", context=context, status_code=422 if context["errors"] else 200)

@@ -1,4 +1,4 @@
-from piccolo.columns import JSON, ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.columns import JSON, ForeignKey, Integer, Serial, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -7,6 +7,8 @@ from course.accounts.tables import StaffUser
 
 class AuditEvent(Table, tablename="audit_event"):
     """Who did what, when. Failed logins are also what login throttling counts."""
+
+    id: Serial  # the primary key Piccolo adds, declared for the type checker
 
     at = Timestamptz(index=True)
     action = Varchar(length=50, index=True)

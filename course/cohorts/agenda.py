@@ -31,9 +31,15 @@ async def agenda(staff: Staff, start: date, end: date) -> list[AgendaItem]:
     """Sessions of the cohorts the caller may see, from ``start`` to ``end`` inclusive."""
     rows = (
         await Session.select(
-            Session.date, Session.start_time, Session.end_time, Session.number, Session.module,
-            Session.location, Session.cancelled_at,
-            Session.cohort.id.as_alias("cohort_id"), Session.cohort.title.as_alias("title"),
+            Session.date,
+            Session.start_time,
+            Session.end_time,
+            Session.number,
+            Session.module,
+            Session.location,
+            Session.cancelled_at,
+            Session.cohort.id.as_alias("cohort_id"),
+            Session.cohort.title.as_alias("title"),
             Session.cohort.cancelled_at.as_alias("cohort_cancelled"),
         )
         .where(Session.date >= start, Session.date <= end, policies.session_scope(staff))
@@ -42,9 +48,15 @@ async def agenda(staff: Staff, start: date, end: date) -> list[AgendaItem]:
     )
     items = [
         AgendaItem(
-            date=r["date"], start_time=hhmm(r["start_time"]), end_time=hhmm(r["end_time"]), title=r["title"],
-            cohort_id=r["cohort_id"], number=r["number"], module_name=schedule.MODULES[r["module"] - 1],
-            location=r["location"], cancelled=r["cancelled_at"] is not None or r["cohort_cancelled"] is not None,
+            date=r["date"],
+            start_time=hhmm(r["start_time"]),
+            end_time=hhmm(r["end_time"]),
+            title=r["title"],
+            cohort_id=r["cohort_id"],
+            number=r["number"],
+            module_name=schedule.MODULES[r["module"] - 1],
+            location=r["location"],
+            cancelled=r["cancelled_at"] is not None or r["cohort_cancelled"] is not None,
         )
         for r in rows
     ]
@@ -52,9 +64,17 @@ async def agenda(staff: Staff, start: date, end: date) -> list[AgendaItem]:
     if policies.holds_talks(staff):
         items += [
             AgendaItem(
-                date=t.date, start_time=hhmm(t.start_time), end_time=hhmm(t.end_time), title=t.cohort_title,
-                cohort_id=t.cohort_id, number=0, module_name=N_("Guidance talk"), location=t.location,
-                cancelled=t.status == "cancelled", talk_id=t.id, participant_name=t.participant_name,
+                date=t.date,
+                start_time=hhmm(t.start_time),
+                end_time=hhmm(t.end_time),
+                title=t.cohort_title,
+                cohort_id=t.cohort_id,
+                number=0,
+                module_name=N_("Guidance talk"),
+                location=t.location,
+                cancelled=t.status == "cancelled",
+                talk_id=t.id,
+                participant_name=t.participant_name,
             )
             for t in await hooks.leader_talks(frozenset({staff.id}), start, end)
         ]

@@ -19,33 +19,56 @@ from course.web.openapi import Date, Id, Time, Weekday, error_responses
 
 
 class CohortCreate(msgspec.Struct, forbid_unknown_fields=True):
-    title: Annotated[str, msgspec.Meta(description="One line, at most 200 characters",
-                                       examples=["Klart jeg kan – høst"])]
+    title: Annotated[
+        str, msgspec.Meta(description="One line, at most 200 characters", examples=["Klart jeg kan – høst"])
+    ]
     variant: Annotated[str, msgspec.Meta(description="kjk or ny_retning", examples=["kjk"])]
-    start_date: Annotated[Date, msgspec.Meta(description="The first session's day: one of the weekdays, "
-                                                         "not in the past (but for admins)")]
-    weekdays: Annotated[list[Weekday], msgspec.Meta(
-        min_length=2, max_length=2, examples=[[2, 4]],
-        description="The two different weekdays the sessions are held on, each 1 (Monday) to 7 (Sunday)")]
+    start_date: Annotated[
+        Date, msgspec.Meta(description="The first session's day: one of the weekdays, not in the past (but for admins)")
+    ]
+    weekdays: Annotated[
+        list[Weekday],
+        msgspec.Meta(
+            min_length=2,
+            max_length=2,
+            examples=[[2, 4]],
+            description="The two different weekdays the sessions are held on, each 1 (Monday) to 7 (Sunday)",
+        ),
+    ]
     start_time: Time
     end_time: Annotated[Time, msgspec.Meta(description="After the start time")]
-    location: Annotated[str, msgspec.Meta(description="Where the sessions are held: one line, at most 200 "
-                                                      "characters; the room must be free")]
-    leader_ids: Annotated[list[Id], msgspec.Meta(
-        min_length=1, max_length=2, description="One or two different course leaders of the cohort's office")]
+    location: Annotated[
+        str,
+        msgspec.Meta(
+            description="Where the sessions are held: one line, at most 200 characters; the room must be free"
+        ),
+    ]
+    leader_ids: Annotated[
+        list[Id],
+        msgspec.Meta(
+            min_length=1, max_length=2, description="One or two different course leaders of the cohort's office"
+        ),
+    ]
     capacity: Annotated[int, msgspec.Meta(ge=1, le=services.MAX_CAPACITY, description="Places on the cohort")] = 12
-    office_id: Annotated[Id, msgspec.Meta(
-        description="Admins only: the cohort's office (others create in their own)")] | None = None
+    office_id: (
+        Annotated[Id, msgspec.Meta(description="Admins only: the cohort's office (others create in their own)")] | None
+    ) = None
 
 
-@post("/cohorts", guards=[change_cohorts], status_code=HTTP_201_CREATED, summary="Create a cohort and its 8 sessions",
-      responses=error_responses(400, 401, 403, 409, 422))
+@post(
+    "/cohorts",
+    guards=[change_cohorts],
+    status_code=HTTP_201_CREATED,
+    summary="Create a cohort and its 8 sessions",
+    responses=error_responses(400, 401, 403, 409, 422),
+)
 async def create_cohort(staff: NamedDependency[Staff], data: JSONBody[CohortCreate]) -> services.CohortOut:
     return await services.create_cohort(staff, services.CohortInput(**msgspec.structs.asdict(data)))
 
 
-@get("/cohorts", guards=[login_required], summary="Cohorts the caller may see",
-     responses=error_responses(400, 401, 422))
+@get(
+    "/cohorts", guards=[login_required], summary="Cohorts the caller may see", responses=error_responses(400, 401, 422)
+)
 async def list_cohorts(
     staff: NamedDependency[Staff],
     from_: Annotated[str | None, QueryParameter(name="from", description="From this day, YYYY-MM-DD")] = None,
@@ -68,8 +91,9 @@ async def get_cohort(staff: NamedDependency[Staff], cohort_id: PathId) -> servic
 
 
 class SessionUpdate(msgspec.Struct, forbid_unknown_fields=True):
-    date: Annotated[Date | None, msgspec.Meta(
-        description="The new day: between the sessions before and after, not in a closure")] = None
+    date: Annotated[
+        Date | None, msgspec.Meta(description="The new day: between the sessions before and after, not in a closure")
+    ] = None
     start_time: Time | None = None
     end_time: Time | None = None
     cancelled: Annotated[bool | None, msgspec.Meta(description="true cancels the session, false takes it back")] = None
@@ -83,24 +107,36 @@ class ClosureCreate(msgspec.Struct, forbid_unknown_fields=True):
     start_date: Date
     end_date: Annotated[Date, msgspec.Meta(description="Not before the start date")]
     reason: Annotated[str, msgspec.Meta(description="At most 100 characters", examples=["Sommerstengt"])]
-    office_id: Annotated[Id, msgspec.Meta(
-        description="Admins only: the office (others add closures to their own)")] | None = None
+    office_id: (
+        Annotated[Id, msgspec.Meta(description="Admins only: the office (others add closures to their own)")] | None
+    ) = None
 
 
-@patch("/cohorts/{cohort_id:int}/sessions/{number:int}", guards=[change_cohorts], summary="Move or cancel a session",
-       responses=error_responses(400, 401, 403, 404, 409, 422))
+@patch(
+    "/cohorts/{cohort_id:int}/sessions/{number:int}",
+    guards=[change_cohorts],
+    summary="Move or cancel a session",
+    responses=error_responses(400, 401, 403, 404, 409, 422),
+)
 async def change_session(
-    staff: NamedDependency[Staff], cohort_id: PathId, number: Annotated[int, PathParameter(ge=1, le=8)],
+    staff: NamedDependency[Staff],
+    cohort_id: PathId,
+    number: Annotated[int, PathParameter(ge=1, le=8)],
     data: JSONBody[SessionUpdate],
 ) -> services.CohortOut:
     change = services.SessionChange(**msgspec.structs.asdict(data))
     return await services.change_session(staff, cohort_id, number, change)
 
 
-@patch("/cohorts/{cohort_id:int}", guards=[change_cohorts], summary="Cancel a cohort, or take the cancellation back",
-       responses=error_responses(400, 401, 403, 404))
-async def update_cohort(staff: NamedDependency[Staff], cohort_id: PathId,
-                        data: JSONBody[CohortUpdate]) -> services.CohortOut:
+@patch(
+    "/cohorts/{cohort_id:int}",
+    guards=[change_cohorts],
+    summary="Cancel a cohort, or take the cancellation back",
+    responses=error_responses(400, 401, 403, 404),
+)
+async def update_cohort(
+    staff: NamedDependency[Staff], cohort_id: PathId, data: JSONBody[CohortUpdate]
+) -> services.CohortOut:
     return await services.set_cohort_cancelled(staff, cohort_id, data.cancelled)
 
 
@@ -109,8 +145,7 @@ async def list_closures(staff: NamedDependency[Staff]) -> list[services.ClosureO
     return await services.list_closures(staff)
 
 
-@post("/closures", guards=[change_cohorts], status_code=HTTP_201_CREATED,
-      responses=error_responses(400, 401, 403, 422))
+@post("/closures", guards=[change_cohorts], status_code=HTTP_201_CREATED, responses=error_responses(400, 401, 403, 422))
 async def add_closure(staff: NamedDependency[Staff], data: JSONBody[ClosureCreate]) -> services.ClosureOut:
     return await services.add_closure(staff, data.start_date, data.end_date, data.reason, data.office_id)
 
@@ -125,8 +160,9 @@ class TermPlan(CohortCreate, forbid_unknown_fields=True):
 
 
 class TermAccept(CohortCreate, forbid_unknown_fields=True):
-    start_dates: Annotated[list[Date], msgspec.Meta(
-        description="The proposed start days to create cohorts for: 1 to 12")] = []
+    start_dates: Annotated[
+        list[Date], msgspec.Meta(description="The proposed start days to create cohorts for: 1 to 12")
+    ] = []
 
 
 def _cohort_input(data: CohortCreate) -> services.CohortInput:
@@ -136,21 +172,35 @@ def _cohort_input(data: CohortCreate) -> services.CohortInput:
     return services.CohortInput(**fields)
 
 
-@post("/cohorts/term-plan", guards=[change_cohorts], status_code=200,
-      summary="Propose the next cohorts about every four weeks (nothing is saved)",
-      responses=error_responses(400, 401, 403, 422))
+@post(
+    "/cohorts/term-plan",
+    guards=[change_cohorts],
+    status_code=200,
+    summary="Propose the next cohorts about every four weeks (nothing is saved)",
+    responses=error_responses(400, 401, 403, 422),
+)
 async def propose_term(staff: NamedDependency[Staff], data: JSONBody[TermPlan]) -> list[services.Proposal]:
     return await services.propose_term(staff, _cohort_input(data), data.count)
 
 
-@post("/cohorts/term-plan/accept", guards=[change_cohorts], status_code=HTTP_201_CREATED,
-      summary="Create the proposed cohorts in one step", responses=error_responses(400, 401, 403, 409, 422))
+@post(
+    "/cohorts/term-plan/accept",
+    guards=[change_cohorts],
+    status_code=HTTP_201_CREATED,
+    summary="Create the proposed cohorts in one step",
+    responses=error_responses(400, 401, 403, 409, 422),
+)
 async def accept_term(staff: NamedDependency[Staff], data: JSONBody[TermAccept]) -> list[services.CohortOut]:
     return await services.accept_term(staff, _cohort_input(data), data.start_dates)
 
 
-@get("/cohorts/{cohort_id:int}/calendar.ics", guards=[login_required], media_type=ICS,
-     summary="The cohort's sessions as iCalendar", responses=error_responses(400, 401, 404))
+@get(
+    "/cohorts/{cohort_id:int}/calendar.ics",
+    guards=[login_required],
+    media_type=ICS,
+    summary="The cohort's sessions as iCalendar",
+    responses=error_responses(400, 401, 404),
+)
 async def cohort_calendar(staff: NamedDependency[Staff], cohort_id: PathId) -> Response:
     return ics_download(await services.cohort_calendar(staff, cohort_id), cohort_id)
 
@@ -159,8 +209,13 @@ class FeedOut(msgspec.Struct):
     url: str
 
 
-@post("/me/calendar-feed", guards=[login_required], status_code=HTTP_201_CREATED,
-      summary="Create or rotate the caller's personal calendar feed URL", responses=error_responses(401))
+@post(
+    "/me/calendar-feed",
+    guards=[login_required],
+    status_code=HTTP_201_CREATED,
+    summary="Create or rotate the caller's personal calendar feed URL",
+    responses=error_responses(401),
+)
 async def rotate_feed(request: Request, staff: NamedDependency[Staff]) -> FeedOut:
     token = await services.rotate_feed(staff)
     return FeedOut(url=f"{request.app.state.settings.base_url}/calendar/{token}.ics")
@@ -184,4 +239,3 @@ cohorts_api = Router(
         accept_term,
     ],
 )
-

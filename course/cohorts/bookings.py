@@ -18,22 +18,19 @@ async def bookings(
     """Sessions on the given days that share the office (a room) or a leader."""
     if not days:
         return []
-    rows = (
-        await Session.select(
-            Session.cohort,
-            Session.number,
-            Session.date,
-            Session.start_time,
-            Session.end_time,
-            Session.location,
-            Session.cohort.title.as_alias("title"),
-            Session.cohort.office.as_alias("office"),
-        )
-        .where(
-            Session.date.is_in(sorted(days)),
-            Session.cancelled_at.is_null(),
-            Session.cohort.cancelled_at.is_null(),
-        )
+    rows = await Session.select(
+        Session.cohort,
+        Session.number,
+        Session.date,
+        Session.start_time,
+        Session.end_time,
+        Session.location,
+        Session.cohort.title.as_alias("title"),
+        Session.cohort.office.as_alias("office"),
+    ).where(
+        Session.date.is_in(sorted(days)),
+        Session.cancelled_at.is_null(),
+        Session.cohort.cancelled_at.is_null(),
     )
     by_cohort: dict[int, set[int]] = {}
     cohort_ids = sorted({r["cohort"] for r in rows})
@@ -60,8 +57,14 @@ async def bookings(
     if leader_ids and days:
         talks = await hooks.leader_talks(frozenset(leader_ids), min(days), max(days))
         found += [
-            schedule.Booking(date=t.date, start=t.start_time, end=t.end_time, location="",
-                             leader_ids=frozenset({t.leader_id}), label=term(N_("a guidance talk")))
+            schedule.Booking(
+                date=t.date,
+                start=t.start_time,
+                end=t.end_time,
+                location="",
+                leader_ids=frozenset({t.leader_id}),
+                label=term(N_("a guidance talk")),
+            )
             for t in talks
             if t.date in days and t.status in ("planned", "held")
         ]
@@ -80,7 +83,13 @@ async def raise_on_clash(found: list[schedule.Clash]) -> None:
     who = ", ".join(sorted(names.values()))
     when = f"{clash.date.isoformat()} {hhmm(clash.booking.start)}–{hhmm(clash.booking.end)}"
     if who:
-        raise Conflict(N_("%(who)s is already busy: %(what)s %(when)s"), field="leader_ids", who=who,
-                       what=clash.booking.label, when=when)
-    raise Conflict(N_("The room is already booked: %(what)s %(when)s"), field="location", what=clash.booking.label,
-                   when=when)
+        raise Conflict(
+            N_("%(who)s is already busy: %(what)s %(when)s"),
+            field="leader_ids",
+            who=who,
+            what=clash.booking.label,
+            when=when,
+        )
+    raise Conflict(
+        N_("The room is already booked: %(what)s %(when)s"), field="location", what=clash.booking.label, when=when
+    )

@@ -40,7 +40,9 @@ async def validate(staff: Staff, data: CohortInput) -> dict:
     """The checked values of a new cohort, or InvalidInput with every field's error."""
     errors: dict[str, str] = {}
     title = check_line(
-        data.title, "title", errors,
+        data.title,
+        "title",
+        errors,
         N_("The title contains characters that are not allowed."),
         N_("Enter a title."),
         N_("The title can be at most 200 characters."),
@@ -48,7 +50,9 @@ async def validate(staff: Staff, data: CohortInput) -> dict:
     if data.variant not in VARIANTS:
         errors["variant"] = N_("Choose the variant kjk or ny_retning.")
     location = check_line(
-        data.location, "location", errors,
+        data.location,
+        "location",
+        errors,
         N_("The location contains characters that are not allowed."),
         N_("Enter where the sessions are held."),
         N_("The location can be at most 200 characters."),
@@ -75,9 +79,12 @@ async def validate(staff: Staff, data: CohortInput) -> dict:
 
     office_id = policies.office_for(staff, data.office_id)
     leader_ids = data.leader_ids if isinstance(data.leader_ids, list) else None
-    if not leader_ids or len(set(leader_ids)) != len(leader_ids) or not all(
-        valid_id(i) for i in leader_ids
-    ) or len(leader_ids) > 2:
+    if (
+        not leader_ids
+        or len(set(leader_ids)) != len(leader_ids)
+        or not all(valid_id(i) for i in leader_ids)
+        or len(leader_ids) > 2
+    ):
         errors["leader_ids"] = N_("Choose one or two course leaders.")
     else:
         found = await StaffUser.select(StaffUser.id).where(StaffUser.id.is_in(leader_ids), policies.may_lead(office_id))
@@ -106,9 +113,7 @@ def moved_out(moved: list[schedule.Move]) -> list[dict]:
 async def create_cohort(staff: Staff, data: CohortInput) -> CohortOut:
     values = await validate(staff, data)
     try:
-        plan = schedule.plan_sessions(
-            values["start_date"], values["weekdays"], await closures_for(values["office_id"])
-        )
+        plan = schedule.plan_sessions(values["start_date"], values["weekdays"], await closures_for(values["office_id"]))
     except schedule.ScheduleError as error:
         raise InvalidInput({error.field: error.message}) from None
     wanted = [(s.date, values["start_time"], values["end_time"]) for s in plan.sessions]

@@ -44,9 +44,7 @@ async def rotate_feed(staff: Staff) -> str:
     token = secrets.token_urlsafe(32)
     async with write_transaction():
         await CalendarFeed.delete().where(CalendarFeed.user == staff.id)
-        await CalendarFeed.insert(
-            CalendarFeed(user=staff.id, token_hash=digest(token), created_at=clock.now())
-        )
+        await CalendarFeed.insert(CalendarFeed(user=staff.id, token_hash=digest(token), created_at=clock.now()))
     return token
 
 
@@ -70,8 +68,12 @@ async def feed_calendar(token: str) -> bytes:
     # The feed leaves the building (Outlook, Google), so a talk carries initials, not a name.
     entries = _entries(await load(rows)) + [
         calendar.CalendarEntry(
-            uid=f"kjk-talk-{t.id}@klart-jeg-kan", date=t.date, start=t.start_time, end=t.end_time,
-            summary=f"{gettext('Guidance talk')} – {initials(t.participant_name)}", location=t.location,
+            uid=f"kjk-talk-{t.id}@klart-jeg-kan",
+            date=t.date,
+            start=t.start_time,
+            end=t.end_time,
+            summary=f"{gettext('Guidance talk')} – {initials(t.participant_name)}",
+            location=t.location,
             cancelled=t.status == "cancelled",
         )
         for t in talks

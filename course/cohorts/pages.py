@@ -10,11 +10,10 @@ from litestar.params import FromQuery, PathParameter, QueryParameter
 from litestar.response import Redirect, Template
 
 from course import clock
-from course.web.guards import current_staff, login_required
 from course.cohorts import policies, services
-from course.web.guards import change_cohorts
-from course.errors import Conflict, InvalidInput, N_
+from course.errors import N_, Conflict, InvalidInput
 from course.web.forms import ICS, PathId, SessionNumber, form_data, ics_download, translated
+from course.web.guards import change_cohorts, current_staff, login_required
 from course.web.i18n import gettext
 from course.web.layout import WEEKDAY_NAMES
 
@@ -43,8 +42,15 @@ async def _form(request: Request, values: dict, errors: dict, status: int = 200,
 
 
 def _defaults(request: Request) -> dict:
-    return {"variant": "kjk", "weekday_1": "2", "weekday_2": "4", "start_time": "09:00", "end_time": "14:00",
-            "capacity": "12", "leader_ids": [str(current_staff(request).id)]}
+    return {
+        "variant": "kjk",
+        "weekday_1": "2",
+        "weekday_2": "4",
+        "start_time": "09:00",
+        "end_time": "14:00",
+        "capacity": "12",
+        "leader_ids": [str(current_staff(request).id)],
+    }
 
 
 @get("/cohorts/new", guards=[change_cohorts], include_in_schema=False)
@@ -129,20 +135,31 @@ async def schedule_page(
     by_day = {d: [i for i in items if i.date == d] for d in days}
     return Template(
         "cohorts/schedule.html",
-        context={"view": view, "start": start, "end": end, "by_day": by_day, "previous": previous,
-                 "following": following, "today": clock.today(), "week": start.isocalendar()[1]},
+        context={
+            "view": view,
+            "start": start,
+            "end": end,
+            "by_day": by_day,
+            "previous": previous,
+            "following": following,
+            "today": clock.today(),
+            "week": start.isocalendar()[1],
+        },
     )
 
 
-
-
-async def _session_form(request: Request, cohort_id: int, number: int, values: dict | None, errors: dict,
-                        status: int = 200) -> Template:
+async def _session_form(
+    request: Request, cohort_id: int, number: int, values: dict | None, errors: dict, status: int = 200
+) -> Template:
     cohort = await services.get_cohort(current_staff(request), cohort_id)
     session = cohort.sessions[number - 1]
     if values is None:
-        values = {"date": session.date.isoformat(), "start_time": session.start_time,
-                  "end_time": session.end_time, "cancelled": session.status == "cancelled"}
+        values = {
+            "date": session.date.isoformat(),
+            "start_time": session.start_time,
+            "end_time": session.end_time,
+            "cancelled": session.status == "cancelled",
+        }
     return Template(
         "cohorts/session_form.html",
         context={"cohort": cohort, "session": session, "values": values, "errors": errors},
@@ -159,7 +176,9 @@ async def session_page(request: Request, cohort_id: PathId, number: SessionNumbe
 async def session_submit(request: Request, cohort_id: PathId, number: SessionNumber) -> Response:
     data = await form_data(request)
     change = services.SessionChange(
-        date=data.get("date", ""), start_time=data.get("start_time", ""), end_time=data.get("end_time", ""),
+        date=data.get("date", ""),
+        start_time=data.get("start_time", ""),
+        end_time=data.get("end_time", ""),
         cancelled=data.get("cancelled") == "on",
     )
     values = {**data, "cancelled": change.cancelled}
@@ -176,8 +195,12 @@ async def _closures(request: Request, values: dict, errors: dict, status: int = 
     staff = current_staff(request)
     return Template(
         "cohorts/closures.html",
-        context={"closures": await services.list_closures(staff), "values": values, "errors": errors,
-                 "can_change": policies.can_change_cohorts(staff)},
+        context={
+            "closures": await services.list_closures(staff),
+            "values": values,
+            "errors": errors,
+            "can_change": policies.can_change_cohorts(staff),
+        },
         status_code=status,
     )
 
@@ -191,8 +214,9 @@ async def closures_page(request: Request) -> Template:
 async def closure_add(request: Request) -> Response:
     data = await form_data(request)
     try:
-        await services.add_closure(current_staff(request), data.get("start_date", ""), data.get("end_date", ""),
-                                   data.get("reason", ""))
+        await services.add_closure(
+            current_staff(request), data.get("start_date", ""), data.get("end_date", ""), data.get("reason", "")
+        )
     except InvalidInput as exc:
         return await _closures(request, data, translated(exc), 422)
     return Redirect(path="/closures")
@@ -230,8 +254,9 @@ async def plan_accept(request: Request) -> Response:
         await services.accept_term(current_staff(request), cohort_input, [str(s) for s in starts])
     except (InvalidInput, Conflict) as exc:
         message = exc.text(gettext) if isinstance(exc, Conflict) else "; ".join(translated(exc).values())
-        return Template("cohorts/proposals.html", status_code=422,
-                        context={"proposals": [], "values": values, "error": message})
+        return Template(
+            "cohorts/proposals.html", status_code=422, context={"proposals": [], "values": values, "error": message}
+        )
     return Redirect(path="/")
 
 
@@ -243,6 +268,18 @@ async def cohort_cancel(request: Request, cohort_id: PathId) -> Response:
 
 
 route_handlers = [
-    calendar_feed, new_cohort, plan_page, plan_submit, plan_accept, create_cohort, cohort_cancel, cohort_calendar,
-    schedule_page, session_page, session_submit, closures_page, closure_add, closure_delete,
+    calendar_feed,
+    new_cohort,
+    plan_page,
+    plan_submit,
+    plan_accept,
+    create_cohort,
+    cohort_cancel,
+    cohort_calendar,
+    schedule_page,
+    session_page,
+    session_submit,
+    closures_page,
+    closure_add,
+    closure_delete,
 ]

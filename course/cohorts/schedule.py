@@ -159,9 +159,7 @@ def plan_sessions(
                 in_week += 1
         week += timedelta(weeks=1)
 
-    sessions = tuple(
-        PlannedSession(number=i + 1, module=MODULES[i], date=day) for i, day in enumerate(planned)
-    )
+    sessions = tuple(PlannedSession(number=i + 1, module=MODULES[i], date=day) for i, day in enumerate(planned))
     moved = tuple(
         Move(
             number=i + 1,

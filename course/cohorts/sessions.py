@@ -62,16 +62,20 @@ async def change_session(staff: Staff, cohort_id: int, number: int, change: Sess
     async with write_transaction():
         await lock(f"rooms:{cohort.office_id}", *(f"staff:{i}" for i in cohort.leader_ids))
         if change.cancelled is not True and (
-            new_date != current.date or start != time.fromisoformat(current.start_time)
-            or end != time.fromisoformat(current.end_time) or current.status == "cancelled"
+            new_date != current.date
+            or start != time.fromisoformat(current.start_time)
+            or end != time.fromisoformat(current.end_time)
+            or current.status == "cancelled"
         ):
             existing = await bookings(cohort.office_id, set(cohort.leader_ids), {new_date}, exclude_cohort=cohort.id)
             await raise_on_clash(
                 schedule.clashes([(new_date, start, end)], current.location, frozenset(cohort.leader_ids), existing)
             )
-        changed = await Session.update(values).where(
-            policies.session_change_scope(staff), Session.cohort == cohort.id, Session.number == number
-        ).returning(Session.id)
+        changed = (
+            await Session.update(values)
+            .where(policies.session_change_scope(staff), Session.cohort == cohort.id, Session.number == number)
+            .returning(Session.id)
+        )
         if not changed:
             raise NotFound
     return await get_cohort(staff, cohort.id)
@@ -82,9 +86,11 @@ async def set_cohort_cancelled(staff: Staff, cohort_id: int, cancelled: bool) ->
     cancellation back leaves them cancelled, to be booked again."""
     now = clock.now()
     async with write_transaction():
-        changed = await Cohort.update({Cohort.cancelled_at: now if cancelled else None}).where(
-            policies.change_scope(staff), Cohort.id == cohort_id
-        ).returning(Cohort.id)
+        changed = (
+            await Cohort.update({Cohort.cancelled_at: now if cancelled else None})
+            .where(policies.change_scope(staff), Cohort.id == cohort_id)
+            .returning(Cohort.id)
+        )
         if not changed:
             raise NotFound
         if cancelled:

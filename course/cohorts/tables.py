@@ -1,4 +1,4 @@
-from piccolo.columns import Date, ForeignKey, Integer, Time, Timestamptz, Varchar
+from piccolo.columns import Date, ForeignKey, Integer, Serial, Time, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -8,6 +8,8 @@ from course.accounts.tables import Office, StaffUser
 class Closure(Table, tablename="office_closure"):
     """A period an office holds no sessions (summer weeks, Christmas), both days included."""
 
+    id: Serial  # the primary key Piccolo adds, declared for the type checker
+
     office = ForeignKey(Office, null=False, on_delete=OnDelete.cascade)
     start_date = Date()
     end_date = Date()
@@ -15,6 +17,7 @@ class Closure(Table, tablename="office_closure"):
 
 
 class Cohort(Table, tablename="cohort"):
+    id: Serial  # the primary key Piccolo adds, declared for the type checker
     office = ForeignKey(Office, null=False, on_delete=OnDelete.restrict)
     title = Varchar(length=200)
     variant = Varchar(length=20)  # kjk | ny_retning
@@ -32,11 +35,14 @@ class Cohort(Table, tablename="cohort"):
 class CohortLeader(Table, tablename="cohort_leader"):
     """The pair of course leaders (makkerpar) who run a cohort."""
 
+    id: Serial  # the primary key Piccolo adds, declared for the type checker
+
     cohort = ForeignKey(Cohort, null=False, on_delete=OnDelete.cascade)
     leader = ForeignKey(StaffUser, null=False, on_delete=OnDelete.restrict, index=True)
 
 
 class Session(Table, tablename="cohort_session"):
+    id: Serial  # the primary key Piccolo adds, declared for the type checker
     cohort = ForeignKey(Cohort, null=False, on_delete=OnDelete.cascade)
     number = Integer()
     module = Integer()
@@ -50,6 +56,8 @@ class Session(Table, tablename="cohort_session"):
 class CalendarFeed(Table, tablename="calendar_feed"):
     """A staff user's personal calendar feed; the secret URL holds a token whose
     SHA-256 is stored here. A new token replaces the old one."""
+
+    id: Serial  # the primary key Piccolo adds, declared for the type checker
 
     user = ForeignKey(StaffUser, null=False, on_delete=OnDelete.cascade, unique=True)
     token_hash = Varchar(length=64, unique=True)

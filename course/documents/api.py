@@ -24,8 +24,10 @@ from course.web.openapi import error_responses
 def _column(column: rules.Column):
     if column.kind == "choice":
         values = tuple(value for value, _ in column.choices)
-        return Annotated[Literal[(*values, "")] | None, msgspec.Meta(
-            description=f"{column.label}: one of {', '.join(values)}, or empty")]
+        return Annotated[
+            Literal[(*values, "")] | None,
+            msgspec.Meta(description=f"{column.label}: one of {', '.join(values)}, or empty"),
+        ]
     if column.kind == "date":
         return Annotated[str | None, msgspec.Meta(description=f"{column.label}: a date as YYYY-MM-DD, or empty")]
     return Annotated[str | None, msgspec.Meta(description=f"{column.label}: at most {rules.MAX_LINE} characters")]
@@ -37,12 +39,20 @@ def _section(kind: str, section: rules.Section):
         row = msgspec.defstruct(
             f"{kind.capitalize()}{section.key.title().replace('_', '')}Row",
             [(column.key, _column(column), None) for column in section.columns],
-            forbid_unknown_fields=True, module=__name__,
+            forbid_unknown_fields=True,
+            module=__name__,
         )
         return Annotated[list[row], msgspec.Meta(max_length=rules.MAX_ITEMS, description=about)] | None
     if section.kind == "lines":
-        return Annotated[list[str | None], msgspec.Meta(
-            max_length=rules.MAX_ITEMS, description=f"{about} (lines of at most {rules.MAX_LINE} characters)")] | None
+        return (
+            Annotated[
+                list[str | None],
+                msgspec.Meta(
+                    max_length=rules.MAX_ITEMS, description=f"{about} (lines of at most {rules.MAX_LINE} characters)"
+                ),
+            ]
+            | None
+        )
     if section.kind == "date":
         return Annotated[str | None, msgspec.Meta(description=f"{about} (a date as YYYY-MM-DD, or empty)")]
     limit = rules.MAX_TEXT if section.kind == "text" else rules.MAX_LINE
@@ -55,13 +65,22 @@ def _content(kind: str) -> type[msgspec.Struct]:
     return msgspec.defstruct(
         f"{kind.capitalize()}Content",
         [(section.key, _section(kind, section), None) for section in rules.SECTIONS[kind]],
-        forbid_unknown_fields=True, module=__name__,
+        forbid_unknown_fields=True,
+        module=__name__,
     )
 
 
-Version = Annotated[int, msgspec.Meta(
-    ge=0, le=MAX_ID, description="The version the change was made from (0: nothing saved yet); "
-                                 "a newer one answers 409")] | None
+Version = (
+    Annotated[
+        int,
+        msgspec.Meta(
+            ge=0,
+            le=MAX_ID,
+            description="The version the change was made from (0: nothing saved yet); a newer one answers 409",
+        ),
+    ]
+    | None
+)
 
 
 class RestoreIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -71,8 +90,10 @@ class RestoreIn(msgspec.Struct, forbid_unknown_fields=True):
 # What a save takes, for each kind of document: its content and the version it was made from.
 DOCUMENT_IN = {
     kind: msgspec.defstruct(
-        f"{kind.capitalize()}In", [("content", _content(kind)), ("version", Version, None)],
-        forbid_unknown_fields=True, module=__name__,
+        f"{kind.capitalize()}In",
+        [("content", _content(kind)), ("version", Version, None)],
+        forbid_unknown_fields=True,
+        module=__name__,
     )
     for kind in rules.KINDS
 }
@@ -81,39 +102,71 @@ DOCUMENT_IN = {
 def _handlers(kind: str, what: str) -> list:
     base = f"/enrolments/{{enrolment_id:int}}/{kind}"
 
-    @get(base, guards=[see_people], summary=f"The enrolment's {what} (version 0 until something is saved)",
-         responses=error_responses(400, 401, 403, 404))
+    @get(
+        base,
+        guards=[see_people],
+        summary=f"The enrolment's {what} (version 0 until something is saved)",
+        responses=error_responses(400, 401, 403, 404),
+    )
     async def read(staff: NamedDependency[Staff], enrolment_id: PathId) -> services.DocumentOut:
         return await services.get_document(services.Actor(staff=staff), enrolment_id, kind)
 
     # The body's type is the kind's own (CvIn or PlanIn), named for the signature here.
-    @put(base, guards=[see_people], summary=f"Save the {what} as a new version; 409 if `version` is not the newest",
-         responses=error_responses(400, 401, 403, 404, 409, 422), signature_namespace={"DocumentIn": DOCUMENT_IN[kind]})
-    async def save(staff: NamedDependency[Staff], enrolment_id: PathId,
-                   data: JSONBody[DocumentIn]) -> services.DocumentOut:  # noqa: F821 (in signature_namespace)
-        return await services.save_document(services.Actor(staff=staff), enrolment_id, kind,
-                                            msgspec.to_builtins(data.content), data.version)
+    @put(
+        base,
+        guards=[see_people],
+        summary=f"Save the {what} as a new version; 409 if `version` is not the newest",
+        responses=error_responses(400, 401, 403, 404, 409, 422),
+        signature_namespace={"DocumentIn": DOCUMENT_IN[kind]},
+    )
+    async def save(
+        staff: NamedDependency[Staff],
+        enrolment_id: PathId,
+        data: JSONBody[DocumentIn],  # noqa: F821 (in signature_namespace)
+    ) -> services.DocumentOut:
+        return await services.save_document(
+            services.Actor(staff=staff), enrolment_id, kind, msgspec.to_builtins(data.content), data.version
+        )
 
-    @get(f"{base}/versions", guards=[see_people], summary=f"The {what}'s versions, newest first",
-         responses=error_responses(400, 401, 403, 404))
+    @get(
+        f"{base}/versions",
+        guards=[see_people],
+        summary=f"The {what}'s versions, newest first",
+        responses=error_responses(400, 401, 403, 404),
+    )
     async def versions(staff: NamedDependency[Staff], enrolment_id: PathId) -> list[services.VersionOut]:
         return await services.list_versions(services.Actor(staff=staff), enrolment_id, kind)
 
-    @get(f"{base}/versions/{{number:int}}", guards=[see_people], summary=f"One earlier version of the {what}",
-         responses=error_responses(400, 401, 403, 404))
+    @get(
+        f"{base}/versions/{{number:int}}",
+        guards=[see_people],
+        summary=f"One earlier version of the {what}",
+        responses=error_responses(400, 401, 403, 404),
+    )
     async def version(staff: NamedDependency[Staff], enrolment_id: PathId, number: PathId) -> services.DocumentOut:
         return await services.get_version(services.Actor(staff=staff), enrolment_id, kind, number)
 
-    @post(f"{base}/versions/{{number:int}}/restore", guards=[see_people], status_code=HTTP_201_CREATED,
-          summary=f"Make an earlier version of the {what} the newest, as a new version",
-          responses=error_responses(400, 401, 403, 404, 409))
-    async def restore(staff: NamedDependency[Staff], enrolment_id: PathId, number: PathId,
-                      data: JSONBody[RestoreIn | None] = None) -> services.DocumentOut:
-        return await services.restore_version(services.Actor(staff=staff), enrolment_id, kind,
-                                              number, data.version if data else None)
+    @post(
+        f"{base}/versions/{{number:int}}/restore",
+        guards=[see_people],
+        status_code=HTTP_201_CREATED,
+        summary=f"Make an earlier version of the {what} the newest, as a new version",
+        responses=error_responses(400, 401, 403, 404, 409),
+    )
+    async def restore(
+        staff: NamedDependency[Staff], enrolment_id: PathId, number: PathId, data: JSONBody[RestoreIn | None] = None
+    ) -> services.DocumentOut:
+        return await services.restore_version(
+            services.Actor(staff=staff), enrolment_id, kind, number, data.version if data else None
+        )
 
-    @get(f"{base}.pdf", guards=[see_people], media_type=PDF, summary=f"The {what} as PDF (A4)",
-         responses=error_responses(400, 401, 403, 404))
+    @get(
+        f"{base}.pdf",
+        guards=[see_people],
+        media_type=PDF,
+        summary=f"The {what} as PDF (A4)",
+        responses=error_responses(400, 401, 403, 404),
+    )
     async def as_pdf(staff: NamedDependency[Staff], enrolment_id: PathId) -> Response:
         body, name = await services.document_pdf(services.Actor(staff=staff), enrolment_id, kind)
         return attachment(body, PDF, name)
@@ -121,12 +174,20 @@ def _handlers(kind: str, what: str) -> list:
     return [read, save, versions, version, restore, as_pdf]
 
 
-@get("/cohorts/{cohort_id:int}/documents.zip", guards=[see_people], media_type=ZIP,
-     summary="Every CV and action plan of the cohort as PDFs in one ZIP", responses=error_responses(400, 401, 403, 404))
+@get(
+    "/cohorts/{cohort_id:int}/documents.zip",
+    guards=[see_people],
+    media_type=ZIP,
+    summary="Every CV and action plan of the cohort as PDFs in one ZIP",
+    responses=error_responses(400, 401, 403, 404),
+)
 async def cohort_zip(staff: NamedDependency[Staff], cohort_id: PathId) -> Response:
     body, name = await services.cohort_zip(staff, cohort_id)
     return attachment(body, ZIP, name)
 
 
-documents_api = Router(path="/", tags=["documents"], route_handlers=[
-    *_handlers("cv", "resource CV"), *_handlers("plan", "action plan"), cohort_zip])
+documents_api = Router(
+    path="/",
+    tags=["documents"],
+    route_handlers=[*_handlers("cv", "resource CV"), *_handlers("plan", "action plan"), cohort_zip],
+)

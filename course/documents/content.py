@@ -47,66 +47,111 @@ class Section:
 
 
 EXPERIENCE_KINDS = (
-    ("work", N_("Work")), ("school", N_("School")), ("volunteering", N_("Volunteering")),
-    ("home", N_("Home and family")), ("leisure", N_("Leisure")),
+    ("work", N_("Work")),
+    ("school", N_("School")),
+    ("volunteering", N_("Volunteering")),
+    ("home", N_("Home and family")),
+    ("leisure", N_("Leisure")),
 )
 RESPONSIBLE = (
-    ("me", N_("Me")), ("primary_contact", N_("Primary contact")), ("nav", N_("NAV")),
-    ("school", N_("School")), ("other", N_("Other")),
+    ("me", N_("Me")),
+    ("primary_contact", N_("Primary contact")),
+    ("nav", N_("NAV")),
+    ("school", N_("School")),
+    ("other", N_("Other")),
 )
 MEASURE_STATUSES = (
-    ("planned", N_("Not started")), ("in_progress", N_("Under way")), ("done", N_("Done")),
+    ("planned", N_("Not started")),
+    ("in_progress", N_("Under way")),
+    ("done", N_("Done")),
     ("dropped", N_("Dropped")),
 )
 
 CV = (
-    Section("about_me", N_("About me"), "text", 1,
-            N_("A few sentences on who you are, in your own words.")),
+    Section("about_me", N_("About me"), "text", 1, N_("A few sentences on who you are, in your own words.")),
     Section("skills", N_("Skills"), "lines", 1, N_("What you know how to do. One per line.")),
-    Section("experience", N_("Experience"), "rows", 1,
-            N_("Work, school, volunteering, home and family, leisure: all of it counts."), columns=(
-                Column("kind", N_("Kind"), EXPERIENCE_KINDS, "choice"),
-                Column("what", N_("What"), required=True),
-                Column("where", N_("Where")),
-                Column("when", N_("When")),
-            )),
+    Section(
+        "experience",
+        N_("Experience"),
+        "rows",
+        1,
+        N_("Work, school, volunteering, home and family, leisure: all of it counts."),
+        columns=(
+            Column("kind", N_("Kind"), EXPERIENCE_KINDS, "choice"),
+            Column("what", N_("What"), required=True),
+            Column("where", N_("Where")),
+            Column("when", N_("When")),
+        ),
+    ),
     Section("roles", N_("Roles"), "lines", 2, N_("The roles you have: big sister, team mate, friend who listens…")),
     Section("interests", N_("Interests"), "lines", 2, N_("What you like to do. One per line.")),
     Section("strengths", N_("Strengths"), "lines", 4, N_("What you are good at, and what others say you are good at.")),
     Section("improve", N_("What I want to get better at"), "lines", 6),
-    Section("network", N_("My network"), "rows", 7, N_("The people who support you."), columns=(
-        Column("name", N_("Name"), required=True),
-        Column("relation", N_("Who they are to me")),
-        Column("support", N_("How they support me")),
-    )),
-    Section("education", N_("Education and courses"), "rows", 8, columns=(
-        Column("what", N_("What"), required=True),
-        Column("where", N_("Where")),
-        Column("when", N_("When")),
-    )),
-    Section("languages", N_("Languages"), "rows", 8, columns=(
-        Column("language", N_("Language"), required=True),
-        Column("level", N_("How well")),
-    )),
+    Section(
+        "network",
+        N_("My network"),
+        "rows",
+        7,
+        N_("The people who support you."),
+        columns=(
+            Column("name", N_("Name"), required=True),
+            Column("relation", N_("Who they are to me")),
+            Column("support", N_("How they support me")),
+        ),
+    ),
+    Section(
+        "education",
+        N_("Education and courses"),
+        "rows",
+        8,
+        columns=(
+            Column("what", N_("What"), required=True),
+            Column("where", N_("Where")),
+            Column("when", N_("When")),
+        ),
+    ),
+    Section(
+        "languages",
+        N_("Languages"),
+        "rows",
+        8,
+        columns=(
+            Column("language", N_("Language"), required=True),
+            Column("level", N_("How well")),
+        ),
+    ),
     Section("driving_licence", N_("Driving licence"), "line", 8, N_("For example: class B, or learning for class B.")),
-    Section("references", N_("References"), "rows", 8, N_("Only with their permission."), columns=(
-        Column("name", N_("Name"), required=True),
-        Column("relation", N_("Who they are to me")),
-        Column("phone", N_("Phone")),
-    ), optional=True),
+    Section(
+        "references",
+        N_("References"),
+        "rows",
+        8,
+        N_("Only with their permission."),
+        columns=(
+            Column("name", N_("Name"), required=True),
+            Column("relation", N_("Who they are to me")),
+            Column("phone", N_("Phone")),
+        ),
+        optional=True,
+    ),
 )
 
 PLAN = (
     Section("main_goal", N_("Main goal"), "text", hint=N_("What you want to reach. In your own words.")),
     Section("sub_goals", N_("Sub-goals"), "lines", hint=N_("Steps on the way. One per line.")),
-    Section("measures", N_("Measures"), "rows", hint=N_("What will be done, who is responsible, and by when."),
-            columns=(
-                Column("what", N_("What"), required=True),
-                Column("responsible", N_("Responsible"), RESPONSIBLE, "choice"),
-                Column("responsible_other", N_("Who, if other")),
-                Column("deadline", N_("Deadline"), kind="date"),
-                Column("status", N_("Status"), MEASURE_STATUSES, "choice", default="planned"),
-            )),
+    Section(
+        "measures",
+        N_("Measures"),
+        "rows",
+        hint=N_("What will be done, who is responsible, and by when."),
+        columns=(
+            Column("what", N_("What"), required=True),
+            Column("responsible", N_("Responsible"), RESPONSIBLE, "choice"),
+            Column("responsible_other", N_("Who, if other")),
+            Column("deadline", N_("Deadline"), kind="date"),
+            Column("status", N_("Status"), MEASURE_STATUSES, "choice", default="planned"),
+        ),
+    ),
     Section("follow_up_date", N_("Next follow-up with the primary contact"), "date"),
     Section("follow_up_how", N_("Where or how"), "line", hint=N_("For example: at the NAV office, or on the phone.")),
     Section("agreed_date", N_("Date agreed"), "date"),
@@ -175,8 +220,9 @@ def check(kind: str, content) -> dict:
         value = content.get(section.key)
         key = section.key
         if section.kind in ("text", "line"):
-            clean[key] = _text(value, key, errors, params, section.kind == "text",
-                               MAX_TEXT if section.kind == "text" else MAX_LINE)
+            clean[key] = _text(
+                value, key, errors, params, section.kind == "text", MAX_TEXT if section.kind == "text" else MAX_LINE
+            )
         elif section.kind == "date":
             clean[key] = _date(value, key, errors)
         elif section.kind == "lines":

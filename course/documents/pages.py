@@ -4,24 +4,24 @@ version history with restore for staff, PDF downloads and the cohort's ZIP."""
 
 from __future__ import annotations
 
-
 from litestar import Request, Response, get, post
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
-from course.web.guards import current_staff
 from course.documents import content as rules
 from course.documents import services, views
-from course.web.guards import see_people
 from course.web.forms import PDF, ZIP, PathId, QueryId, attachment
+from course.web.guards import current_staff, see_people
 from course.web.i18n import gettext as _
 
 # --- staff ----------------------------------------------------------------------------------
 
 
 def _staff_links(enrolment_id: int, kind: str) -> dict:
-    return {"pdf_url": f"/enrolments/{enrolment_id}/{kind}.pdf",
-            "versions_url": f"/enrolments/{enrolment_id}/{kind}/versions"}
+    return {
+        "pdf_url": f"/enrolments/{enrolment_id}/{kind}.pdf",
+        "versions_url": f"/enrolments/{enrolment_id}/{kind}/versions",
+    }
 
 
 def _staff_pages(kind: str) -> list:
@@ -31,25 +31,45 @@ def _staff_pages(kind: str) -> list:
     async def form(request: Request, enrolment_id: PathId, saved: FromQuery[bool] = False) -> Template:
         actor = services.Actor(staff=current_staff(request))
         doc = await services.get_document(actor, enrolment_id, kind)
-        return views.form(kind, doc, f"/enrolments/{enrolment_id}/{kind}", f"/enrolments/{enrolment_id}",
-                     saved=saved, **_staff_links(enrolment_id, kind))
+        return views.form(
+            kind,
+            doc,
+            f"/enrolments/{enrolment_id}/{kind}",
+            f"/enrolments/{enrolment_id}",
+            saved=saved,
+            **_staff_links(enrolment_id, kind),
+        )
 
     @post(base, guards=[see_people], include_in_schema=False)
     async def submit(request: Request, enrolment_id: PathId) -> Response:
-        return await views.submit(request, services.Actor(staff=current_staff(request)), enrolment_id, kind,
-                             f"/enrolments/{enrolment_id}/{kind}", f"/enrolments/{enrolment_id}",
-                             **_staff_links(enrolment_id, kind))
+        return await views.submit(
+            request,
+            services.Actor(staff=current_staff(request)),
+            enrolment_id,
+            kind,
+            f"/enrolments/{enrolment_id}/{kind}",
+            f"/enrolments/{enrolment_id}",
+            **_staff_links(enrolment_id, kind),
+        )
 
     @get(f"{base}/versions", guards=[see_people], include_in_schema=False)
     async def versions(request: Request, enrolment_id: PathId, number: QueryId = None) -> Template:
         actor = services.Actor(staff=current_staff(request))
         doc = await services.get_document(actor, enrolment_id, kind)
         shown = await services.get_version(actor, enrolment_id, kind, number) if number else None
-        return Template("documents/versions.html", context={
-            "kind": kind, "title": _(views.TITLES[kind]), "doc": doc, "shown": shown,
-            "versions": await services.list_versions(actor, enrolment_id, kind), "groups": views.groups(kind),
-            "labels": _choice_labels(), "base": f"/enrolments/{enrolment_id}/{kind}",
-        })
+        return Template(
+            "documents/versions.html",
+            context={
+                "kind": kind,
+                "title": _(views.TITLES[kind]),
+                "doc": doc,
+                "shown": shown,
+                "versions": await services.list_versions(actor, enrolment_id, kind),
+                "groups": views.groups(kind),
+                "labels": _choice_labels(),
+                "base": f"/enrolments/{enrolment_id}/{kind}",
+            },
+        )
 
     @post(f"{base}/versions/{{number:int}}/restore", guards=[see_people], include_in_schema=False)
     async def restore(request: Request, enrolment_id: PathId, number: PathId) -> Response:
@@ -65,8 +85,11 @@ def _staff_pages(kind: str) -> list:
 
 
 def _choice_labels() -> dict[str, str]:
-    return {value: label for choices in (rules.EXPERIENCE_KINDS, rules.RESPONSIBLE, rules.MEASURE_STATUSES)
-            for value, label in choices}
+    return {
+        value: label
+        for choices in (rules.EXPERIENCE_KINDS, rules.RESPONSIBLE, rules.MEASURE_STATUSES)
+        for value, label in choices
+    }
 
 
 @get("/cohorts/{cohort_id:int}/documents.zip", guards=[see_people], include_in_schema=False, media_type=ZIP)

@@ -27,7 +27,8 @@ def may_edit(staff: Staff, leader_ids, primary_contact_id: int) -> bool:
     """The edit rule in Python, for rows already read: admins, and leaders who lead
     the cohort or are the participant's primary contact."""
     return staff.role is Role.admin or (
-        staff.role is Role.leader and (staff.id in leader_ids or staff.id == primary_contact_id))
+        staff.role is Role.leader and (staff.id in leader_ids or staff.id == primary_contact_id)
+    )
 
 
 def edits_whole_cohort(staff: Staff, leader_ids) -> bool:
@@ -52,8 +53,7 @@ def document_scope(staff: Staff):
     if staff.role is not Role.leader:
         return enrolment_scope(staff)
     led = CohortLeader.select(CohortLeader.cohort).where(CohortLeader.leader == staff.id)
-    return enrolment_scope(staff) & (
-        (Enrolment.participant.primary_contact == staff.id) | Enrolment.cohort.is_in(led))
+    return enrolment_scope(staff) & ((Enrolment.participant.primary_contact == staff.id) | Enrolment.cohort.is_in(led))
 
 
 def own_scope(participant_id: int | None):

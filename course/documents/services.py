@@ -76,7 +76,10 @@ class VersionOut:
 
 
 ENROLMENT_COLUMNS = (
-    Enrolment.id, Enrolment.status, Enrolment.cohort, Enrolment.participant,
+    Enrolment.id,
+    Enrolment.status,
+    Enrolment.cohort,
+    Enrolment.participant,
     Enrolment.participant.name.as_alias("name"),
     Enrolment.participant.primary_contact.name.as_alias("contact"),
 )
@@ -84,9 +87,16 @@ ENROLMENT_COLUMNS = (
 
 def _make_context(row: dict, cohort) -> Context:
     return Context(
-        enrolment_id=row["id"], participant_id=row["participant"], participant_name=row["name"],
-        primary_contact=row["contact"], cohort_id=cohort.id, cohort_title=cohort.title, variant=cohort.variant,
-        office_id=cohort.office_id, start_date=cohort.start_date, end_date=cohort.end_date,
+        enrolment_id=row["id"],
+        participant_id=row["participant"],
+        participant_name=row["name"],
+        primary_contact=row["contact"],
+        cohort_id=cohort.id,
+        cohort_title=cohort.title,
+        variant=cohort.variant,
+        office_id=cohort.office_id,
+        start_date=cohort.start_date,
+        end_date=cohort.end_date,
     )
 
 
@@ -98,12 +108,15 @@ async def _context(actor: Actor, enrolment_id) -> Context:
         raise NotFound
     staff = actor.staff
     scope = policies.document_scope(staff) if staff is not None else policies.own_scope(actor.participant_id)
-    row = await Enrolment.select(*ENROLMENT_COLUMNS).where(
-        scope, Enrolment.id == enrolment_id, Enrolment.status.is_in(list(HAS_DOCUMENTS))).first()
+    row = (
+        await Enrolment.select(*ENROLMENT_COLUMNS)
+        .where(scope, Enrolment.id == enrolment_id, Enrolment.status.is_in(list(HAS_DOCUMENTS)))
+        .first()
+    )
     if row is None:
         if staff is not None and await Enrolment.exists().where(
-                policies.enrolment_scope(staff), Enrolment.id == enrolment_id,
-                Enrolment.status.is_in(list(HAS_DOCUMENTS))):
+            policies.enrolment_scope(staff), Enrolment.id == enrolment_id, Enrolment.status.is_in(list(HAS_DOCUMENTS))
+        ):
             raise Forbidden
         raise NotFound
     if staff is not None:
@@ -123,8 +136,9 @@ async def _authors(rows: list[dict]) -> dict[int, str]:
     ids = sorted({r["staff"] for r in rows if r["staff"]})
     if not ids:
         return {}
-    return {r["id"]: r["name"] for r in await StaffUser.select(StaffUser.id, StaffUser.name).where(
-        StaffUser.id.is_in(ids))}
+    return {
+        r["id"]: r["name"] for r in await StaffUser.select(StaffUser.id, StaffUser.name).where(StaffUser.id.is_in(ids))
+    }
 
 
 def _author(row: dict, names: dict[int, str], participant_name: str) -> str:
@@ -134,19 +148,30 @@ def _author(row: dict, names: dict[int, str], participant_name: str) -> str:
 
 
 async def _latest(enrolment_id: int, kind: str) -> dict | None:
-    return await DocumentVersion.select().where(
-        DocumentVersion.enrolment == enrolment_id, DocumentVersion.kind == kind
-    ).order_by(DocumentVersion.number, ascending=False).first()
+    return (
+        await DocumentVersion.select()
+        .where(DocumentVersion.enrolment == enrolment_id, DocumentVersion.kind == kind)
+        .order_by(DocumentVersion.number, ascending=False)
+        .first()
+    )
 
 
 async def _out(ctx: Context, kind: str, row: dict | None) -> DocumentOut:
     if row is None:
-        return DocumentOut(ctx.enrolment_id, kind, 0, None, None, ctx.participant_name, ctx.cohort_title,
-                           rules.empty(kind))
+        return DocumentOut(
+            ctx.enrolment_id, kind, 0, None, None, ctx.participant_name, ctx.cohort_title, rules.empty(kind)
+        )
     names = await _authors([row])
-    return DocumentOut(ctx.enrolment_id, kind, row["number"], row["created_at"],
-                       _author(row, names, ctx.participant_name), ctx.participant_name, ctx.cohort_title,
-                       {**rules.empty(kind), **json.loads(row["content"])})
+    return DocumentOut(
+        ctx.enrolment_id,
+        kind,
+        row["number"],
+        row["created_at"],
+        _author(row, names, ctx.participant_name),
+        ctx.participant_name,
+        ctx.cohort_title,
+        {**rules.empty(kind), **json.loads(row["content"])},
+    )
 
 
 async def get_document(actor: Actor, enrolment_id, kind: str) -> DocumentOut:
@@ -154,8 +179,9 @@ async def get_document(actor: Actor, enrolment_id, kind: str) -> DocumentOut:
     return await _out(ctx, _kind(kind), await _latest(ctx.enrolment_id, kind))
 
 
-async def _write(actor: Actor, ctx: Context, kind: str, clean: dict, base_version, restored_from: int | None = None
-                 ) -> DocumentOut:
+async def _write(
+    actor: Actor, ctx: Context, kind: str, clean: dict, base_version, restored_from: int | None = None
+) -> DocumentOut:
     if base_version is not None and (isinstance(base_version, bool) or not isinstance(base_version, int)):
         raise InvalidInput({"version": N_("The version is the number you started from.")})
     async with write_transaction():
@@ -163,25 +189,45 @@ async def _write(actor: Actor, ctx: Context, kind: str, clean: dict, base_versio
         latest = await _latest(ctx.enrolment_id, kind)
         number = latest["number"] if latest else 0
         if base_version is not None and base_version != number:
-            raise Conflict(N_("Someone else changed the document while you were writing. Reload the page and enter "
-                              "your changes again."), field="version")
+            raise Conflict(
+                N_(
+                    "Someone else changed the document while you were writing. Reload the page and enter "
+                    "your changes again."
+                ),
+                field="version",
+            )
         try:
-            row = (await DocumentVersion.insert(DocumentVersion(
-                enrolment=ctx.enrolment_id, kind=kind, number=number + 1,
-                content=json.dumps(clean, ensure_ascii=False), created_at=clock.now(),
-                staff=actor.staff.id if actor.staff else None, by_participant=actor.staff is None,
-                restored_from=restored_from,
-            )).returning(*DocumentVersion.all_columns()))[0]
+            row = (
+                await DocumentVersion.insert(
+                    DocumentVersion(
+                        enrolment=ctx.enrolment_id,
+                        kind=kind,
+                        number=number + 1,
+                        content=json.dumps(clean, ensure_ascii=False),
+                        created_at=clock.now(),
+                        staff=actor.staff.id if actor.staff else None,
+                        by_participant=actor.staff is None,
+                        restored_from=restored_from,
+                    )
+                ).returning(*DocumentVersion.all_columns())
+            )[0]
         except Exception as exc:
             if is_unique_violation(exc):
-                raise Conflict(N_("Someone else saved the document at the same moment. Try again."),
-                               field="version") from exc
+                raise Conflict(
+                    N_("Someone else saved the document at the same moment. Try again."), field="version"
+                ) from exc
             raise
         await audit.record(
             "document_restored" if restored_from else "document_saved",
-            actor=actor.staff.id if actor.staff else None, office=ctx.office_id,
-            details={"enrolment": ctx.enrolment_id, "kind": kind, "version": number + 1,
-                     "by": "staff" if actor.staff else "participant"})
+            actor=actor.staff.id if actor.staff else None,
+            office=ctx.office_id,
+            details={
+                "enrolment": ctx.enrolment_id,
+                "kind": kind,
+                "version": number + 1,
+                "by": "staff" if actor.staff else "participant",
+            },
+        )
     return await _out(ctx, kind, row)
 
 
@@ -195,22 +241,36 @@ async def save_document(actor: Actor, enrolment_id, kind: str, content, base_ver
 
 async def list_versions(actor: Actor, enrolment_id, kind: str) -> list[VersionOut]:
     ctx = await _context(actor, enrolment_id)
-    rows = await DocumentVersion.select(
-        DocumentVersion.number, DocumentVersion.created_at, DocumentVersion.staff, DocumentVersion.by_participant,
-        DocumentVersion.restored_from,
-    ).where(DocumentVersion.enrolment == ctx.enrolment_id, DocumentVersion.kind == _kind(kind)).order_by(
-        DocumentVersion.number, ascending=False)
+    rows = (
+        await DocumentVersion.select(
+            DocumentVersion.number,
+            DocumentVersion.created_at,
+            DocumentVersion.staff,
+            DocumentVersion.by_participant,
+            DocumentVersion.restored_from,
+        )
+        .where(DocumentVersion.enrolment == ctx.enrolment_id, DocumentVersion.kind == _kind(kind))
+        .order_by(DocumentVersion.number, ascending=False)
+    )
     names = await _authors(rows)
-    return [VersionOut(r["number"], r["created_at"], _author(r, names, ctx.participant_name), r["restored_from"])
-            for r in rows]
+    return [
+        VersionOut(r["number"], r["created_at"], _author(r, names, ctx.participant_name), r["restored_from"])
+        for r in rows
+    ]
 
 
 async def _version_row(ctx: Context, kind: str, number) -> dict:
     if not valid_id(number):
         raise NotFound
-    row = await DocumentVersion.select().where(
-        DocumentVersion.enrolment == ctx.enrolment_id, DocumentVersion.kind == kind, DocumentVersion.number == number
-    ).first()
+    row = (
+        await DocumentVersion.select()
+        .where(
+            DocumentVersion.enrolment == ctx.enrolment_id,
+            DocumentVersion.kind == kind,
+            DocumentVersion.number == number,
+        )
+        .first()
+    )
     if row is None:
         raise NotFound
     return row
@@ -236,13 +296,22 @@ def document_html(doc: DocumentOut, ctx_extra: dict) -> str:
 
     template = environment().get_template(f"pdf/{doc.kind}.html")
     return template.render(
-        doc=doc, sections=rules.SECTIONS[doc.kind], kind_labels=dict(rules.EXPERIENCE_KINDS),
-        responsible_labels=dict(rules.RESPONSIBLE), status_labels=dict(rules.MEASURE_STATUSES), **ctx_extra)
+        doc=doc,
+        sections=rules.SECTIONS[doc.kind],
+        kind_labels=dict(rules.EXPERIENCE_KINDS),
+        responsible_labels=dict(rules.RESPONSIBLE),
+        status_labels=dict(rules.MEASURE_STATUSES),
+        **ctx_extra,
+    )
 
 
 def _pdf_context(ctx: Context) -> dict:
-    return {"primary_contact": ctx.primary_contact, "variant": ctx.variant, "start_date": ctx.start_date,
-            "end_date": ctx.end_date}
+    return {
+        "primary_contact": ctx.primary_contact,
+        "variant": ctx.variant,
+        "start_date": ctx.start_date,
+        "end_date": ctx.end_date,
+    }
 
 
 async def document_pdf(actor: Actor, enrolment_id, kind: str) -> tuple[bytes, str]:
@@ -269,8 +338,8 @@ async def cohort_zip(staff: Staff, cohort_id: int) -> tuple[bytes, str]:
         raise NotFound
     # The cohort's leaders (and admins) get everyone's; a primary contact gets their own people's.
     mine = await Enrolment.select(*ENROLMENT_COLUMNS).where(
-        policies.document_scope(staff), Enrolment.cohort == cohort.id,
-        Enrolment.status.is_in(["enrolled", "completed"]))
+        policies.document_scope(staff), Enrolment.cohort == cohort.id, Enrolment.status.is_in(["enrolled", "completed"])
+    )
     if not mine and not policies.edits_whole_cohort(staff, cohort.leader_ids):
         raise Forbidden
     jobs = []
@@ -289,15 +358,19 @@ async def cohort_zip(staff: Staff, cohort_id: int) -> tuple[bytes, str]:
                 name = name.replace(".pdf", f" ({doc.enrolment_id}).pdf")
             names.add(name)
             archive.writestr(name, body)
-    await audit.record("documents_zipped", actor=staff.id, office=cohort.office_id,
-                       details={"cohort": cohort.id, "files": len(jobs)})
+    await audit.record(
+        "documents_zipped", actor=staff.id, office=cohort.office_id, details={"cohort": cohort.id, "files": len(jobs)}
+    )
     return out.getvalue(), f"{_safe(cohort.title) or 'kurs'} – dokumenter.zip"
 
 
 async def for_participant(participant_id: int) -> list[dict]:
     """The participant's enrolments with documents: {enrolment_id, cohort_title}."""
-    rows = await Enrolment.select(Enrolment.id, Enrolment.cohort.title.as_alias("title"),
-                                  Enrolment.cohort.start_date.as_alias("start")).where(
-        policies.own_scope(participant_id), Enrolment.status.is_in(list(HAS_DOCUMENTS)),
-        Enrolment.cohort.cancelled_at.is_null())
+    rows = await Enrolment.select(
+        Enrolment.id, Enrolment.cohort.title.as_alias("title"), Enrolment.cohort.start_date.as_alias("start")
+    ).where(
+        policies.own_scope(participant_id),
+        Enrolment.status.is_in(list(HAS_DOCUMENTS)),
+        Enrolment.cohort.cancelled_at.is_null(),
+    )
     return [{"enrolment_id": r["id"], "cohort_title": r["title"]} for r in sorted(rows, key=lambda r: r["start"])]

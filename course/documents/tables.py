@@ -1,4 +1,4 @@
-from piccolo.columns import Boolean, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import Boolean, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -11,6 +11,8 @@ class DocumentVersion(Table, tablename="document_version"):
     enrolment. Nothing is overwritten: the newest number is the document, the
     earlier ones are its history. Unique per (enrolment, kind, number): an index
     made in the migration, so two saves from the same version cannot both land."""
+
+    id: Serial  # the primary key Piccolo adds, declared for the type checker
 
     enrolment = ForeignKey(Enrolment, null=False, on_delete=OnDelete.cascade, index=True)
     kind = Varchar(length=4)  # cv | plan

@@ -54,21 +54,48 @@ def groups(kind: str) -> list[tuple[str | None, str | None, list[rules.Section]]
     by_module: dict[int, list] = {}
     for section in rules.CV:
         by_module.setdefault(section.module, []).append(section)
-    return [(f"module-{m}", _("Module %(number)s: %(name)s") % {"number": m, "name": _(MODULES[m - 1])}, sections)
-            for m, sections in sorted(by_module.items())]
+    return [
+        (f"module-{m}", _("Module %(number)s: %(name)s") % {"number": m, "name": _(MODULES[m - 1])}, sections)
+        for m, sections in sorted(by_module.items())
+    ]
 
 
-def form(kind: str, doc: services.DocumentOut, action: str, back: str, *, values: dict | None = None,
-          errors: dict | None = None, status: int = 200, staff_view: bool = True, saved: bool = False,
-          conflict: str | None = None, pdf_url: str = "", versions_url: str = "") -> Template:
-    return Template("documents/form.html", status_code=status, context={
-        "kind": kind, "title": _(TITLES[kind]), "doc": doc, "action": action, "back": back,
-        "values": values if values is not None else form_values(kind, doc.content),
-        "rows": rows_shown(doc.content, values), "errors": errors or {}, "groups": groups(kind),
-        "error_labels": error_labels(kind, errors or {}),
-        "staff_view": staff_view, "saved": saved, "conflict": conflict, "pdf_url": pdf_url,
-        "versions_url": versions_url,
-    })
+def form(
+    kind: str,
+    doc: services.DocumentOut,
+    action: str,
+    back: str,
+    *,
+    values: dict | None = None,
+    errors: dict | None = None,
+    status: int = 200,
+    staff_view: bool = True,
+    saved: bool = False,
+    conflict: str | None = None,
+    pdf_url: str = "",
+    versions_url: str = "",
+) -> Template:
+    return Template(
+        "documents/form.html",
+        status_code=status,
+        context={
+            "kind": kind,
+            "title": _(TITLES[kind]),
+            "doc": doc,
+            "action": action,
+            "back": back,
+            "values": values if values is not None else form_values(kind, doc.content),
+            "rows": rows_shown(doc.content, values),
+            "errors": errors or {},
+            "groups": groups(kind),
+            "error_labels": error_labels(kind, errors or {}),
+            "staff_view": staff_view,
+            "saved": saved,
+            "conflict": conflict,
+            "pdf_url": pdf_url,
+            "versions_url": versions_url,
+        },
+    )
 
 
 def field_errors(exc: InvalidInput) -> dict[str, str]:
@@ -84,12 +111,16 @@ def error_labels(kind: str, errors: dict[str, str]) -> dict[str, str]:
         if section and len(parts) == 3 and whole_number(parts[1]) is not None:
             column = next((c for c in section.columns if c.key == parts[2]), None)
             labels[key] = _("%(section)s, row %(n)s: %(column)s") % {
-                "section": _(section.label), "n": int(parts[1]) + 1, "column": _(column.label) if column else parts[2]}
+                "section": _(section.label),
+                "n": int(parts[1]) + 1,
+                "column": _(column.label) if column else parts[2],
+            }
     return labels
 
 
-async def submit(request: Request, actor: services.Actor, enrolment_id: int, kind: str, action: str, back: str,
-                  **links) -> Response:
+async def submit(
+    request: Request, actor: services.Actor, enrolment_id: int, kind: str, action: str, back: str, **links
+) -> Response:
     data = await form_data(request)
     version = whole_number(data.get("version", ""))
     try:
@@ -97,13 +128,29 @@ async def submit(request: Request, actor: services.Actor, enrolment_id: int, kin
     except InvalidInput as exc:
         doc = await services.get_document(actor, enrolment_id, kind)
         doc.version = version if version is not None else doc.version
-        return form(kind, doc, action, back, values=data, errors=field_errors(exc), status=422,
-                     staff_view=actor.staff is not None, **links)
+        return form(
+            kind,
+            doc,
+            action,
+            back,
+            values=data,
+            errors=field_errors(exc),
+            status=422,
+            staff_view=actor.staff is not None,
+            **links,
+        )
     except Conflict as exc:
         # Keep what they typed; the next save, made knowingly, goes on top of the newest version.
         doc = await services.get_document(actor, enrolment_id, kind)
-        return form(kind, doc, action, back, values=data, status=409, staff_view=actor.staff is not None,
-                     conflict=exc.text(_), **links)
+        return form(
+            kind,
+            doc,
+            action,
+            back,
+            values=data,
+            status=409,
+            staff_view=actor.staff is not None,
+            conflict=exc.text(_),
+            **links,
+        )
     return Redirect(path=f"{action}?saved=1")
-
-

@@ -90,18 +90,23 @@ async def _store(evaluation: dict, clean: dict, on_paper: bool) -> None:
     if await answered(evaluation) >= evaluation["invited"]:
         raise Conflict(FULL_MESSAGE, field="token")
     blob = json.dumps({**clean, "on_paper": on_paper}).encode()
-    await EvaluationPending.insert(EvaluationPending(
-        evaluation=evaluation["id"],
-        sealed=sealing.encrypt(pending_key(evaluation["id"]), blob, context(evaluation["id"]))))
+    await EvaluationPending.insert(
+        EvaluationPending(
+            evaluation=evaluation["id"],
+            sealed=sealing.encrypt(pending_key(evaluation["id"]), blob, context(evaluation["id"])),
+        )
+    )
 
 
 async def _throttle(address: str | None) -> None:
     if not address:
         return
     since = clock.now() - WINDOW
-    recent = await AuditEvent.select(AuditEvent.at).where(
-        AuditEvent.action == TOKEN_REJECTED, AuditEvent.address == address[:45], AuditEvent.at >= since
-    ).order_by(AuditEvent.at)
+    recent = (
+        await AuditEvent.select(AuditEvent.at)
+        .where(AuditEvent.action == TOKEN_REJECTED, AuditEvent.address == address[:45], AuditEvent.at >= since)
+        .order_by(AuditEvent.at)
+    )
     if len(recent) >= REJECTIONS_ALLOWED:
         wait = recent[-REJECTIONS_ALLOWED]["at"] + WINDOW - clock.now()
         raise Throttled(max(1, int(wait.total_seconds()) + 1))
@@ -112,8 +117,11 @@ def _well_formed(token) -> bool:
 
 
 TICKET_COLUMNS = (
-    EvaluationTicket.id, EvaluationTicket.used, EvaluationTicket.evaluation.as_alias("evaluation"),
-    EvaluationTicket.evaluation.cohort.as_alias("cohort"), EvaluationTicket.evaluation.closed_at.as_alias("closed_at"),
+    EvaluationTicket.id,
+    EvaluationTicket.used,
+    EvaluationTicket.evaluation.as_alias("evaluation"),
+    EvaluationTicket.evaluation.cohort.as_alias("cohort"),
+    EvaluationTicket.evaluation.closed_at.as_alias("closed_at"),
     EvaluationTicket.evaluation.closes_on.as_alias("closes_on"),
     EvaluationTicket.evaluation.invited.as_alias("invited"),
 )
@@ -124,7 +132,7 @@ async def _ticket(token: str) -> dict | None:
 
 
 async def link_state(token: str, address: str | None = None) -> str:
-    """"open" or "used" for a real link of an open evaluation; Closed once it has
+    """ "open" or "used" for a real link of an open evaluation; Closed once it has
     closed; an unknown one counts towards the throttle."""
     await _throttle(address)
     ticket = await _ticket(token) if _well_formed(token) else None
@@ -151,9 +159,11 @@ async def answer(token: str, scores, comments=None, comment=None, address: str |
                     raise Closed(CLOSED_MESSAGE)
                 await lock(lock_key(ticket["cohort"]))
                 # Flipped atomically: two submissions with the same link store one answer.
-                taken = await EvaluationTicket.update({EvaluationTicket.used: True}).where(
-                    EvaluationTicket.id == ticket["id"], EvaluationTicket.used.eq(False)
-                ).returning(EvaluationTicket.id)
+                taken = (
+                    await EvaluationTicket.update({EvaluationTicket.used: True})
+                    .where(EvaluationTicket.id == ticket["id"], EvaluationTicket.used.eq(False))
+                    .returning(EvaluationTicket.id)
+                )
                 if taken:
                     await _store(evaluation, clean, on_paper=False)
                     return
@@ -177,5 +187,4 @@ async def key_in_paper(staff: Staff, cohort_id: int, scores, comments=None, comm
         if not is_open(evaluation):
             raise Closed(CLOSED_MESSAGE)
         await _store(evaluation, clean, on_paper=True)
-    await audit.record("evaluation_paper_keyed", actor=staff.id, office=cohort.office_id,
-                       details={"cohort": cohort.id})
+    await audit.record("evaluation_paper_keyed", actor=staff.id, office=cohort.office_id, details={"cohort": cohort.id})

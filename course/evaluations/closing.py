@@ -30,7 +30,8 @@ async def close_due() -> None:
     """Close every evaluation whose closing day has passed. Called before anything
     reads evaluations, so a closing day takes effect without a scheduler."""
     due = await Evaluation.select(Evaluation.id, Evaluation.cohort, Evaluation.cohort.office.as_alias("office")).where(
-        Evaluation.closed_at.is_null(), Evaluation.closes_on < clock.today())
+        Evaluation.closed_at.is_null(), Evaluation.closes_on < clock.today()
+    )
     for row in due:
         await close(row["id"], row["cohort"], None, row["office"])
 
@@ -46,20 +47,27 @@ async def close(evaluation_id: int, cohort: int, actor: int | None, office: int)
         if await Evaluation.exists().where(Evaluation.id == evaluation_id, Evaluation.closed_at.is_not_null()):
             return
         key = pending_key(evaluation_id)
-        answers = [EvaluationResponse(**{k: v for k, v in r.items() if k != "id"})
-                   for r in await EvaluationResponse.select().where(EvaluationResponse.cohort == cohort)]
-        remarks = [EvaluationRemark(**{k: v for k, v in r.items() if k != "id"})
-                   for r in await EvaluationRemark.select().where(EvaluationRemark.cohort == cohort)]
+        answers = [
+            EvaluationResponse(**{k: v for k, v in r.items() if k != "id"})
+            for r in await EvaluationResponse.select().where(EvaluationResponse.cohort == cohort)
+        ]
+        remarks = [
+            EvaluationRemark(**{k: v for k, v in r.items() if k != "id"})
+            for r in await EvaluationRemark.select().where(EvaluationRemark.cohort == cohort)
+        ]
         for row in await EvaluationPending.select(EvaluationPending.sealed).where(
-                EvaluationPending.evaluation == evaluation_id):
+            EvaluationPending.evaluation == evaluation_id
+        ):
             plain = sealing.decrypt(key, row["sealed"], context(evaluation_id))
             if plain is None:  # the server's secret has changed since it was stored
                 unreadable += 1
                 continue
             answer = json.loads(plain)
             answers.append(EvaluationResponse(cohort=cohort, on_paper=answer["on_paper"], **answer["scores"]))
-            remarks.extend(EvaluationRemark(cohort=cohort, ref=new_comment_ref(), area=area, text=text,
-                                            status="pending") for area, text in answer["comments"].items())
+            remarks.extend(
+                EvaluationRemark(cohort=cohort, ref=new_comment_ref(), area=area, text=text, status="pending")
+                for area, text in answer["comments"].items()
+            )
         shuffle(answers)
         shuffle(remarks)
         await EvaluationResponse.delete().where(EvaluationResponse.cohort == cohort)
@@ -72,5 +80,9 @@ async def close(evaluation_id: int, cohort: int, actor: int | None, office: int)
             await EvaluationRemark.insert(*remarks)
         await Evaluation.update({Evaluation.closed_at: clock.now()}).where(Evaluation.id == evaluation_id)
     # Apart from the answers' transaction: the audit trail shares nothing with them.
-    await audit.record("evaluation_closed", actor=actor, office=office,
-                       details={"cohort": cohort, "unreadable": unreadable} if unreadable else {"cohort": cohort})
+    await audit.record(
+        "evaluation_closed",
+        actor=actor,
+        office=office,
+        details={"cohort": cohort, "unreadable": unreadable} if unreadable else {"cohort": cohort},
+    )

@@ -40,8 +40,9 @@ async def _readable(cohort_id: int) -> bool:
     """Comments can be read once the evaluation has closed with three answers or more,
     so a comment cannot be put together with one answer."""
     closed = await Evaluation.exists().where(Evaluation.cohort == cohort_id, Evaluation.closed_at.is_not_null())
-    return closed and await EvaluationResponse.count().where(
-        EvaluationResponse.cohort == cohort_id) >= reports.MIN_ANSWERS
+    return (
+        closed and await EvaluationResponse.count().where(EvaluationResponse.cohort == cohort_id) >= reports.MIN_ANSWERS
+    )
 
 
 async def comments_for_review(staff: Staff, cohort_id: int) -> list[CommentOut]:
@@ -65,9 +66,13 @@ async def review_comment(staff: Staff, ref, status) -> CommentOut:
         raise NotFound
     if status not in REVIEW_STATUSES:
         raise InvalidInput({"status": N_("Choose shown or hidden.")})
-    row = await EvaluationRemark.select(
-        *EvaluationRemark.all_columns(), EvaluationRemark.cohort.office.as_alias("office")
-    ).where(policies.review_scope(staff), EvaluationRemark.ref == ref).first()
+    row = (
+        await EvaluationRemark.select(
+            *EvaluationRemark.all_columns(), EvaluationRemark.cohort.office.as_alias("office")
+        )
+        .where(policies.review_scope(staff), EvaluationRemark.ref == ref)
+        .first()
+    )
     if row is None:
         if await EvaluationRemark.exists().where(policies.remark_scope(staff), EvaluationRemark.ref == ref):
             raise Forbidden
@@ -75,7 +80,12 @@ async def review_comment(staff: Staff, ref, status) -> CommentOut:
     if not await _readable(row["cohort"]):
         raise NotFound
     await EvaluationRemark.update({EvaluationRemark.status: status, EvaluationRemark.reviewed_by: staff.id}).where(
-        policies.review_scope(staff), EvaluationRemark.ref == ref)
-    await audit.record("evaluation_comment_reviewed", actor=staff.id, office=row["office"],
-                       details={"cohort": row["cohort"], "status": status})
+        policies.review_scope(staff), EvaluationRemark.ref == ref
+    )
+    await audit.record(
+        "evaluation_comment_reviewed",
+        actor=staff.id,
+        office=row["office"],
+        details={"cohort": row["cohort"], "status": status},
+    )
     return CommentOut(row["ref"], row["cohort"], row["area"], row["text"], status)

@@ -18,8 +18,18 @@ from openpyxl.utils import get_column_letter
 from course.evaluations.reporting import Report
 from course.evaluations.reports import AREAS, SCORES, GroupFigures
 
-COLUMNS = ("level", "group", "answers", "suppressed", "area", "mean", "median", "target", "below_target",
-           *(f"n{n}" for n in SCORES))
+COLUMNS = (
+    "level",
+    "group",
+    "answers",
+    "suppressed",
+    "area",
+    "mean",
+    "median",
+    "target",
+    "below_target",
+    *(f"n{n}" for n in SCORES),
+)
 
 
 def groups(report: Report) -> Iterator[tuple[str, str, GroupFigures]]:
@@ -38,8 +48,18 @@ def rows(report: Report) -> Iterator[list]:
                 yield [level, group, figures.answers, True, area, *[None] * (len(COLUMNS) - 5)]
             continue
         for a in figures.areas:
-            yield [level, group, figures.answers, False, a.area, a.mean, a.median, a.target, a.below_target,
-                   *a.distribution]
+            yield [
+                level,
+                group,
+                figures.answers,
+                False,
+                a.area,
+                a.mean,
+                a.median,
+                a.target,
+                a.below_target,
+                *a.distribution,
+            ]
 
 
 def _inert(text: str) -> str:
@@ -73,8 +93,16 @@ def to_xlsx(report: Report, gettext: Callable[[str], str], labels: dict[str, str
     """A workbook with a sheet per level; ``labels`` are the areas' names, translated."""
     book = Workbook()
     book.remove(book.active)
-    headings = [gettext("Group"), gettext("Answers"), gettext("Area"), gettext("Mean"), gettext("Median"),
-                gettext("Target"), gettext("Below target"), *(str(n) for n in SCORES)]
+    headings = [
+        gettext("Group"),
+        gettext("Answers"),
+        gettext("Area"),
+        gettext("Mean"),
+        gettext("Median"),
+        gettext("Target"),
+        gettext("Below target"),
+        *(str(n) for n in SCORES),
+    ]
     sheets = {"all": gettext("Whole"), "cohort": gettext("Per cohort"), "quarter": gettext("Per quarter")}
     for level, name in sheets.items():
         sheet = book.create_sheet(name)
@@ -93,8 +121,19 @@ def to_xlsx(report: Report, gettext: Callable[[str], str], labels: dict[str, str
                 _append(sheet, [group, figures.answers, gettext("too few answers")])
                 continue
             for a in figures.areas:
-                _append(sheet, [group, figures.answers, labels[a.area], a.mean, a.median, a.target,
-                              gettext("Yes") if a.below_target else "", *a.distribution])
+                _append(
+                    sheet,
+                    [
+                        group,
+                        figures.answers,
+                        labels[a.area],
+                        a.mean,
+                        a.median,
+                        a.target,
+                        gettext("Yes") if a.below_target else "",
+                        *a.distribution,
+                    ],
+                )
                 if a.below_target:
                     for cell in sheet[sheet.max_row][:7]:
                         cell.fill = BELOW_FILL

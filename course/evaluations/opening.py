@@ -63,9 +63,13 @@ async def _mint(evaluation_id: int, slips: list[PersonRef | None]) -> list[LinkO
     keys = await seal_keys([p.id for p in slips if p])
     links = [LinkOut(p, secrets.token_urlsafe(32), bool(p and p.id in keys)) for p in slips]
     tickets = [EvaluationTicket(evaluation=evaluation_id, token_hash=digest(link.token), used=False) for link in links]
-    seals = [EvaluationSeal(evaluation=evaluation_id, sealed=sealing.seal(keys[link.participant.id], link.token,
-                                                                          context(evaluation_id)))
-             for link in links if link.on_own_page and link.participant]
+    seals = [
+        EvaluationSeal(
+            evaluation=evaluation_id, sealed=sealing.seal(keys[link.participant.id], link.token, context(evaluation_id))
+        )
+        for link in links
+        if link.on_own_page and link.participant
+    ]
     shuffle(tickets)
     shuffle(seals)
     if tickets:
@@ -87,18 +91,29 @@ async def open_evaluation(staff: Staff, cohort_id: int, named: bool = False) -> 
         await lock(lock_key(cohort.id))
         evaluation = await evaluation_of(staff, cohort.id)
         if evaluation is None:
-            evaluation = (await Evaluation.insert(Evaluation(
-                cohort=cohort.id, opened_at=clock.now(), opened_by=staff.id,
-                closes_on=max(cohort.end_date + CLOSES_AFTER, clock.today()), invited=len(consented),
-            )).returning(*Evaluation.all_columns()))[0]
+            evaluation = (
+                await Evaluation.insert(
+                    Evaluation(
+                        cohort=cohort.id,
+                        opened_at=clock.now(),
+                        opened_by=staff.id,
+                        closes_on=max(cohort.end_date + CLOSES_AFTER, clock.today()),
+                        invited=len(consented),
+                    )
+                ).returning(*Evaluation.all_columns())
+            )[0]
         elif not is_open(evaluation):
             raise Conflict(CLOSED_MESSAGE, field="cohort")
         else:
             await _count_invited(evaluation, consented)
         slips: list[PersonRef | None] = list(consented) if named else [None] * len(consented)
         links = await _mint(evaluation["id"], slips)
-    await audit.record("evaluation_opened", actor=staff.id, office=cohort.office_id,
-                       details={"cohort": cohort.id, "links": len(links), "named": named})
+    await audit.record(
+        "evaluation_opened",
+        actor=staff.id,
+        office=cohort.office_id,
+        details={"cohort": cohort.id, "links": len(links), "named": named},
+    )
     return Opened(cohort.id, evaluation["opened_at"], evaluation["closes_on"], await answered(evaluation), links)
 
 
@@ -113,8 +128,9 @@ async def extra_slip(staff: Staff, cohort_id: int, participant_id: int | None = 
     if participant_id is not None:
         person = next((p for p in consented if p.id == participant_id), None)
         if person is None:
-            raise InvalidInput({"participant_id": N_("Choose a participant on this cohort who has consented to the "
-                                                     "evaluation.")})
+            raise InvalidInput(
+                {"participant_id": N_("Choose a participant on this cohort who has consented to the evaluation.")}
+            )
     async with write_transaction():
         await lock(lock_key(cohort.id))
         evaluation = await evaluation_of(staff, cohort.id)

@@ -27,36 +27,51 @@ class OwnEvaluation:
 
 def _open_for(participant_id: int):
     """The open evaluations of the participant's cohorts that go ahead."""
-    return (policies.own_scope(participant_id), Evaluation.closed_at.is_null(),
-            Evaluation.cohort.cancelled_at.is_null())
+    return (
+        policies.own_scope(participant_id),
+        Evaluation.closed_at.is_null(),
+        Evaluation.cohort.cancelled_at.is_null(),
+    )
 
 
 async def own_evaluations(participant_id: int, link_token: str) -> list[OwnEvaluation]:
     """The open evaluations of the participant's cohorts that hold a link sealed to
     this personal link. Their boxes name no one: each is tried with the link."""
     if not await Enrolment.exists().where(
-            Enrolment.participant == participant_id, Enrolment.status.is_in(list(ANSWERS))):
+        Enrolment.participant == participant_id, Enrolment.status.is_in(list(ANSWERS))
+    ):
         return []
     await close_due()
-    evaluations = await Evaluation.select(Evaluation.id, Evaluation.cohort, Evaluation.cohort.title.as_alias("title"),
-                                          Evaluation.cohort.start_date.as_alias("start")).where(
-        *_open_for(participant_id))
+    evaluations = await Evaluation.select(
+        Evaluation.id,
+        Evaluation.cohort,
+        Evaluation.cohort.title.as_alias("title"),
+        Evaluation.cohort.start_date.as_alias("start"),
+    ).where(*_open_for(participant_id))
     if not evaluations:
         return []
     open_box = sealing.opener(link_token)
     seals = await EvaluationSeal.select(EvaluationSeal.evaluation, EvaluationSeal.sealed).where(
-        EvaluationSeal.evaluation.is_in(Evaluation.select(Evaluation.id).where(*_open_for(participant_id))))
+        EvaluationSeal.evaluation.is_in(Evaluation.select(Evaluation.id).where(*_open_for(participant_id)))
+    )
     out = []
     for e in sorted(evaluations, key=lambda e: e["start"]):
         tokens = [t for s in seals if s["evaluation"] == e["id"] and (t := open_box(s["sealed"], context(e["id"])))]
         if not tokens:
             continue
         tickets = await EvaluationTicket.select(EvaluationTicket.token_hash, EvaluationTicket.used).where(
-            EvaluationTicket.token_hash.is_in([digest(t) for t in tokens]))
+            EvaluationTicket.token_hash.is_in([digest(t) for t in tokens])
+        )
         used = {t["token_hash"] for t in tickets if t["used"]}
         unused = [t for t in tokens if digest(t) not in used]
-        out.append(OwnEvaluation(e["cohort"], e["title"], answered=bool(used) or not unused,
-                                 token="" if used or not unused else unused[0]))
+        out.append(
+            OwnEvaluation(
+                e["cohort"],
+                e["title"],
+                answered=bool(used) or not unused,
+                token="" if used or not unused else unused[0],
+            )
+        )
     return out
 
 

@@ -15,18 +15,15 @@ from markupsafe import Markup
 
 from course import clock, pdf
 from course.accounts import services as accounts
-from course.web.guards import current_staff, login_required
 from course.accounts.schemas import Role
 from course.cohorts import services as cohorts
 from course.errors import Closed, Conflict, InvalidInput
 from course.evaluations import charts, exports, reporting, reports, services, views
-from course.web.guards import see_people
 from course.validation import as_id
 from course.web.forms import PathId, QueryId, Token, attachment, client_address, form_data, translated
+from course.web.guards import current_staff, login_required, see_people
 from course.web.i18n import gettext as _
 from course.web.layout import environment
-
-
 
 # --- the participant's form ---------------------------------------------------------------
 
@@ -76,18 +73,28 @@ async def _cohort_report(request: Request, cohort, state: services.Status) -> re
     return await reporting.evaluation_report(staff, reporting.ReportFilter(cohort_id=cohort.id))
 
 
-async def _leader_page(request: Request, cohort_id: int, errors: dict | None = None, status: int = 200,
-                       **extra) -> Template:
+async def _leader_page(
+    request: Request, cohort_id: int, errors: dict | None = None, status: int = 200, **extra
+) -> Template:
     staff = current_staff(request)
     state = await services.evaluation_status(staff, cohort_id)
     cohort = await cohorts.get_cohort(staff, cohort_id)
     report = await _cohort_report(request, cohort, state)
-    return Template("evaluations/leader.html", status_code=status, context={
-        "cohort": cohort, "state": state, "report": report, "errors": errors or {}, "values": extra.pop("values", {}),
-        "may_review": services.may_review(staff, cohort), **_chart_context(report),
-        "participant_options": [("", _("Anonymous slip")), *((p.id, p.name) for p in state.participants)],
-        **extra,
-    })
+    return Template(
+        "evaluations/leader.html",
+        status_code=status,
+        context={
+            "cohort": cohort,
+            "state": state,
+            "report": report,
+            "errors": errors or {},
+            "values": extra.pop("values", {}),
+            "may_review": services.may_review(staff, cohort),
+            **_chart_context(report),
+            "participant_options": [("", _("Anonymous slip")), *((p.id, p.name) for p in state.participants)],
+            **extra,
+        },
+    )
 
 
 @get("/cohorts/{cohort_id:int}/evaluation", guards=[see_people], include_in_schema=False)
@@ -116,8 +123,10 @@ async def open_evaluation(request: Request, cohort_id: PathId) -> Template:
     except Conflict as exc:
         return await _leader_page(request, cohort_id, {"cohort": exc.text(_)}, 409)
     cohort = await cohorts.get_cohort(staff, cohort_id)
-    return Template("evaluations/slips.html", context={
-        "cohort": cohort, "slips": _slips(request, opened.links), "named": data.get("named") == "1"})
+    return Template(
+        "evaluations/slips.html",
+        context={"cohort": cohort, "slips": _slips(request, opened.links), "named": data.get("named") == "1"},
+    )
 
 
 @post("/cohorts/{cohort_id:int}/evaluation/slips", guards=[see_people], include_in_schema=False)
@@ -125,15 +134,23 @@ async def extra_slip(request: Request, cohort_id: PathId) -> Template:
     data = await form_data(request)
     staff = current_staff(request)
     try:
-        link = await services.extra_slip(staff, cohort_id, as_id(data.get("participant_id")) if data.get(
-            "participant_id") else None)
+        link = await services.extra_slip(
+            staff, cohort_id, as_id(data.get("participant_id")) if data.get("participant_id") else None
+        )
     except InvalidInput as exc:
         return await _leader_page(request, cohort_id, translated(exc), 422, values=data)
     except Conflict as exc:
         return await _leader_page(request, cohort_id, {"cohort": exc.text(_)}, 409)
     cohort = await cohorts.get_cohort(staff, cohort_id)
-    return Template("evaluations/slips.html", context={
-        "cohort": cohort, "slips": _slips(request, [link]), "named": link.participant is not None, "extra": True})
+    return Template(
+        "evaluations/slips.html",
+        context={
+            "cohort": cohort,
+            "slips": _slips(request, [link]),
+            "named": link.participant is not None,
+            "extra": True,
+        },
+    )
 
 
 @post("/cohorts/{cohort_id:int}/evaluation/change", guards=[see_people], include_in_schema=False)
@@ -141,8 +158,12 @@ async def change_evaluation(request: Request, cohort_id: PathId) -> Response:
     """Move the closing day, or close now."""
     data = await form_data(request)
     try:
-        await services.change_evaluation(current_staff(request), cohort_id, data.get("closes_on") or None,
-                                         True if data.get("closed") == "1" else None)
+        await services.change_evaluation(
+            current_staff(request),
+            cohort_id,
+            data.get("closes_on") or None,
+            True if data.get("closed") == "1" else None,
+        )
     except InvalidInput as exc:
         return await _leader_page(request, cohort_id, translated(exc), 422, values=data)
     except Conflict as exc:
@@ -155,13 +176,22 @@ async def paper_form(request: Request, cohort_id: PathId) -> Template:
     return await _paper(request, cohort_id, {}, {})
 
 
-async def _paper(request: Request, cohort_id: int, values: dict, errors: dict, status: int = 200,
-                 done: str | None = None) -> Template:
+async def _paper(
+    request: Request, cohort_id: int, values: dict, errors: dict, status: int = 200, done: str | None = None
+) -> Template:
     staff = current_staff(request)
     state = await services.evaluation_status(staff, cohort_id)
     cohort = await cohorts.get_cohort(staff, cohort_id)
-    return views.page(f"/cohorts/{cohort_id}/evaluation/paper", values, errors, status, "evaluations/paper.html",
-                 cohort=cohort, state=state, done=done)
+    return views.page(
+        f"/cohorts/{cohort_id}/evaluation/paper",
+        values,
+        errors,
+        status,
+        "evaluations/paper.html",
+        cohort=cohort,
+        state=state,
+        done=done,
+    )
 
 
 @post("/cohorts/{cohort_id:int}/evaluation/paper", guards=[see_people], include_in_schema=False)
@@ -184,9 +214,15 @@ async def comments_page(request: Request, cohort_id: PathId) -> Template:
     state = await services.evaluation_status(staff, cohort_id)
     comments = await services.comments_for_review(staff, cohort_id)
     cohort = await cohorts.get_cohort(staff, cohort_id)
-    return Template("evaluations/comments.html", context={
-        "cohort": cohort, "state": state, "comments": comments, "labels": reports.AREA_LABELS,
-    })
+    return Template(
+        "evaluations/comments.html",
+        context={
+            "cohort": cohort,
+            "state": state,
+            "comments": comments,
+            "labels": reports.AREA_LABELS,
+        },
+    )
 
 
 @post("/evaluation-comments/{ref:str}", guards=[see_people], include_in_schema=False)
@@ -201,8 +237,13 @@ async def review_comment(request: Request, ref: Annotated[str, PathParameter(max
 
 
 def _words() -> charts.Words:
-    return charts.Words(target=_("target %(value)s"), below=_("below target"), mean=_("mean %(value)s"),
-                        too_few=_("too few answers"), answers=_("%(count)s answers"))
+    return charts.Words(
+        target=_("target %(value)s"),
+        below=_("below target"),
+        mean=_("mean %(value)s"),
+        too_few=_("too few answers"),
+        answers=_("%(count)s answers"),
+    )
 
 
 def _labels() -> dict[str, str]:
@@ -226,16 +267,26 @@ def _chart_context(report: reporting.Report | None) -> dict:
 
 
 def _filter(office_id, variant, leader_id, from_, to, quarter, cohort_id=None) -> reporting.ReportFilter:
-    return reporting.ReportFilter(office_id=office_id, variant=variant or None, leader_id=leader_id,
-                                 start=from_ or None, end=to or None, quarter=quarter or None, cohort_id=cohort_id)
+    return reporting.ReportFilter(
+        office_id=office_id,
+        variant=variant or None,
+        leader_id=leader_id,
+        start=from_ or None,
+        end=to or None,
+        quarter=quarter or None,
+        cohort_id=cohort_id,
+    )
 
 
 async def _filter_choices(request: Request) -> dict:
     """(value, text) options for the filter form's office and leader lists."""
     staff = current_staff(request)
     offices = await accounts.list_offices(staff) if staff.role is Role.admin else []
-    leaders = [u for u in await accounts.list_users(staff) if u.role is Role.leader and u.active] \
-        if staff.role is not Role.leader else []
+    leaders = (
+        [u for u in await accounts.list_users(staff) if u.role is Role.leader and u.active]
+        if staff.role is not Role.leader
+        else []
+    )
     return {"offices": [(o.id, o.name) for o in offices], "leaders": [(u.id, u.name) for u in leaders]}
 
 
@@ -253,21 +304,37 @@ async def report_page(
 
 
 async def _report_page(request: Request, office_id, variant, leader_id, from_, to, quarter) -> Template:
-    values = {"office_id": office_id or "", "variant": variant, "leader_id": leader_id or "", "from": from_,
-              "to": to, "quarter": quarter}
+    values = {
+        "office_id": office_id or "",
+        "variant": variant,
+        "leader_id": leader_id or "",
+        "from": from_,
+        "to": to,
+        "quarter": quarter,
+    }
     query = urlencode({k: v for k, v in values.items() if v})
     errors: dict = {}
     report = None
     try:
         report = await reporting.evaluation_report(
-            current_staff(request), _filter(office_id, variant, leader_id, from_, to, quarter))
+            current_staff(request), _filter(office_id, variant, leader_id, from_, to, quarter)
+        )
     except InvalidInput as exc:
         errors = translated(exc)
     cohort_labels = {str(p.key): p.label for p in report.cohorts} if report else {}
-    return Template("evaluations/report.html", status_code=422 if errors else 200, context={
-        "report": report, "values": values, "errors": errors, "query": query, "cohort_labels": cohort_labels,
-        **await _filter_choices(request), **_chart_context(report),
-    })
+    return Template(
+        "evaluations/report.html",
+        status_code=422 if errors else 200,
+        context={
+            "report": report,
+            "values": values,
+            "errors": errors,
+            "query": query,
+            "cohort_labels": cohort_labels,
+            **await _filter_choices(request),
+            **_chart_context(report),
+        },
+    )
 
 
 def _file_name(report: reporting.Report, ext: str) -> str:
@@ -281,7 +348,8 @@ def _title(report: reporting.Report) -> str:
     if report.start or report.end:
         return _("Course evaluations %(start)s–%(end)s") % {
             "start": report.start.strftime("%d.%m.%Y") if report.start else "",
-            "end": report.end.strftime("%d.%m.%Y") if report.end else ""}
+            "end": report.end.strftime("%d.%m.%Y") if report.end else "",
+        }
     return _("Course evaluations, all periods")
 
 
@@ -293,9 +361,15 @@ MEDIA_TYPES = {
 
 
 @get([f"/reports/evaluations.{ext}" for ext in MEDIA_TYPES], guards=[login_required], include_in_schema=False)
-async def report_file(request: Request, office_id: QueryId = None, variant: FromQuery[str] = "",
-                      leader_id: QueryId = None, from_: Annotated[str, QueryParameter(name="from")] = "",
-                      to: FromQuery[str] = "", quarter: FromQuery[str] = "") -> Response:
+async def report_file(
+    request: Request,
+    office_id: QueryId = None,
+    variant: FromQuery[str] = "",
+    leader_id: QueryId = None,
+    from_: Annotated[str, QueryParameter(name="from")] = "",
+    to: FromQuery[str] = "",
+    quarter: FromQuery[str] = "",
+) -> Response:
     """The report as CSV, as a workbook, or as one page for managers (PDF). A bad
     filter shows the report page, which names the field."""
     staff = current_staff(request)
@@ -312,14 +386,34 @@ async def report_file(request: Request, office_id: QueryId = None, variant: From
         office = None
         if office_id or staff.role is not Role.admin:
             office = await accounts.get_office(staff, office_id or staff.office_id)
-        html = environment().get_template("pdf/evaluation_report.html").render(
-            report=report, title=_title(report), office=office, made=clock.today(), made_by=staff.name,
-            variant=variant, **_chart_context(report))
+        html = (
+            environment()
+            .get_template("pdf/evaluation_report.html")
+            .render(
+                report=report,
+                title=_title(report),
+                office=office,
+                made=clock.today(),
+                made_by=staff.name,
+                variant=variant,
+                **_chart_context(report),
+            )
+        )
         body = await pdf.render(html)
     return attachment(body, MEDIA_TYPES[ext], _file_name(report, ext))
 
 
 route_handlers = [
-    evaluation_form, evaluation_submit, leader_page, open_evaluation,
-    extra_slip, change_evaluation, paper_form, paper_submit, comments_page, review_comment, report_page, report_file,
+    evaluation_form,
+    evaluation_submit,
+    leader_page,
+    open_evaluation,
+    extra_slip,
+    change_evaluation,
+    paper_form,
+    paper_submit,
+    comments_page,
+    review_comment,
+    report_page,
+    report_file,
 ]

@@ -76,8 +76,11 @@ def report_scope(staff: Staff):
 def own_scope(participant_id: int):
     """Evaluations of the cohorts a participant is on at their end: those their own
     page may offer."""
-    return Evaluation.cohort.is_in(Enrolment.select(Enrolment.cohort).where(
-        Enrolment.participant == participant_id, Enrolment.status.is_in(list(ANSWERS))))
+    return Evaluation.cohort.is_in(
+        Enrolment.select(Enrolment.cohort).where(
+            Enrolment.participant == participant_id, Enrolment.status.is_in(list(ANSWERS))
+        )
+    )
 
 
 def response_scope(staff: Staff):

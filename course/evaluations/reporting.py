@@ -63,7 +63,8 @@ class Report:
     # Cohorts that match but count nowhere: still open, closed with fewer than three
     # answers, or started without an evaluation.
     cohorts_left_out: reports.LeftOut = field(
-        default_factory=lambda: reports.LeftOut(0, dict.fromkeys(reports.LEFT_OUT_REASONS, 0)))
+        default_factory=lambda: reports.LeftOut(0, dict.fromkeys(reports.LEFT_OUT_REASONS, 0))
+    )
 
 
 def _quarter(day) -> str:
@@ -97,35 +98,52 @@ async def evaluation_report(staff: Staff, flt: ReportFilter) -> Report:
     if errors:
         raise InvalidInput(errors)
     await close_due()
-    chosen = {r["id"]: r for r in await Cohort.select(Cohort.id, Cohort.title, Cohort.start_date).where(
-        *_chosen(staff, flt, start, end)).order_by(Cohort.start_date)}
+    chosen = {
+        r["id"]: r
+        for r in await Cohort.select(Cohort.id, Cohort.title, Cohort.start_date)
+        .where(*_chosen(staff, flt, start, end))
+        .order_by(Cohort.start_date)
+    }
 
     def matching():  # the same cohorts as a sub-select, for the queries on the tables hanging off them
         return Cohort.select(Cohort.id).where(*_chosen(staff, flt, start, end))
 
     def closed():  # of those, the ones whose evaluation has closed
         return Evaluation.select(Evaluation.cohort).where(
-            Evaluation.cohort.is_in(matching()), Evaluation.closed_at.is_not_null())
+            Evaluation.cohort.is_in(matching()), Evaluation.closed_at.is_not_null()
+        )
 
-    evaluations = {r["cohort"]: r for r in await Evaluation.select(
-        Evaluation.cohort, Evaluation.closed_at, Evaluation.invited).where(Evaluation.cohort.is_in(matching()))}
-    counts = {r["cohort"]: r["count"] for r in await EvaluationResponse.select(
-        EvaluationResponse.cohort, Count()).where(EvaluationResponse.cohort.is_in(matching())).group_by(
-        EvaluationResponse.cohort)}
+    evaluations = {
+        r["cohort"]: r
+        for r in await Evaluation.select(Evaluation.cohort, Evaluation.closed_at, Evaluation.invited).where(
+            Evaluation.cohort.is_in(matching())
+        )
+    }
+    counts = {
+        r["cohort"]: r["count"]
+        for r in await EvaluationResponse.select(EvaluationResponse.cohort, Count())
+        .where(EvaluationResponse.cohort.is_in(matching()))
+        .group_by(EvaluationResponse.cohort)
+    }
     today = clock.today()
     states = {
         cohort_id: reports.CohortState(
             evaluated=cohort_id in evaluations,
             closed=cohort_id in evaluations and evaluations[cohort_id]["closed_at"] is not None,
-            answers=counts.get(cohort_id, 0))
-        for cohort_id, row in chosen.items() if cohort_id in evaluations or row["start_date"] <= today
+            answers=counts.get(cohort_id, 0),
+        )
+        for cohort_id, row in chosen.items()
+        if cohort_id in evaluations or row["start_date"] <= today
     }
     counted, left_out = reports.whole_cohorts(states)
     # Answers and comments are read from the closed cohorts chosen; of those, only the
     # whole cohorts of three answers or more that the rule above counts are kept.
     counts_in = set(counted)
-    rows = [r for r in await EvaluationResponse.select().where(EvaluationResponse.cohort.is_in(closed()))
-            if r["cohort"] in counts_in]
+    rows = [
+        r
+        for r in await EvaluationResponse.select().where(EvaluationResponse.cohort.is_in(closed()))
+        if r["cohort"] in counts_in
+    ]
     answers = []
     by_cohort: dict[str, list] = {str(i): [] for i in counted}
     by_quarter: dict[str, list] = {}
@@ -138,9 +156,13 @@ async def evaluation_report(staff: Staff, flt: ReportFilter) -> Report:
     # a second line of defence.
     cohort_parts = reports.split(by_cohort)
     quarter_parts = reports.split(dict(sorted(by_quarter.items())))
-    shown = [r for r in await EvaluationRemark.select(
-        EvaluationRemark.ref, EvaluationRemark.cohort, EvaluationRemark.area, EvaluationRemark.text
-    ).where(EvaluationRemark.cohort.is_in(closed()), EvaluationRemark.status == "shown") if r["cohort"] in counts_in]
+    shown = [
+        r
+        for r in await EvaluationRemark.select(
+            EvaluationRemark.ref, EvaluationRemark.cohort, EvaluationRemark.area, EvaluationRemark.text
+        ).where(EvaluationRemark.cohort.is_in(closed()), EvaluationRemark.status == "shown")
+        if r["cohort"] in counts_in
+    ]
     invited = sum(evaluations[i]["invited"] for i in counted)
     return Report(
         responses=len(answers),

@@ -93,8 +93,9 @@ def parts_to_hide(sizes: Mapping[str, int], whole_shown: bool = True) -> set[str
     return hidden
 
 
-def split(answers_by_part: Mapping[str, Sequence[Mapping[str, int]]], whole_shown: bool = True
-          ) -> dict[str, GroupFigures]:
+def split(
+    answers_by_part: Mapping[str, Sequence[Mapping[str, int]]], whole_shown: bool = True
+) -> dict[str, GroupFigures]:
     """Figures for each part of a split, with the suppression above applied."""
     hidden = parts_to_hide({k: len(v) for k, v in answers_by_part.items()}, whole_shown)
     return {key: aggregate(answers, hide=key in hidden) for key, answers in answers_by_part.items()}

@@ -54,7 +54,8 @@ def pending_key(evaluation_id: int) -> bytes:
 async def people(cohort_id: int) -> tuple[list[PersonRef], list[PersonRef]]:
     """Those on the cohort at its end: (consented to the evaluation, not consented)."""
     rows = await Enrolment.select(Enrolment.participant, Enrolment.participant.name.as_alias("name")).where(
-        Enrolment.cohort == cohort_id, Enrolment.status.is_in(list(ANSWERS)))
+        Enrolment.cohort == cohort_id, Enrolment.status.is_in(list(ANSWERS))
+    )
     yes, no = [], []
     for r in sorted(rows, key=lambda r: nb_sort_key(r["name"])):
         consented = (await consent_state(r["participant"])).evaluation
@@ -80,5 +81,6 @@ def is_open(evaluation: dict) -> bool:
 
 async def answered(evaluation: dict) -> int:
     """Answers so far: encrypted while open, written out once closed."""
-    return (await EvaluationPending.count().where(EvaluationPending.evaluation == evaluation["id"])
-            + await EvaluationResponse.count().where(EvaluationResponse.cohort == evaluation["cohort"]))
+    return await EvaluationPending.count().where(
+        EvaluationPending.evaluation == evaluation["id"]
+    ) + await EvaluationResponse.count().where(EvaluationResponse.cohort == evaluation["cohort"])

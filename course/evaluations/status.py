@@ -55,16 +55,32 @@ async def evaluation_status(staff: Staff, cohort_id: int) -> Status:
     count = await answered(evaluation)
     closed = evaluation["closed_at"] is not None
     readable = closed and count >= reports.MIN_ANSWERS
-    pending = await EvaluationRemark.count().where(
-        policies.remark_scope(staff), EvaluationRemark.cohort == cohort.id,
-        EvaluationRemark.status == "pending") if readable else 0
-    on_paper = await EvaluationResponse.count().where(
-        policies.response_scope(staff), EvaluationResponse.cohort == cohort.id,
-        EvaluationResponse.on_paper.eq(True)) if closed else None
+    pending = (
+        await EvaluationRemark.count().where(
+            policies.remark_scope(staff), EvaluationRemark.cohort == cohort.id, EvaluationRemark.status == "pending"
+        )
+        if readable
+        else 0
+    )
+    on_paper = (
+        await EvaluationResponse.count().where(
+            policies.response_scope(staff), EvaluationResponse.cohort == cohort.id, EvaluationResponse.on_paper.eq(True)
+        )
+        if closed
+        else None
+    )
     return Status(
-        cohort_id=cohort.id, opened_at=evaluation["opened_at"], closes_on=evaluation["closes_on"],
-        closed_at=evaluation["closed_at"], invited=evaluation["invited"], answered=count, on_paper=on_paper,
-        without_consent=no, participants=yes, comments_pending=pending, comments_locked=not readable,
+        cohort_id=cohort.id,
+        opened_at=evaluation["opened_at"],
+        closes_on=evaluation["closes_on"],
+        closed_at=evaluation["closed_at"],
+        invited=evaluation["invited"],
+        answered=count,
+        on_paper=on_paper,
+        without_consent=no,
+        participants=yes,
+        comments_pending=pending,
+        comments_locked=not readable,
         may_close=not closed and count >= reports.MIN_ANSWERS,
     )
 
@@ -95,9 +111,14 @@ async def change_evaluation(staff: Staff, cohort_id: int, closes_on=None, closed
         raise InvalidInput({"closed": N_("The evaluation can be closed by hand once at least three have answered.")})
     if day is not None:
         await Evaluation.update({Evaluation.closes_on: day}).where(
-            policies.evaluation_scope(staff), Evaluation.id == evaluation["id"])
-        await audit.record("evaluation_closing_day_set", actor=staff.id, office=cohort.office_id,
-                           details={"cohort": cohort.id, "closes_on": day.isoformat()})
+            policies.evaluation_scope(staff), Evaluation.id == evaluation["id"]
+        )
+        await audit.record(
+            "evaluation_closing_day_set",
+            actor=staff.id,
+            office=cohort.office_id,
+            details={"cohort": cohort.id, "closes_on": day.isoformat()},
+        )
     if closed:
         await close(evaluation["id"], cohort.id, staff.id, cohort.office_id)
     return await evaluation_status(staff, cohort.id)

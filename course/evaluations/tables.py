@@ -8,6 +8,7 @@ from piccolo.columns import (
     Date,
     ForeignKey,
     Integer,
+    Serial,
     Text,
     Timestamptz,
     Varchar,
@@ -23,6 +24,8 @@ class Evaluation(Table, tablename="evaluation"):
     """A cohort's evaluation: open from the day a leader opens it until it closes,
     on ``closes_on`` (the last day answers are taken) or by hand."""
 
+    id: Serial  # the primary key Piccolo adds, declared for the type checker
+
     cohort = ForeignKey(Cohort, null=False, on_delete=OnDelete.cascade, unique=True)
     opened_at = Timestamptz()
     opened_by = ForeignKey(StaffUser, null=False, on_delete=OnDelete.restrict)
@@ -35,6 +38,8 @@ class Evaluation(Table, tablename="evaluation"):
 class EvaluationTicket(Table, tablename="evaluation_ticket"):
     """One way in to an evaluation, minted in anonymous batches: it names no one."""
 
+    id: Serial  # the primary key Piccolo adds, declared for the type checker
+
     id = UUID(primary_key=True)
     evaluation = ForeignKey(Evaluation, null=False, on_delete=OnDelete.cascade, index=True)
     token_hash = Varchar(length=64, unique=True)
@@ -46,6 +51,8 @@ class EvaluationSeal(Table, tablename="evaluation_seal"):
     can offer it. It names no one either: the page finds its own box by trying to
     open the evaluation's boxes with the link."""
 
+    id: Serial  # the primary key Piccolo adds, declared for the type checker
+
     id = UUID(primary_key=True)
     evaluation = ForeignKey(Evaluation, null=False, on_delete=OnDelete.cascade, index=True)
     sealed = Text()
@@ -55,6 +62,8 @@ class EvaluationPending(Table, tablename="evaluation_pending"):
     """An answer to an evaluation that is still open, encrypted under a key derived
     from the server's secret. Written out as scores and comments when it closes."""
 
+    id: Serial  # the primary key Piccolo adds, declared for the type checker
+
     id = UUID(primary_key=True)
     evaluation = ForeignKey(Evaluation, null=False, on_delete=OnDelete.cascade, index=True)
     sealed = Text()
@@ -63,6 +72,8 @@ class EvaluationPending(Table, tablename="evaluation_pending"):
 class EvaluationResponse(Table, tablename="evaluation_response"):
     """One set of scores of a closed evaluation: the cohort only, a random id, written
     with all the others in shuffled order when the evaluation closed."""
+
+    id: Serial  # the primary key Piccolo adds, declared for the type checker
 
     id = UUID(primary_key=True)
     cohort = ForeignKey(Cohort, null=False, on_delete=OnDelete.cascade, index=True)
@@ -77,6 +88,8 @@ class EvaluationResponse(Table, tablename="evaluation_response"):
 class EvaluationRemark(Table, tablename="evaluation_remark"):
     """Free text of a closed evaluation, kept apart from the scores (and from each
     other), shown only after a leader has reviewed it."""
+
+    id: Serial  # the primary key Piccolo adds, declared for the type checker
 
     id = UUID(primary_key=True)
     cohort = ForeignKey(Cohort, null=False, on_delete=OnDelete.cascade, index=True)

@@ -10,6 +10,7 @@ from course.evaluations import reports, services
 from course.validation import whole_number
 from course.web.forms import translated
 
+
 def form_values(data: dict[str, str]) -> tuple[dict, dict, str | None]:
     scores = {}
     for area in reports.AREAS:
@@ -22,16 +23,27 @@ def form_values(data: dict[str, str]) -> tuple[dict, dict, str | None]:
 
 def form_errors(exc: InvalidInput) -> dict[str, str]:
     # Each area's fieldset carries the area's name as its id, so the summary links to it.
-    return {key.removeprefix("scores.").replace("comments.", "comment_"): message
-            for key, message in translated(exc).items()}
+    return {
+        key.removeprefix("scores.").replace("comments.", "comment_"): message
+        for key, message in translated(exc).items()
+    }
 
 
-def page(action: str, values: dict, errors: dict, status: int = 200, template: str = "evaluations/form.html",
-          **extra) -> Template:
-    return Template(template, status_code=status, context={
-        "action": action, "areas": reports.AREAS, "labels": reports.AREA_LABELS, "values": values,
-        "errors": errors, **extra,
-    })
+def page(
+    action: str, values: dict, errors: dict, status: int = 200, template: str = "evaluations/form.html", **extra
+) -> Template:
+    return Template(
+        template,
+        status_code=status,
+        context={
+            "action": action,
+            "areas": reports.AREAS,
+            "labels": reports.AREA_LABELS,
+            "values": values,
+            "errors": errors,
+            **extra,
+        },
+    )
 
 
 def answered(status: int = 200, **context) -> Template:
@@ -47,5 +59,3 @@ def refused(exc: Conflict, **context) -> Template:
     if exc.message == services.FULL_MESSAGE:
         return Template("evaluations/closed.html", context={**context, "full": True}, status_code=409)
     return answered(409, **context)
-
-

@@ -46,17 +46,29 @@ def _refuse_unless_holding_talks(staff: Staff) -> None:
 
 async def get_availability(staff: Staff) -> AvailabilityOut:
     _refuse_unless_holding_talks(staff)
-    weekly = await Availability.select().where(policies.availability_scope(staff)).order_by(
-        Availability.weekday).order_by(Availability.start_time)
-    exceptions = await AvailabilityException.select().where(
-        policies.exception_scope(staff), AvailabilityException.date >= clock.today() - timedelta(days=7)
-    ).order_by(AvailabilityException.date)
+    weekly = (
+        await Availability.select()
+        .where(policies.availability_scope(staff))
+        .order_by(Availability.weekday)
+        .order_by(Availability.start_time)
+    )
+    exceptions = (
+        await AvailabilityException.select()
+        .where(policies.exception_scope(staff), AvailabilityException.date >= clock.today() - timedelta(days=7))
+        .order_by(AvailabilityException.date)
+    )
     return AvailabilityOut(
         leader_id=staff.id,
         weekly=[WindowOut(w["weekday"], cohorts.hhmm(w["start_time"]), cohorts.hhmm(w["end_time"])) for w in weekly],
         exceptions=[
-            ExceptionOut(e["id"], e["date"], e["start_time"] and cohorts.hhmm(e["start_time"]),
-                         e["end_time"] and cohorts.hhmm(e["end_time"]), e["available"], e["reason"])
+            ExceptionOut(
+                e["id"],
+                e["date"],
+                e["start_time"] and cohorts.hhmm(e["start_time"]),
+                e["end_time"] and cohorts.hhmm(e["end_time"]),
+                e["available"],
+                e["reason"],
+            )
             for e in exceptions
         ],
     )
@@ -92,14 +104,15 @@ async def set_weekly(staff: Staff, windows: list) -> AvailabilityOut:
     async with write_transaction():
         await Availability.delete().where(policies.availability_scope(staff))
         if parsed:
-            await Availability.insert(*[
-                Availability(leader=staff.id, weekday=d, start_time=s, end_time=e) for d, s, e in parsed
-            ])
+            await Availability.insert(
+                *[Availability(leader=staff.id, weekday=d, start_time=s, end_time=e) for d, s, e in parsed]
+            )
     return await get_availability(staff)
 
 
-async def add_exception(staff: Staff, day: str, start: str | None, end: str | None, available: bool,
-                        reason: str = "") -> AvailabilityOut:
+async def add_exception(
+    staff: Staff, day: str, start: str | None, end: str | None, available: bool, reason: str = ""
+) -> AvailabilityOut:
     """A day away (whole or in part), or extra time for talks on one day."""
     _refuse_unless_holding_talks(staff)
     errors: dict[str, str] = {}
@@ -118,18 +131,27 @@ async def add_exception(staff: Staff, day: str, start: str | None, end: str | No
     if errors:
         raise InvalidInput(errors)
     async with write_transaction():
-        await AvailabilityException.insert(AvailabilityException(
-            leader=staff.id, date=when, start_time=first, end_time=last, available=bool(available), reason=text,
-        ))
+        await AvailabilityException.insert(
+            AvailabilityException(
+                leader=staff.id,
+                date=when,
+                start_time=first,
+                end_time=last,
+                available=bool(available),
+                reason=text,
+            )
+        )
     return await get_availability(staff)
 
 
 async def remove_exception(staff: Staff, exception_id: int) -> None:
     _refuse_unless_holding_talks(staff)
     async with write_transaction():
-        rows = await AvailabilityException.delete().where(
-            AvailabilityException.id == exception_id, policies.exception_scope(staff)
-        ).returning(AvailabilityException.id)
+        rows = (
+            await AvailabilityException.delete()
+            .where(AvailabilityException.id == exception_id, policies.exception_scope(staff))
+            .returning(AvailabilityException.id)
+        )
     if not rows:
         raise NotFound
 
@@ -147,9 +169,11 @@ async def windows_for(leader_ids: list[int], days: list[date]) -> tuple[list[pla
             todays = [e for e in exceptions if e["leader"] == leader and e["date"] == day]
             if any(not e["available"] and e["start_time"] is None for e in todays):
                 continue
-            windows += [planner.Window(leader, day, w["start_time"], w["end_time"])
-                        for w in weekly if w["leader"] == leader and w["weekday"] == day.isoweekday()]
+            windows += [
+                planner.Window(leader, day, w["start_time"], w["end_time"])
+                for w in weekly
+                if w["leader"] == leader and w["weekday"] == day.isoweekday()
+            ]
             windows += [planner.Window(leader, day, e["start_time"], e["end_time"]) for e in todays if e["available"]]
-            away += [planner.Window(leader, day, e["start_time"], e["end_time"])
-                     for e in todays if not e["available"]]
+            away += [planner.Window(leader, day, e["start_time"], e["end_time"]) for e in todays if not e["available"]]
     return windows, away

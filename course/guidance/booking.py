@@ -53,8 +53,9 @@ async def book_talk(staff: Staff, cohort_id: int, data: TalkInput) -> TalkOut:
         raise InvalidInput({"cohort": N_("The cohort is cancelled.")})
     errors: dict[str, str] = {}
     params: dict[str, dict] = {}
-    day, start, end = await check_talk(cohort, data.participant_id, data.leader_id, data.date, data.start_time,
-                                       data.end_time, errors, params)
+    day, start, end = await check_talk(
+        cohort, data.participant_id, data.leader_id, data.date, data.start_time, data.end_time, errors, params
+    )
     location = talk_location(data.location, cohort.location, errors)
     if errors:
         raise InvalidInput(errors, params)
@@ -73,12 +74,14 @@ async def change_talk(staff: Staff, talk_id: int, change: TalkChange) -> TalkOut
     day, start, end, leader = row["date"], row["start_time"], row["end_time"], row["leader"]
     if moving:
         day, start, end = await check_talk(
-            cohort, row["participant"],
+            cohort,
+            row["participant"],
             change.leader_id if change.leader_id is not None else row["leader"],
             change.date if change.date is not None else row["date"].isoformat(),
             change.start_time if change.start_time is not None else cohorts.hhmm(row["start_time"]),
             change.end_time if change.end_time is not None else cohorts.hhmm(row["end_time"]),
-            errors, params,
+            errors,
+            params,
         )
         leader = int(change.leader_id) if change.leader_id is not None and "leader_id" not in errors else leader
         values.update({Talk.date: day, Talk.start_time: start, Talk.end_time: end, Talk.leader: leader})
@@ -88,8 +91,16 @@ async def change_talk(staff: Staff, talk_id: int, change: TalkChange) -> TalkOut
     if status in ACTIVE and row["status"] not in ACTIVE and not moving:
         # Taking a cancelled talk back: the participant must still be on the cohort, and
         # the day still within it.
-        await check_talk(cohort, row["participant"], row["leader"], row["date"].isoformat(),
-                         cohorts.hhmm(row["start_time"]), cohorts.hhmm(row["end_time"]), errors, params)
+        await check_talk(
+            cohort,
+            row["participant"],
+            row["leader"],
+            row["date"].isoformat(),
+            cohorts.hhmm(row["start_time"]),
+            cohorts.hhmm(row["end_time"]),
+            errors,
+            params,
+        )
     if status is not None:
         if status not in TALK_STATUSES:
             errors["status"] = N_("Choose planned, held, no_show or cancelled.")

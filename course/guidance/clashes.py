@@ -36,33 +36,61 @@ async def bookings(leader_ids: set[int], participant_ids: set[int], first: date,
     )
     cohort_ids = sorted({r["cohort"] for r in led} | {r["cohort"] for r in attending})
     sessions = await Session.select(
-        Session.cohort, Session.number, Session.date, Session.start_time, Session.end_time,
+        Session.cohort,
+        Session.number,
+        Session.date,
+        Session.start_time,
+        Session.end_time,
         Session.cohort.title.as_alias("title"),
     ).where(
-        Session.cohort.is_in(cohort_ids or [0]), Session.date >= first, Session.date <= last,
-        Session.cancelled_at.is_null(), Session.cohort.cancelled_at.is_null(),
+        Session.cohort.is_in(cohort_ids or [0]),
+        Session.date >= first,
+        Session.date <= last,
+        Session.cancelled_at.is_null(),
+        Session.cohort.cancelled_at.is_null(),
     )
     for s in sessions:
-        found.append(Booking(
-            s["date"], s["start_time"], s["end_time"],
-            frozenset(r["leader"] for r in led if r["cohort"] == s["cohort"]),
-            frozenset(r["participant"] for r in attending if r["cohort"] == s["cohort"]),
-            term(N_("%(title)s, session %(number)s"), title=s["title"], number=s["number"]),
-        ))
+        found.append(
+            Booking(
+                s["date"],
+                s["start_time"],
+                s["end_time"],
+                frozenset(r["leader"] for r in led if r["cohort"] == s["cohort"]),
+                frozenset(r["participant"] for r in attending if r["cohort"] == s["cohort"]),
+                term(N_("%(title)s, session %(number)s"), title=s["title"], number=s["number"]),
+            )
+        )
     talks = await Talk.select(
-        Talk.id, Talk.date, Talk.start_time, Talk.end_time, Talk.leader, Talk.participant,
+        Talk.id,
+        Talk.date,
+        Talk.start_time,
+        Talk.end_time,
+        Talk.leader,
+        Talk.participant,
     ).where(
-        Talk.date >= first, Talk.date <= last, Talk.status.is_in(list(ACTIVE)),
+        Talk.date >= first,
+        Talk.date <= last,
+        Talk.status.is_in(list(ACTIVE)),
         (Talk.leader.is_in(sorted(leader_ids) or [0])) | (Talk.participant.is_in(sorted(participant_ids) or [0])),
     )
     for t in talks:
-        found.append(Booking(t["date"], t["start_time"], t["end_time"], frozenset({t["leader"]}),
-                             frozenset({t["participant"]}), term(N_("a guidance talk")), t["id"]))
+        found.append(
+            Booking(
+                t["date"],
+                t["start_time"],
+                t["end_time"],
+                frozenset({t["leader"]}),
+                frozenset({t["participant"]}),
+                term(N_("a guidance talk")),
+                t["id"],
+            )
+        )
     return found
 
 
-async def raise_on_clash(day: date, start: time, end: time, leader: int, participant: int,
-                         exclude_talk: int | None = None) -> None:
+async def raise_on_clash(
+    day: date, start: time, end: time, leader: int, participant: int, exclude_talk: int | None = None
+) -> None:
     """Conflict naming the leader or the participant and what they are busy with, if
     anything overlaps the time."""
     for b in await bookings({leader}, {participant}, day, day):
@@ -72,8 +100,18 @@ async def raise_on_clash(day: date, start: time, end: time, leader: int, partici
             when = f"{day.strftime('%d.%m.%Y')} {cohorts.hhmm(b.start)}–{cohorts.hhmm(b.end)}"
             if leader in b.leader_ids:
                 names = await cohorts.staff_names([leader])
-                raise Conflict(N_("%(who)s is busy: %(what)s %(when)s"), field="leader_id",
-                               who=names.get(leader) or term(N_("The course leader")), what=b.label, when=when)
+                raise Conflict(
+                    N_("%(who)s is busy: %(what)s %(when)s"),
+                    field="leader_id",
+                    who=names.get(leader) or term(N_("The course leader")),
+                    what=b.label,
+                    when=when,
+                )
             name = await Participant.select(Participant.name).where(Participant.id == participant).first()
-            raise Conflict(N_("%(who)s is busy: %(what)s %(when)s"), field="participant_id",
-                           who=name["name"] if name else term(N_("The participant")), what=b.label, when=when)
+            raise Conflict(
+                N_("%(who)s is busy: %(what)s %(when)s"),
+                field="participant_id",
+                who=name["name"] if name else term(N_("The participant")),
+                what=b.label,
+                when=when,
+            )

@@ -25,12 +25,19 @@ async def get_talk(staff: Staff, talk_id: int, address: str | None = None) -> Ta
     contact, and each such read is written to the audit log."""
     row, cohort = await talk_row(staff, talk_id)
     out = (await talk_out([row]))[0]
-    readable = await Talk.select(Talk.note).where(
-        Talk.id == talk_id, policies.talk_scope(staff), policies.note_scope(staff)
-    ).first()
+    readable = (
+        await Talk.select(Talk.note)
+        .where(Talk.id == talk_id, policies.talk_scope(staff), policies.note_scope(staff))
+        .first()
+    )
     if readable and readable["note"]:
-        await audit.record("talk_note_read", actor=staff.id, office=cohort.office_id, address=address,
-                           details={"talk": talk_id, "participant": row["participant"]})
+        await audit.record(
+            "talk_note_read",
+            actor=staff.id,
+            office=cohort.office_id,
+            address=address,
+            details={"talk": talk_id, "participant": row["participant"]},
+        )
         out.note = readable["note"]
     return out
 
@@ -55,5 +62,9 @@ async def checked_note(staff: Staff, talk_id: int, text: str, current: str, erro
 
 
 async def record_note_written(staff: Staff, cohort: cohorts.CohortOut, talk_id: int, participant: int) -> None:
-    await audit.record("talk_note_written", actor=staff.id, office=cohort.office_id,
-                       details={"talk": talk_id, "participant": participant})
+    await audit.record(
+        "talk_note_written",
+        actor=staff.id,
+        office=cohort.office_id,
+        details={"talk": talk_id, "participant": participant},
+    )

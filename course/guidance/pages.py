@@ -8,15 +8,14 @@ import re
 from litestar import Request, Response, get, post
 from litestar.response import Redirect, Template
 
-from course.web.guards import current_staff
 from course.cohorts import services as cohorts
 from course.errors import Conflict, InvalidInput
 from course.guidance import services
 from course.participants import rules
 from course.participants import services as participants
-from course.web.guards import see_people
 from course.validation import whole_number
 from course.web.forms import PathId, client_address, form_data, translated
+from course.web.guards import current_staff, see_people
 from course.web.i18n import gettext
 from course.web.layout import WEEKDAY_NAMES
 
@@ -39,8 +38,9 @@ def _talks_url(cohort_id: int) -> str:
 # --- the cohort's talks -------------------------------------------------------------------
 
 
-async def _talks_page(request: Request, cohort_id: int, values: dict | None, errors: dict,
-                      status: int = 200) -> Template:
+async def _talks_page(
+    request: Request, cohort_id: int, values: dict | None, errors: dict, status: int = 200
+) -> Template:
     staff = current_staff(request)
     talks = await services.list_talks(staff, cohort_id)
     cohort = await cohorts.get_cohort(staff, cohort_id)
@@ -51,11 +51,13 @@ async def _talks_page(request: Request, cohort_id: int, values: dict | None, err
         own = [t for t in talks if t.participant.id == row.participant.id]
         if row.status not in services.HAS_TALKS and not own:
             continue
-        groups.append({
-            "row": row,
-            "talks": own,
-            "warnings": [w for w in row.warnings if w.code.startswith("few_talks")],
-        })
+        groups.append(
+            {
+                "row": row,
+                "talks": own,
+                "warnings": [w for w in row.warnings if w.code.startswith("few_talks")],
+            }
+        )
     weeks = services.course_weeks(cohort)
     if values is None:
         values = {"leader_id": str(staff.id) if staff.id in cohort.leader_ids else "", "length_minutes": "45"}
@@ -64,8 +66,7 @@ async def _talks_page(request: Request, cohort_id: int, values: dict | None, err
         context={
             "cohort": cohort,
             "groups": groups,
-            "participants": [(r.participant.id, r.participant.name) for r in roster
-                             if r.status in services.HAS_TALKS],
+            "participants": [(r.participant.id, r.participant.name) for r in roster if r.status in services.HAS_TALKS],
             "leaders": [(i, leader_names.get(i, "")) for i in cohort.leader_ids],
             "first_day": weeks[0][0],
             "last_day": weeks[-1][1],
@@ -89,8 +90,11 @@ async def talks_page(request: Request, cohort_id: PathId) -> Template:
 async def talk_book(request: Request, cohort_id: PathId) -> Response:
     data = await form_data(request)
     talk = services.TalkInput(
-        participant_id=data.get("participant_id", ""), leader_id=data.get("leader_id", ""),
-        date=data.get("date", ""), start_time=data.get("start_time", ""), end_time=data.get("end_time", ""),
+        participant_id=data.get("participant_id", ""),
+        leader_id=data.get("leader_id", ""),
+        date=data.get("date", ""),
+        start_time=data.get("start_time", ""),
+        end_time=data.get("end_time", ""),
         location=data.get("location", ""),
     )
     values = {**data, "length_minutes": "45"}
@@ -106,8 +110,14 @@ async def talk_book(request: Request, cohort_id: PathId) -> Response:
 # --- the talk planner -------------------------------------------------------------------
 
 
-async def _proposal_page(request: Request, cohort_id: int, proposal: services.TalkProposal | None,
-                         length, error: str | None = None, status: int = 200) -> Template:
+async def _proposal_page(
+    request: Request,
+    cohort_id: int,
+    proposal: services.TalkProposal | None,
+    length,
+    error: str | None = None,
+    status: int = 200,
+) -> Template:
     staff = current_staff(request)
     cohort = await cohorts.get_cohort(staff, cohort_id)
     leader_names = await cohorts.staff_names(cohort.leader_ids)
@@ -142,8 +152,7 @@ async def talk_plan_accept(request: Request, cohort_id: PathId) -> Response:
     form = await request.form()
     columns = {name: [str(v) for v in form.getall(name)] if name in form else [] for name in TALK_FIELDS}
     count = max(len(c) for c in columns.values())
-    talks = [{name: (columns[name][i] if i < len(columns[name]) else "") for name in TALK_FIELDS}
-             for i in range(count)]
+    talks = [{name: (columns[name][i] if i < len(columns[name]) else "") for name in TALK_FIELDS} for i in range(count)]
     length = _int(str(form.get("length_minutes") or "45"))
     try:
         await services.accept_talks(staff, cohort_id, talks)
@@ -163,8 +172,9 @@ async def talk_plan_accept(request: Request, cohort_id: PathId) -> Response:
 # --- one talk ---------------------------------------------------------------------------------
 
 
-async def _talk_form(request: Request, talk: services.TalkOut, may_write: bool, values: dict, errors: dict,
-                     status: int = 200) -> Template:
+async def _talk_form(
+    request: Request, talk: services.TalkOut, may_write: bool, values: dict, errors: dict, status: int = 200
+) -> Template:
     staff = current_staff(request)
     cohort = await cohorts.get_cohort(staff, talk.cohort_id)
     leader_names = await cohorts.staff_names(cohort.leader_ids)
@@ -192,8 +202,12 @@ async def talk_page(request: Request, talk_id: PathId) -> Template:
     # get_talk writes each read of the note to the audit log.
     talk = await services.get_talk(staff, talk_id, client_address(request))
     values = {
-        "date": talk.date.isoformat(), "start_time": talk.start_time, "end_time": talk.end_time,
-        "leader_id": str(talk.leader.id), "location": talk.location, "status": talk.status,
+        "date": talk.date.isoformat(),
+        "start_time": talk.start_time,
+        "end_time": talk.end_time,
+        "leader_id": str(talk.leader.id),
+        "location": talk.location,
+        "status": talk.status,
         "note": talk.note or "",
     }
     return await _talk_form(request, talk, await services.may_write_note(staff, talk_id), values, {})
@@ -243,8 +257,9 @@ def _weekly_rows(windows) -> list[dict]:
     """One row per weekly window, and an empty row for each day without one."""
     rows = []
     for day in range(1, 8):
-        own = [{"weekday": day, "start_time": w.start_time, "end_time": w.end_time}
-               for w in windows if w.weekday == day]
+        own = [
+            {"weekday": day, "start_time": w.start_time, "end_time": w.end_time} for w in windows if w.weekday == day
+        ]
         rows += own or [{"weekday": day, "start_time": "", "end_time": ""}]
     return rows
 
@@ -259,21 +274,28 @@ def _row_labels(rows: list[dict]) -> dict[str, str]:
     return labels
 
 
-async def _availability_page(request: Request, rows: list[dict] | None, values: dict, errors: dict,
-                             status: int = 200) -> Template:
+async def _availability_page(
+    request: Request, rows: list[dict] | None, values: dict, errors: dict, status: int = 200
+) -> Template:
     availability = await services.get_availability(current_staff(request))
     if rows is None:
         rows = _weekly_rows(availability.weekly)
-    labels = {**_row_labels(rows), "date": gettext("Date"), "start_time": gettext("From"),
-              "end_time": gettext("To"), "reason": gettext("Reason")}
+    labels = {
+        **_row_labels(rows),
+        "date": gettext("Date"),
+        "start_time": gettext("From"),
+        "end_time": gettext("To"),
+        "reason": gettext("Reason"),
+    }
     return Template(
         "guidance/availability.html",
         context={
             "rows": list(enumerate(rows)),
             "weekdays": list(enumerate(WEEKDAY_NAMES, start=1)),
-            "weekend_open": any(str(row["weekday"]) in ("6", "7") and (row["start_time"] or row["end_time"]
-                                                                         or f"start_{i}" in errors)
-                                for i, row in enumerate(rows)),
+            "weekend_open": any(
+                str(row["weekday"]) in ("6", "7") and (row["start_time"] or row["end_time"] or f"start_{i}" in errors)
+                for i, row in enumerate(rows)
+            ),
             "exceptions": availability.exceptions,
             "labels": labels,
             "values": values,
@@ -292,8 +314,14 @@ async def availability_page(request: Request) -> Template:
 async def availability_submit(request: Request) -> Response:
     data = await form_data(request)
     indexes = sorted(int(m.group(1)) for key in data if (m := re.fullmatch(r"weekday_(\d{1,3})", key)))
-    rows = [{"weekday": data[f"weekday_{i}"], "start_time": data.get(f"start_{i}", "").strip(),
-             "end_time": data.get(f"end_{i}", "").strip()} for i in indexes[:MAX_WEEKLY_ROWS]]
+    rows = [
+        {
+            "weekday": data[f"weekday_{i}"],
+            "start_time": data.get(f"start_{i}", "").strip(),
+            "end_time": data.get(f"end_{i}", "").strip(),
+        }
+        for i in indexes[:MAX_WEEKLY_ROWS]
+    ]
     filled = [(index, row) for index, row in enumerate(rows) if row["start_time"] or row["end_time"]]
     try:
         await services.set_weekly(current_staff(request), [row for _, row in filled])
@@ -317,8 +345,12 @@ async def exception_add(request: Request) -> Response:
     data = await form_data(request)
     try:
         await services.add_exception(
-            current_staff(request), data.get("date", ""), data.get("start_time") or None,
-            data.get("end_time") or None, data.get("available") == "1", data.get("reason", ""),
+            current_staff(request),
+            data.get("date", ""),
+            data.get("start_time") or None,
+            data.get("end_time") or None,
+            data.get("available") == "1",
+            data.get("reason", ""),
         )
     except InvalidInput as exc:
         return await _availability_page(request, None, data, translated(exc), 422)

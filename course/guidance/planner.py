@@ -116,9 +116,7 @@ def plan_talks(
         if any(t.start.date() == slot.start.date() for t in talks[participant]):
             return False
         # A leader cannot hold two talks at once (slots of different leaders may overlap).
-        return not any(
-            u.leader == slot.leader and _overlaps(slot.start, slot.end, u.start, u.end) for u in used
-        )
+        return not any(u.leader == slot.leader and _overlaps(slot.start, slot.end, u.start, u.end) for u in used)
 
     def place(participant: int, candidates: list[Slot]) -> bool:
         options = [s for s in candidates if fits(participant, s)]
@@ -172,8 +170,9 @@ class Window:
     end: time
 
 
-def slots_in(windows: Sequence[Window], away: Sequence[Window], length: timedelta,
-             not_before: datetime | None = None) -> list[Slot]:
+def slots_in(
+    windows: Sequence[Window], away: Sequence[Window], length: timedelta, not_before: datetime | None = None
+) -> list[Slot]:
     """Cut each window into talks of ``length`` from its start, leaving out any
     that touch the leader's time away or start before ``not_before``."""
     slots = []
@@ -183,7 +182,8 @@ def slots_in(windows: Sequence[Window], away: Sequence[Window], length: timedelt
         while start + length <= end:
             stop = start + length
             blocked = any(
-                a.leader == window.leader and a.day == window.day
+                a.leader == window.leader
+                and a.day == window.day
                 and _overlaps(start, stop, datetime.combine(a.day, a.start), datetime.combine(a.day, a.end))
                 for a in away
             )

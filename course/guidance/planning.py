@@ -86,12 +86,16 @@ async def propose_talks(staff: Staff, cohort_id: int, length_minutes=45) -> Talk
         busy += [planner.Busy(start, end, participant=p) for p in b.participant_ids & set(names)]
     existing = await Talk.select().where(Talk.cohort == cohort.id, Talk.status.is_in(list(ACTIVE)))
     booked = [
-        planner.Talk(t["participant"], t["leader"], datetime.combine(t["date"], t["start_time"]),
-                     datetime.combine(t["date"], t["end_time"]))
-        for t in existing if t["participant"] in names
+        planner.Talk(
+            t["participant"],
+            t["leader"],
+            datetime.combine(t["date"], t["start_time"]),
+            datetime.combine(t["date"], t["end_time"]),
+        )
+        for t in existing
+        if t["participant"] in names
     ]
-    plan = planner.plan_talks(sorted(names, key=lambda p: nb_sort_key(names[p])), weeks, slots, busy,
-                              booked=booked)
+    plan = planner.plan_talks(sorted(names, key=lambda p: nb_sort_key(names[p])), weeks, slots, busy, booked=booked)
     leader_names = await cohorts.staff_names(cohort.leader_ids)
 
     def week_of(day: date) -> int:
@@ -104,14 +108,23 @@ async def propose_talks(staff: Staff, cohort_id: int, length_minutes=45) -> Talk
         cohort_id=cohort.id,
         length_minutes=length_minutes,
         talks=[
-            ProposedTalk(PersonRef(t.participant, names[t.participant]), PersonRef(t.leader, leader_names[t.leader]),
-                         t.start.date(), t.start.strftime("%H:%M"), t.end.strftime("%H:%M"),
-                         week_of(t.start.date()))
+            ProposedTalk(
+                PersonRef(t.participant, names[t.participant]),
+                PersonRef(t.leader, leader_names[t.leader]),
+                t.start.date(),
+                t.start.strftime("%H:%M"),
+                t.end.strftime("%H:%M"),
+                week_of(t.start.date()),
+            )
             for t in plan.talks
         ],
         unplaced=[
-            Shortfall(PersonRef(u.participant, names[u.participant]), u.week, u.reason,
-                      {"week": u.week, "count": _still_needed([*booked, *plan.talks], u.participant)})
+            Shortfall(
+                PersonRef(u.participant, names[u.participant]),
+                u.week,
+                u.reason,
+                {"week": u.week, "count": _still_needed([*booked, *plan.talks], u.participant)},
+            )
             for u in plan.unplaced
         ],
         load=load,
@@ -138,8 +151,15 @@ async def accept_talks(staff: Staff, cohort_id: int, talks: list) -> list[TalkOu
             errors[f"talks.{index}"] = N_("Give participant_id, leader_id, date, start_time and end_time.")
             continue
         day, start, end = await check_talk(
-            cohort, talk.get("participant_id"), talk.get("leader_id"), talk.get("date"), talk.get("start_time"),
-            talk.get("end_time"), errors, params, prefix=f"talks.{index}.",
+            cohort,
+            talk.get("participant_id"),
+            talk.get("leader_id"),
+            talk.get("date"),
+            talk.get("start_time"),
+            talk.get("end_time"),
+            errors,
+            params,
+            prefix=f"talks.{index}.",
         )
         checked.append((as_id(talk.get("participant_id")), as_id(talk.get("leader_id")), day, start, end))
     if errors:

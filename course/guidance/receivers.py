@@ -18,14 +18,30 @@ async def leader_talks(leader_ids: frozenset[int], first: date | None, last: dat
     if last is not None:
         where.append(Talk.date <= last)
     rows = await Talk.select(
-        Talk.id, Talk.leader, Talk.date, Talk.start_time, Talk.end_time, Talk.location, Talk.status,
-        Talk.cohort.id.as_alias("cohort_id"), Talk.cohort.title.as_alias("cohort_title"),
+        Talk.id,
+        Talk.leader,
+        Talk.date,
+        Talk.start_time,
+        Talk.end_time,
+        Talk.location,
+        Talk.status,
+        Talk.cohort.id.as_alias("cohort_id"),
+        Talk.cohort.title.as_alias("cohort_title"),
         Talk.participant.name.as_alias("participant_name"),
     ).where(*where)
     return [
-        LeaderTalk(id=r["id"], leader_id=r["leader"], date=r["date"], start_time=r["start_time"],
-                   end_time=r["end_time"], location=r["location"], status=r["status"], cohort_id=r["cohort_id"],
-                   cohort_title=r["cohort_title"], participant_name=r["participant_name"])
+        LeaderTalk(
+            id=r["id"],
+            leader_id=r["leader"],
+            date=r["date"],
+            start_time=r["start_time"],
+            end_time=r["end_time"],
+            location=r["location"],
+            status=r["status"],
+            cohort_id=r["cohort_id"],
+            cohort_title=r["cohort_title"],
+            participant_name=r["participant_name"],
+        )
         for r in rows
     ]
 
@@ -63,11 +79,23 @@ class OwnTalk:
 async def own_talks(participant_id: int) -> list[OwnTalk]:
     """A participant's talks, for their own page and calendar (the caller holds their link)."""
     rows = await Talk.select(
-        Talk.id, Talk.date, Talk.start_time, Talk.end_time, Talk.location, Talk.status,
+        Talk.id,
+        Talk.date,
+        Talk.start_time,
+        Talk.end_time,
+        Talk.location,
+        Talk.status,
         Talk.leader.name.as_alias("leader"),
     ).where(Talk.participant == participant_id)
     return [
-        OwnTalk(id=r["id"], date=r["date"], start_time=r["start_time"], end_time=r["end_time"],
-                location=r["location"], cancelled=r["status"] == "cancelled", leader_name=r["leader"])
+        OwnTalk(
+            id=r["id"],
+            date=r["date"],
+            start_time=r["start_time"],
+            end_time=r["end_time"],
+            location=r["location"],
+            cancelled=r["status"] == "cancelled",
+            leader_name=r["leader"],
+        )
         for r in rows
     ]

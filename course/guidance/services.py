@@ -12,6 +12,7 @@ domain is divided:
 - booking: booking and changing one talk
 - notes: the private note, its readers and the audit of each read
 - planning: proposing and accepting a cohort's talks
+- receivers: what guidance answers for earlier domains' hooks, and a participant's own talks
 
 Who may see what is in ``course.guidance.policies``, applied in every query.
 """
@@ -32,6 +33,7 @@ from course.guidance.booking import TalkChange, TalkInput, book_talk, change_tal
 from course.guidance.clashes import Booking, bookings, raise_on_clash
 from course.guidance.notes import get_talk, may_write_note
 from course.guidance.planning import ProposedTalk, Shortfall, TalkProposal, accept_talks, propose_talks
+from course.guidance.receivers import OwnTalk, own_talks
 from course.guidance.rules import (
     ACTIVE,
     HAS_TALKS,
@@ -51,6 +53,7 @@ __all__ = [
     "AvailabilityOut",
     "Booking",
     "ExceptionOut",
+    "OwnTalk",
     "ProposedTalk",
     "Shortfall",
     "TalkChange",
@@ -68,6 +71,7 @@ __all__ = [
     "get_talk",
     "list_talks",
     "may_write_note",
+    "own_talks",
     "propose_talks",
     "raise_on_clash",
     "remove_exception",

@@ -3,6 +3,7 @@ from piccolo.columns import (
     Date,
     ForeignKey,
     Integer,
+    Serial,
     Text,
     Time,
     Timestamptz,
@@ -18,6 +19,8 @@ from course.participants.tables import Participant
 
 class Talk(Table, tablename="guidance_talk"):
     """An individual guidance talk between a participant and one course leader."""
+
+    id: Serial  # the primary key Piccolo adds, declared for the type checker
 
     cohort = ForeignKey(Cohort, null=False, on_delete=OnDelete.cascade, index=True)
     participant = ForeignKey(Participant, null=False, on_delete=OnDelete.cascade, index=True)
@@ -36,6 +39,8 @@ class Talk(Table, tablename="guidance_talk"):
 class Availability(Table, tablename="leader_availability"):
     """A weekly window in which a leader can hold guidance talks."""
 
+    id: Serial  # the primary key Piccolo adds, declared for the type checker
+
     leader = ForeignKey(StaffUser, null=False, on_delete=OnDelete.cascade, index=True)
     weekday = Integer()  # ISO weekday, Monday = 1
     start_time = Time()
@@ -45,6 +50,8 @@ class Availability(Table, tablename="leader_availability"):
 class AvailabilityException(Table, tablename="leader_availability_exception"):
     """A day that departs from the weekly windows: away (the whole day or part of it),
     or extra time for talks."""
+
+    id: Serial  # the primary key Piccolo adds, declared for the type checker
 
     leader = ForeignKey(StaffUser, null=False, on_delete=OnDelete.cascade, index=True)
     date = Date()

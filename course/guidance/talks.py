@@ -50,10 +50,16 @@ async def talk_out(rows: list[dict]) -> list[TalkOut]:
     names = await cohorts.staff_names([r["leader"] for r in rows])
     return [
         TalkOut(
-            id=r["id"], cohort_id=r["cohort"], participant=PersonRef(r["participant"], r["participant_name"]),
-            leader=PersonRef(r["leader"], names.get(r["leader"], "")), date=r["date"],
-            start_time=cohorts.hhmm(r["start_time"]), end_time=cohorts.hhmm(r["end_time"]), location=r["location"],
-            status=r["status"], has_note=bool(r["note"]),
+            id=r["id"],
+            cohort_id=r["cohort"],
+            participant=PersonRef(r["participant"], r["participant_name"]),
+            leader=PersonRef(r["leader"], names.get(r["leader"], "")),
+            date=r["date"],
+            start_time=cohorts.hhmm(r["start_time"]),
+            end_time=cohorts.hhmm(r["end_time"]),
+            location=r["location"],
+            status=r["status"],
+            has_note=bool(r["note"]),
         )
         for r in rows
     ]
@@ -61,8 +67,12 @@ async def talk_out(rows: list[dict]) -> list[TalkOut]:
 
 async def list_talks(staff: Staff, cohort_id: int) -> list[TalkOut]:
     cohort = await cohort_for(staff, cohort_id)
-    rows = await talk_query().where(policies.talk_scope(staff), Talk.cohort == cohort.id).order_by(
-        Talk.date).order_by(Talk.start_time)
+    rows = (
+        await talk_query()
+        .where(policies.talk_scope(staff), Talk.cohort == cohort.id)
+        .order_by(Talk.date)
+        .order_by(Talk.start_time)
+    )
     return await talk_out(rows)
 
 
@@ -76,8 +86,12 @@ async def talk_row(staff: Staff, talk_id: int) -> tuple[dict, cohorts.CohortOut]
 
 async def talks_by_id(staff: Staff, ids: list[int]) -> list[TalkOut]:
     """Talks the caller has just booked or changed, as the list shows them."""
-    rows = await talk_query().where(Talk.id.is_in(ids or [0]), policies.talk_scope(staff)).order_by(
-        Talk.date).order_by(Talk.start_time)
+    rows = (
+        await talk_query()
+        .where(Talk.id.is_in(ids or [0]), policies.talk_scope(staff))
+        .order_by(Talk.date)
+        .order_by(Talk.start_time)
+    )
     return await talk_out(rows)
 
 
@@ -87,14 +101,23 @@ async def talk_without_note(staff: Staff, talk_id: int) -> TalkOut:
     return (await talk_out([row]))[0]
 
 
-async def check_talk(cohort: cohorts.CohortOut, participant_id, leader_id, day_text, start_text, end_text,
-                     errors: dict[str, str], params: dict[str, dict],
-                     prefix: str = "") -> tuple[date | None, time | None, time | None]:
+async def check_talk(
+    cohort: cohorts.CohortOut,
+    participant_id,
+    leader_id,
+    day_text,
+    start_text,
+    end_text,
+    errors: dict[str, str],
+    params: dict[str, dict],
+    prefix: str = "",
+) -> tuple[date | None, time | None, time | None]:
     """A talk's participant (on the cohort), leader (one of its leaders) and time
     (within its four weeks, not on a closed day); the errors go into ``errors``."""
     participant_id, leader_id = as_id(participant_id), as_id(leader_id)
     if not participant_id or not await Enrolment.exists().where(
-        Enrolment.cohort == cohort.id, Enrolment.participant == participant_id,
+        Enrolment.cohort == cohort.id,
+        Enrolment.participant == participant_id,
         Enrolment.status.is_in(list(HAS_TALKS)),
     ):
         errors[prefix + "participant_id"] = N_("Choose a participant on this cohort.")
@@ -122,18 +145,38 @@ async def check_talk(cohort: cohorts.CohortOut, participant_id, leader_id, day_t
 def talk_location(value, default: str, errors: dict[str, str], key: str = "location") -> str:
     if value is None or not str(value).strip():
         return default
-    return check_line(value, key, errors, N_("The location contains characters that are not allowed."),
-                      N_("Enter where the talk is held."), N_("The location can be at most 200 characters."))
+    return check_line(
+        value,
+        key,
+        errors,
+        N_("The location contains characters that are not allowed."),
+        N_("Enter where the talk is held."),
+        N_("The location can be at most 200 characters."),
+    )
 
 
-async def insert_talk(cohort: cohorts.CohortOut, participant: int, leader: int, day: date, start: time, end: time,
-                      location: str) -> int:
+async def insert_talk(
+    cohort: cohorts.CohortOut, participant: int, leader: int, day: date, start: time, end: time, location: str
+) -> int:
     # Checked inside the write transaction, holding the leader's and the participant's
     # locks, so two bookings at once cannot both win.
     await lock(f"staff:{leader}", f"participant:{participant}")
     await raise_on_clash(day, start, end, leader, participant)
     now = clock.now()
-    return (await Talk.insert(Talk(
-        cohort=cohort.id, participant=participant, leader=leader, date=day, start_time=start, end_time=end,
-        location=location, status="planned", note="", created_at=now, changed_at=now,
-    )).returning(Talk.id))[0]["id"]
+    return (
+        await Talk.insert(
+            Talk(
+                cohort=cohort.id,
+                participant=participant,
+                leader=leader,
+                date=day,
+                start_time=start,
+                end_time=end,
+                location=location,
+                status="planned",
+                note="",
+                created_at=now,
+                changed_at=now,
+            )
+        ).returning(Talk.id)
+    )[0]["id"]

@@ -30,9 +30,14 @@ async def home(request: Request) -> Response:
         )
     colleagues = [u for u in await accounts.list_users(staff) if u.role is Role.leader and u.active]
     mine = [c for c in current if staff.id in c.leader_ids]
-    return Template("home/leader.html", context={
-        "colleagues": colleagues, "cohorts": mine, "warnings": await participants.warnings_for(staff),
-    })
+    return Template(
+        "home/leader.html",
+        context={
+            "colleagues": colleagues,
+            "cohorts": mine,
+            "warnings": await participants.warnings_for(staff),
+        },
+    )
 
 
 def _role_counts(users) -> dict[str, int]:

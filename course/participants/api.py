@@ -20,21 +20,36 @@ from course.web.openapi import Date, Id, error_responses
 Scope = Literal["participation", "sharing", "evaluation"]
 BirthYear = Annotated[int, msgspec.Meta(description="From 35 to 14 years before this year", examples=[2006])]
 PrimaryContact = Annotated[Id, msgspec.Meta(description="A course leader or admin of the participant's office")]
-Phone = Annotated[str, msgspec.Meta(description="8 to 15 digits, with + first if it has a country code; "
-                                                "spaces are left out", examples=["+47 912 34 567"])]
+Phone = Annotated[
+    str,
+    msgspec.Meta(
+        description="8 to 15 digits, with + first if it has a country code; spaces are left out",
+        examples=["+47 912 34 567"],
+    ),
+]
 Email = Annotated[str, msgspec.Meta(description="An e-mail address, or empty", examples=["ola@eksempel.no"])]
 ReferralDate = Annotated[Date, msgspec.Meta(description="The day of the referral, YYYY-MM-DD, not in the future")]
 Name = Annotated[str, msgspec.Meta(description="One line, at most 200 characters", examples=["Sølvi Åkerø"])]
 
 
 class ConsentCreate(msgspec.Struct, forbid_unknown_fields=True):
-    scopes: Annotated[list[Scope], msgspec.Meta(
-        min_length=1, max_length=3, description="What the consent covers: one or more, each once",
-        examples=[["participation", "evaluation"]])]
+    scopes: Annotated[
+        list[Scope],
+        msgspec.Meta(
+            min_length=1,
+            max_length=3,
+            description="What the consent covers: one or more, each once",
+            examples=[["participation", "evaluation"]],
+        ),
+    ]
     date: Annotated[Date, msgspec.Meta(description="The day it was given or withdrawn, not in the future")]
-    text_version: Annotated[str, msgspec.Meta(description="The version of the consent text, at most 40 characters",
-                                              examples=[rules.CURRENT_CONSENT_VERSION])] = (
-        rules.CURRENT_CONSENT_VERSION)
+    text_version: Annotated[
+        str,
+        msgspec.Meta(
+            description="The version of the consent text, at most 40 characters",
+            examples=[rules.CURRENT_CONSENT_VERSION],
+        ),
+    ] = rules.CURRENT_CONSENT_VERSION
     action: Annotated[str, msgspec.Meta(description="given or withdrawn (a new participant: given)")] = "given"
 
 
@@ -45,16 +60,19 @@ class ParticipantCreate(msgspec.Struct, forbid_unknown_fields=True):
     phone: Phone = ""
     email: Email = ""
     referral_date: ReferralDate | None = None
-    office_id: Annotated[Id, msgspec.Meta(
-        description="Admins only: the participant's office (others register in their own)")] | None = None
+    office_id: (
+        Annotated[Id, msgspec.Meta(description="Admins only: the participant's office (others register in their own)")]
+        | None
+    ) = None
     consent: ConsentCreate | None = None
 
 
 class ParticipantUpdate(msgspec.Struct, forbid_unknown_fields=True):
     name: Name | None = None
     birth_year: BirthYear | None = None
-    primary_contact_id: Annotated[PrimaryContact, msgspec.Meta(
-        description="Changed by the primary contact or an admin")] | None = None
+    primary_contact_id: (
+        Annotated[PrimaryContact, msgspec.Meta(description="Changed by the primary contact or an admin")] | None
+    ) = None
     phone: Phone | None = None
     email: Email | None = None
     referral_date: ReferralDate | None = None
@@ -65,15 +83,21 @@ class CategoryUpdate(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class EnrolmentCreate(msgspec.Struct, forbid_unknown_fields=True):
-    participant_id: Annotated[Id, msgspec.Meta(
-        description="A participant of the cohort's office who has consented to taking part")]
-    status: Annotated[str, msgspec.Meta(
-        description="invited or enrolled (the waiting list when the cohort is full)")] = "enrolled"
+    participant_id: Annotated[
+        Id, msgspec.Meta(description="A participant of the cohort's office who has consented to taking part")
+    ]
+    status: Annotated[
+        str, msgspec.Meta(description="invited or enrolled (the waiting list when the cohort is full)")
+    ] = "enrolled"
 
 
 class EnrolmentUpdate(msgspec.Struct, forbid_unknown_fields=True):
-    status: Annotated[str, msgspec.Meta(description="One of: " + ", ".join(rules.STATUSES) +
-                                                    "; only the changes the enrolment's status allows")]
+    status: Annotated[
+        str,
+        msgspec.Meta(
+            description="One of: " + ", ".join(rules.STATUSES) + "; only the changes the enrolment's status allows"
+        ),
+    ]
     reason: Annotated[str, msgspec.Meta(description="Why: needed for withdrawn and dropped_out")] = ""
 
 
@@ -90,7 +114,8 @@ class OutcomeSet(msgspec.Struct, forbid_unknown_fields=True):
 
 class LinkCreate(msgspec.Struct, forbid_unknown_fields=True):
     days: Annotated[int, msgspec.Meta(ge=1, le=services.MAX_LINK_DAYS, description="How long the link lasts")] = (
-        services.LINK_DAYS)
+        services.LINK_DAYS
+    )
 
 
 class LinkOut(msgspec.Struct):
@@ -102,16 +127,26 @@ def _consent(data: ConsentCreate | None) -> services.ConsentInput | None:
     return services.ConsentInput(**msgspec.structs.asdict(data)) if data else None
 
 
-@get("/participants", guards=[see_people], summary="The office's participants; q searches names",
-     responses=error_responses(400, 401, 403))
+@get(
+    "/participants",
+    guards=[see_people],
+    summary="The office's participants; q searches names",
+    responses=error_responses(400, 401, 403),
+)
 async def list_participants(staff: NamedDependency[Staff], q: FromQuery[str] = "") -> list[services.ParticipantSummary]:
     return await services.list_participants(staff, q[:200])
 
 
-@post("/participants", guards=[see_people], status_code=HTTP_201_CREATED, summary="Register a participant",
-      responses=error_responses(400, 401, 403, 422))
-async def create_participant(staff: NamedDependency[Staff],
-                             data: JSONBody[ParticipantCreate]) -> services.ParticipantOut:
+@post(
+    "/participants",
+    guards=[see_people],
+    status_code=HTTP_201_CREATED,
+    summary="Register a participant",
+    responses=error_responses(400, 401, 403, 422),
+)
+async def create_participant(
+    staff: NamedDependency[Staff], data: JSONBody[ParticipantCreate]
+) -> services.ParticipantOut:
     fields = msgspec.structs.asdict(data)
     fields["consent"] = _consent(data.consent)
     return await services.create_participant(staff, services.ParticipantInput(**fields))
@@ -122,8 +157,12 @@ async def get_participant(staff: NamedDependency[Staff], participant_id: PathId)
     return await services.get_participant(staff, participant_id)
 
 
-@patch("/participants/{participant_id:int}", guards=[see_people], summary="Change a participant's details",
-       responses=error_responses(400, 401, 403, 404, 422))
+@patch(
+    "/participants/{participant_id:int}",
+    guards=[see_people],
+    summary="Change a participant's details",
+    responses=error_responses(400, 401, 403, 404, 422),
+)
 async def update_participant(
     staff: NamedDependency[Staff], participant_id: PathId, data: JSONBody[ParticipantUpdate]
 ) -> services.ParticipantOut:
@@ -131,91 +170,144 @@ async def update_participant(
     return await services.update_participant(staff, participant_id, changes)
 
 
-@post("/participants/{participant_id:int}/consents", guards=[see_people], status_code=HTTP_201_CREATED,
-      summary="Record a consent given or withdrawn", responses=error_responses(400, 401, 403, 404, 422))
+@post(
+    "/participants/{participant_id:int}/consents",
+    guards=[see_people],
+    status_code=HTTP_201_CREATED,
+    summary="Record a consent given or withdrawn",
+    responses=error_responses(400, 401, 403, 404, 422),
+)
 async def record_consent(
     staff: NamedDependency[Staff], participant_id: PathId, data: JSONBody[ConsentCreate]
 ) -> services.ParticipantOut:
     return await services.record_consent(staff, participant_id, _consent(data))
 
 
-@put("/participants/{participant_id:int}/category", guards=[see_people],
-     summary="Set the follow-up category (1–4); the history is kept", responses=error_responses(400, 401, 403, 404))
-async def set_category(staff: NamedDependency[Staff], participant_id: PathId,
-                       data: JSONBody[CategoryUpdate]) -> services.ParticipantOut:
+@put(
+    "/participants/{participant_id:int}/category",
+    guards=[see_people],
+    summary="Set the follow-up category (1–4); the history is kept",
+    responses=error_responses(400, 401, 403, 404),
+)
+async def set_category(
+    staff: NamedDependency[Staff], participant_id: PathId, data: JSONBody[CategoryUpdate]
+) -> services.ParticipantOut:
     return await services.set_category(staff, participant_id, data.category)
 
 
-@post("/participants/{participant_id:int}/link", guards=[see_people], status_code=HTTP_201_CREATED,
-      summary="Issue a new personal link (earlier links stop working)",
-      responses=error_responses(400, 401, 403, 404, 422))
-async def issue_link(request: Request, staff: NamedDependency[Staff], participant_id: PathId,
-                     data: JSONBody[LinkCreate | None] = None) -> LinkOut:
+@post(
+    "/participants/{participant_id:int}/link",
+    guards=[see_people],
+    status_code=HTTP_201_CREATED,
+    summary="Issue a new personal link (earlier links stop working)",
+    responses=error_responses(400, 401, 403, 404, 422),
+)
+async def issue_link(
+    request: Request, staff: NamedDependency[Staff], participant_id: PathId, data: JSONBody[LinkCreate | None] = None
+) -> LinkOut:
     link = await services.issue_link(staff, participant_id, data.days if data else services.LINK_DAYS)
-    return LinkOut(url=f"{request.app.state.settings.base_url}/p/{link.token}",
-                   expires_at=link.expires_at.isoformat())
+    return LinkOut(url=f"{request.app.state.settings.base_url}/p/{link.token}", expires_at=link.expires_at.isoformat())
 
 
-@delete("/participants/{participant_id:int}/link", guards=[see_people], summary="Revoke the personal link",
-        responses=error_responses(400, 401, 403, 404))
+@delete(
+    "/participants/{participant_id:int}/link",
+    guards=[see_people],
+    summary="Revoke the personal link",
+    responses=error_responses(400, 401, 403, 404),
+)
 async def revoke_link(staff: NamedDependency[Staff], participant_id: PathId) -> None:
     await services.revoke_link(staff, participant_id)
 
 
-@get("/cohorts/{cohort_id:int}/enrolments", guards=[see_people],
-     summary="Everyone on the cohort with attendance, talks, outcome and warnings",
-     responses=error_responses(400, 401, 403, 404))
+@get(
+    "/cohorts/{cohort_id:int}/enrolments",
+    guards=[see_people],
+    summary="Everyone on the cohort with attendance, talks, outcome and warnings",
+    responses=error_responses(400, 401, 403, 404),
+)
 async def list_enrolments(staff: NamedDependency[Staff], cohort_id: PathId) -> list[services.RosterRow]:
     return await services.roster(staff, cohort_id)
 
 
-@post("/cohorts/{cohort_id:int}/enrolments", guards=[see_people], status_code=HTTP_201_CREATED,
-      summary="Invite or enrol a participant (the waiting list when the cohort is full)",
-      responses=error_responses(400, 401, 403, 404, 409, 422))
-async def enrol(staff: NamedDependency[Staff], cohort_id: PathId,
-                data: JSONBody[EnrolmentCreate]) -> services.EnrolmentOut:
+@post(
+    "/cohorts/{cohort_id:int}/enrolments",
+    guards=[see_people],
+    status_code=HTTP_201_CREATED,
+    summary="Invite or enrol a participant (the waiting list when the cohort is full)",
+    responses=error_responses(400, 401, 403, 404, 409, 422),
+)
+async def enrol(
+    staff: NamedDependency[Staff], cohort_id: PathId, data: JSONBody[EnrolmentCreate]
+) -> services.EnrolmentOut:
     return await services.enrol(staff, cohort_id, data.participant_id, data.status)
 
 
-@patch("/enrolments/{enrolment_id:int}", guards=[see_people], summary="Change an enrolment's status",
-       responses=error_responses(400, 401, 403, 404, 409, 422))
-async def change_enrolment(staff: NamedDependency[Staff], enrolment_id: PathId,
-                           data: JSONBody[EnrolmentUpdate]) -> services.EnrolmentOut:
+@patch(
+    "/enrolments/{enrolment_id:int}",
+    guards=[see_people],
+    summary="Change an enrolment's status",
+    responses=error_responses(400, 401, 403, 404, 409, 422),
+)
+async def change_enrolment(
+    staff: NamedDependency[Staff], enrolment_id: PathId, data: JSONBody[EnrolmentUpdate]
+) -> services.EnrolmentOut:
     return await services.change_enrolment(staff, enrolment_id, data.status, data.reason)
 
 
-@put("/enrolments/{enrolment_id:int}/outcome", guards=[see_people], summary="Record or change the outcome",
-     responses=error_responses(400, 401, 403, 404, 422))
-async def set_outcome(staff: NamedDependency[Staff], enrolment_id: PathId,
-                      data: JSONBody[OutcomeSet]) -> services.EnrolmentOut:
+@put(
+    "/enrolments/{enrolment_id:int}/outcome",
+    guards=[see_people],
+    summary="Record or change the outcome",
+    responses=error_responses(400, 401, 403, 404, 422),
+)
+async def set_outcome(
+    staff: NamedDependency[Staff], enrolment_id: PathId, data: JSONBody[OutcomeSet]
+) -> services.EnrolmentOut:
     return await services.set_outcome(staff, enrolment_id, data.kind, data.date, data.note)
 
 
-@get("/cohorts/{cohort_id:int}/sessions/{number:int}/attendance", guards=[see_people],
-     summary="The register for one session", responses=error_responses(400, 401, 403, 404))
+@get(
+    "/cohorts/{cohort_id:int}/sessions/{number:int}/attendance",
+    guards=[see_people],
+    summary="The register for one session",
+    responses=error_responses(400, 401, 403, 404),
+)
 async def get_register(staff: NamedDependency[Staff], cohort_id: PathId, number: SessionNumber) -> services.RegisterOut:
     return await services.register(staff, cohort_id, number)
 
 
-@put("/cohorts/{cohort_id:int}/sessions/{number:int}/attendance/{participant_id:int}", guards=[see_people],
-     summary="Mark one participant present, absent or excused", responses=error_responses(400, 401, 403, 404, 422))
+@put(
+    "/cohorts/{cohort_id:int}/sessions/{number:int}/attendance/{participant_id:int}",
+    guards=[see_people],
+    summary="Mark one participant present, absent or excused",
+    responses=error_responses(400, 401, 403, 404, 422),
+)
 async def mark_attendance(
-    staff: NamedDependency[Staff], cohort_id: PathId, number: SessionNumber, participant_id: PathId,
+    staff: NamedDependency[Staff],
+    cohort_id: PathId,
+    number: SessionNumber,
+    participant_id: PathId,
     data: JSONBody[AttendanceMark],
 ) -> services.RegisterRow:
     return await services.mark_attendance(staff, cohort_id, number, participant_id, data.status, data.note)
 
 
-@get("/cohorts/{cohort_id:int}/summary", guards=[login_required],
-     summary="Counts and rates for a cohort: no names, so managers may read it",
-     responses=error_responses(400, 401, 404))
+@get(
+    "/cohorts/{cohort_id:int}/summary",
+    guards=[login_required],
+    summary="Counts and rates for a cohort: no names, so managers may read it",
+    responses=error_responses(400, 401, 404),
+)
 async def cohort_summary(staff: NamedDependency[Staff], cohort_id: PathId) -> services.CohortSummary:
     return await services.cohort_summary(staff, cohort_id)
 
 
-@get("/me/warnings", guards=[login_required],
-     summary="Warnings for the caller's cohorts and the participants they are primary contact for",
-     responses=error_responses(401))
+@get(
+    "/me/warnings",
+    guards=[login_required],
+    summary="Warnings for the caller's cohorts and the participants they are primary contact for",
+    responses=error_responses(401),
+)
 async def my_warnings(staff: NamedDependency[Staff]) -> list[services.WarningOut]:
     return await services.warnings_for(staff)
 
@@ -224,8 +316,21 @@ participants_api = Router(
     path="/",
     tags=["participants"],
     route_handlers=[
-        list_participants, create_participant, get_participant, update_participant, record_consent, set_category,
-        issue_link, revoke_link, list_enrolments, enrol, change_enrolment, set_outcome, get_register,
-        mark_attendance, cohort_summary, my_warnings,
+        list_participants,
+        create_participant,
+        get_participant,
+        update_participant,
+        record_consent,
+        set_category,
+        issue_link,
+        revoke_link,
+        list_enrolments,
+        enrol,
+        change_enrolment,
+        set_outcome,
+        get_register,
+        mark_attendance,
+        cohort_summary,
+        my_warnings,
     ],
 )

@@ -35,10 +35,15 @@ class RegisterOut:
 
 
 async def _session_id(staff: Staff, cohort_id: int, number: int) -> int:
-    row = await Session.select(Session.id).where(
-        Session.cohort.is_in(Cohort.select(Cohort.id).where(policies.people_cohort_scope(staff))),
-        Session.cohort == cohort_id, Session.number == number,
-    ).first()
+    row = (
+        await Session.select(Session.id)
+        .where(
+            Session.cohort.is_in(Cohort.select(Cohort.id).where(policies.people_cohort_scope(staff))),
+            Session.cohort == cohort_id,
+            Session.number == number,
+        )
+        .first()
+    )
     if row is None:
         raise NotFound
     return row["id"]
@@ -51,7 +56,8 @@ async def register(staff: Staff, cohort_id: int, number: int) -> RegisterOut:
         raise NotFound
     session_id = await _session_id(staff, cohort_id, number)
     people = await Enrolment.select(Enrolment.participant, Enrolment.participant.name.as_alias("name")).where(
-        policies.enrolment_scope(staff), Enrolment.cohort == cohort_id,
+        policies.enrolment_scope(staff),
+        Enrolment.cohort == cohort_id,
         Enrolment.status.is_in(sorted(rules.ON_REGISTER)),
     )
     marks = {
@@ -59,20 +65,28 @@ async def register(staff: Staff, cohort_id: int, number: int) -> RegisterOut:
         for m in await Attendance.select().where(policies.attendance_scope(staff), Attendance.session == session_id)
     }
     rows = [
-        RegisterRow(p["participant"], p["name"], marks.get(p["participant"], {}).get("status"),
-                    marks.get(p["participant"], {}).get("note", ""))
+        RegisterRow(
+            p["participant"],
+            p["name"],
+            marks.get(p["participant"], {}).get("status"),
+            marks.get(p["participant"], {}).get("note", ""),
+        )
         for p in people
     ]
     return RegisterOut(
-        cohort_id=cohort_id, number=number, date=session.date, module_name=session.module_name,
+        cohort_id=cohort_id,
+        number=number,
+        date=session.date,
+        module_name=session.module_name,
         session_status=session.status,
         can_register=session.status != "cancelled" and session.date <= today(),
         rows=sorted(rows, key=lambda r: nb_sort_key(r.name)),
     )
 
 
-async def mark_attendance(staff: Staff, cohort_id: int, number: int, participant_id, status: str,
-                          note: str = "") -> RegisterRow:
+async def mark_attendance(
+    staff: Staff, cohort_id: int, number: int, participant_id, status: str, note: str = ""
+) -> RegisterRow:
     """Present, absent or excused (with a note) for one participant at one session;
     saving again replaces the earlier mark."""
     sheet = await register(staff, cohort_id, number)
@@ -97,15 +111,31 @@ async def mark_attendance(staff: Staff, cohort_id: int, number: int, participant
     at = now()
     async with write_transaction():
         await lock(f"attendance:{session_id}:{participant_id}")
-        updated = await Attendance.update(
-            {Attendance.status: status, Attendance.note: text, Attendance.recorded_by: staff.id,
-             Attendance.recorded_at: at}
-        ).where(
-            policies.attendance_scope(staff), Attendance.session == session_id, Attendance.participant == participant_id
-        ).returning(Attendance.id)
+        updated = (
+            await Attendance.update(
+                {
+                    Attendance.status: status,
+                    Attendance.note: text,
+                    Attendance.recorded_by: staff.id,
+                    Attendance.recorded_at: at,
+                }
+            )
+            .where(
+                policies.attendance_scope(staff),
+                Attendance.session == session_id,
+                Attendance.participant == participant_id,
+            )
+            .returning(Attendance.id)
+        )
         if not updated:
             await Attendance.insert(
-                Attendance(session=session_id, participant=participant_id, status=status, note=text,
-                           recorded_by=staff.id, recorded_at=at)
+                Attendance(
+                    session=session_id,
+                    participant=participant_id,
+                    status=status,
+                    note=text,
+                    recorded_by=staff.id,
+                    recorded_at=at,
+                )
             )
     return RegisterRow(participant_id, row.name, status, text)

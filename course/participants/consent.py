@@ -41,7 +41,9 @@ def parse_consent(data: ConsentInput | None, errors: dict[str, str], prefix: str
         errors[prefix + "scopes"] = N_("Choose one or more of participation, sharing and evaluation.")
         scopes = []
     version = check_line(
-        data.text_version, prefix + "text_version", errors,
+        data.text_version,
+        prefix + "text_version",
+        errors,
         N_("The version contains characters that are not allowed."),
         N_("Give the version of the consent text."),
         N_("The version can be at most 40 characters."),
@@ -56,9 +58,14 @@ async def insert_consent(staff: Staff, participant_id: int, consent: dict, at: d
     already selected (inside their write transaction)."""
     await Consent.insert(
         Consent(
-            participant=participant_id, action=consent["action"], text_version=consent["version"],
-            participation="participation" in consent["scopes"], sharing="sharing" in consent["scopes"],
-            evaluation="evaluation" in consent["scopes"], date=consent["date"], recorded_by=staff.id,
+            participant=participant_id,
+            action=consent["action"],
+            text_version=consent["version"],
+            participation="participation" in consent["scopes"],
+            sharing="sharing" in consent["scopes"],
+            evaluation="evaluation" in consent["scopes"],
+            date=consent["date"],
+            recorded_by=staff.id,
             recorded_at=at,
         )
     )
@@ -77,15 +84,19 @@ async def record_consent(staff: Staff, participant_id: int, data: ConsentInput) 
     async with write_transaction():
         # Every cohort the withdrawal may free a place in, as ``_end_participation`` sees them.
         open_cohorts = await Enrolment.select(Enrolment.cohort).where(
-            Enrolment.participant == participant_id, Enrolment.status.is_in(OPEN))
+            Enrolment.participant == participant_id, Enrolment.status.is_in(OPEN)
+        )
         await lock(f"participant:{participant_id}", *(f"cohort:{r['cohort']}" for r in open_cohorts))
         await insert_consent(staff, participant_id, consent, at)
         state = await consent_state(participant_id)
         if not state.participation:
             await _end_participation(participant_id, at)
-        await audit.record("consent_" + consent["action"], actor=staff.id, office=row["office"],
-                           details={"participant": participant_id, "scopes": consent["scopes"],
-                                    "version": consent["version"]})
+        await audit.record(
+            "consent_" + consent["action"],
+            actor=staff.id,
+            office=row["office"],
+            details={"participant": participant_id, "scopes": consent["scopes"], "version": consent["version"]},
+        )
     return await get_participant(staff, participant_id)
 
 
@@ -94,22 +105,27 @@ async def _end_participation(participant_id: int, at: datetime) -> None:
     planned or running, cancel the planned talks, revoke the link. The participant
     was selected through the caller's scope; this runs in their transaction."""
     open_rows = await Enrolment.select(Enrolment.id, Enrolment.cohort).where(
-        Enrolment.participant == participant_id, Enrolment.status.is_in(OPEN),
+        Enrolment.participant == participant_id,
+        Enrolment.status.is_in(OPEN),
     )
     # A cohort that is over keeps its record as it was.
     theirs = Enrolment.select(Enrolment.cohort).where(
         Enrolment.participant == participant_id, Enrolment.status.is_in(OPEN)
     )
     ongoing = {
-        c.id for c in await cohorts.load(await Cohort.select().where(Cohort.id.is_in(theirs)))
+        c.id
+        for c in await cohorts.load(await Cohort.select().where(Cohort.id.is_in(theirs)))
         if c.status in ("planned", "running")
     }
     for row in open_rows:
         if row["cohort"] not in ongoing:
             continue
         await Enrolment.update(
-            {Enrolment.status: "withdrawn", Enrolment.reason: "Samtykke til å delta er trukket",
-             Enrolment.changed_at: at}
+            {
+                Enrolment.status: "withdrawn",
+                Enrolment.reason: "Samtykke til å delta er trukket",
+                Enrolment.changed_at: at,
+            }
         ).where(Enrolment.id == row["id"])
         await fill_from_waiting_list(row["cohort"], at)
     await hooks.participation_ended(participant_id, None, at)

@@ -84,15 +84,19 @@ async def _check_no_overlap(participant_id: int, cohort: cohorts.CohortOut) -> N
         if rules.overlaps(first, last, cohort.start_date, cohort.end_date):
             raise Conflict(
                 N_("The participant is already on «%(title)s» (%(first)s–%(last)s), which runs at the same time."),
-                field="participant_id", title=rows[0]["title"], first=first.strftime("%d.%m.%Y"),
+                field="participant_id",
+                title=rows[0]["title"],
+                first=first.strftime("%d.%m.%Y"),
                 last=last.strftime("%d.%m.%Y"),
             )
 
 
 async def enrolment_out(staff: Staff, enrolment_id: int) -> EnrolmentOut:
-    row = await Enrolment.select(
-        *Enrolment.all_columns(), Enrolment.participant.name.as_alias("name")
-    ).where(policies.enrolment_scope(staff), Enrolment.id == enrolment_id).first()
+    row = (
+        await Enrolment.select(*Enrolment.all_columns(), Enrolment.participant.name.as_alias("name"))
+        .where(policies.enrolment_scope(staff), Enrolment.id == enrolment_id)
+        .first()
+    )
     if row is None:
         raise NotFound
     outcome = await Outcome.select().where(policies.outcome_scope(staff), Outcome.enrolment == enrolment_id).first()
@@ -105,12 +109,23 @@ async def enrolment_out(staff: Staff, enrolment_id: int) -> EnrolmentOut:
         position = ordered.index(enrolment_id) + 1
     names = await staff_names([outcome["changed_by"]] if outcome else [])
     return EnrolmentOut(
-        id=row["id"], cohort_id=row["cohort"], participant=PersonRef(row["participant"], row["name"]),
-        status=row["status"], reason=row["reason"], waiting_position=position, created_at=row["created_at"],
+        id=row["id"],
+        cohort_id=row["cohort"],
+        participant=PersonRef(row["participant"], row["name"]),
+        status=row["status"],
+        reason=row["reason"],
+        waiting_position=position,
+        created_at=row["created_at"],
         changed_at=row["changed_at"],
-        outcome=OutcomeOut(outcome["kind"], outcome["date"], outcome["note"],
-                           PersonRef(outcome["changed_by"], names.get(outcome["changed_by"], "")),
-                           outcome["changed_at"]) if outcome else None,
+        outcome=OutcomeOut(
+            outcome["kind"],
+            outcome["date"],
+            outcome["note"],
+            PersonRef(outcome["changed_by"], names.get(outcome["changed_by"], "")),
+            outcome["changed_at"],
+        )
+        if outcome
+        else None,
     )
 
 
@@ -138,9 +153,13 @@ async def enrol(staff: Staff, cohort_id: int, participant_id, status: str = "enr
         await lock(f"cohort:{cohort_id}", f"participant:{participant_id}")
         if not (await consent_state(participant_id)).participation:
             raise InvalidInput({"participant_id": N_("The participant has not consented to taking part.")})
-        existing = await Enrolment.select().where(
-            policies.enrolment_scope(staff), Enrolment.cohort == cohort_id, Enrolment.participant == participant_id
-        ).first()
+        existing = (
+            await Enrolment.select()
+            .where(
+                policies.enrolment_scope(staff), Enrolment.cohort == cohort_id, Enrolment.participant == participant_id
+            )
+            .first()
+        )
         if existing and existing["status"] not in ("withdrawn", "no_show", "dropped_out"):
             raise Conflict(N_("The participant is already on this cohort."), field="participant_id")
         await _check_no_overlap(participant_id, cohort)
@@ -148,27 +167,38 @@ async def enrol(staff: Staff, cohort_id: int, participant_id, status: str = "enr
         new_status = "waiting" if full else status
         if existing:
             await Enrolment.update(
-                {Enrolment.status: new_status, Enrolment.reason: "", Enrolment.created_at: at,
-                 Enrolment.changed_at: at}
+                {Enrolment.status: new_status, Enrolment.reason: "", Enrolment.created_at: at, Enrolment.changed_at: at}
             ).where(policies.enrolment_scope(staff), Enrolment.id == existing["id"])
             enrolment_id = existing["id"]
         else:
             enrolment_id = (
                 await Enrolment.insert(
-                    Enrolment(cohort=cohort_id, participant=participant_id, status=new_status, reason="",
-                              created_at=at, changed_at=at)
+                    Enrolment(
+                        cohort=cohort_id,
+                        participant=participant_id,
+                        status=new_status,
+                        reason="",
+                        created_at=at,
+                        changed_at=at,
+                    )
                 ).returning(Enrolment.id)
             )[0]["id"]
-        await audit.record("enrolment_created", actor=staff.id, office=cohort.office_id,
-                           details={"enrolment": enrolment_id, "status": new_status})
+        await audit.record(
+            "enrolment_created",
+            actor=staff.id,
+            office=cohort.office_id,
+            details={"enrolment": enrolment_id, "status": new_status},
+        )
     return await enrolment_out(staff, enrolment_id)
 
 
 async def enrolment_row(staff: Staff, enrolment_id: int) -> tuple[dict, cohorts.CohortOut]:
     """The enrolment's row and its cohort if the caller may see them; NotFound otherwise."""
-    row = await Enrolment.select(*Enrolment.all_columns()).where(
-        policies.enrolment_scope(staff), Enrolment.id == enrolment_id
-    ).first()
+    row = (
+        await Enrolment.select(*Enrolment.all_columns())
+        .where(policies.enrolment_scope(staff), Enrolment.id == enrolment_id)
+        .first()
+    )
     if row is None:
         raise NotFound
     return row, await people_cohort(staff, row["cohort"])
@@ -182,14 +212,22 @@ async def get_enrolment(staff: Staff, enrolment_id: int) -> tuple[EnrolmentOut, 
 async def enrol_candidates(staff: Staff, cohort_id: int) -> list[PersonRef]:
     """The office's participants with consent to take part who are not on the cohort."""
     cohort = await people_cohort(staff, cohort_id)
-    on = {r["participant"] for r in await Enrolment.select(Enrolment.participant).where(
-        policies.enrolment_scope(staff), Enrolment.cohort == cohort_id,
-        Enrolment.status.not_in(["withdrawn", "no_show", "dropped_out"]))}
+    on = {
+        r["participant"]
+        for r in await Enrolment.select(Enrolment.participant).where(
+            policies.enrolment_scope(staff),
+            Enrolment.cohort == cohort_id,
+            Enrolment.status.not_in(["withdrawn", "no_show", "dropped_out"]),
+        )
+    }
     people = await list_participants(staff)
-    office = {r["id"] for r in await Participant.select(Participant.id).where(
-        policies.participant_scope(staff), Participant.office == cohort.office_id)}
-    return [PersonRef(p.id, p.name) for p in people
-            if p.id in office and p.id not in on and p.consent_to_take_part]
+    office = {
+        r["id"]
+        for r in await Participant.select(Participant.id).where(
+            policies.participant_scope(staff), Participant.office == cohort.office_id
+        )
+    }
+    return [PersonRef(p.id, p.name) for p in people if p.id in office and p.id not in on and p.consent_to_take_part]
 
 
 async def change_enrolment(staff: Staff, enrolment_id: int, status: str, reason: str = "") -> EnrolmentOut:
@@ -207,8 +245,11 @@ async def change_enrolment(staff: Staff, enrolment_id: int, status: str, reason:
         errors["reason"] = N_("Give a reason.")
     elif has_control_chars(reason_text) or len(reason_text) > 500:
         errors["reason"] = N_("The reason can be at most 500 characters.")
-    if (status in rules.HOLDS_TIME and row["status"] not in rules.HOLDS_TIME
-            and not (await consent_state(row["participant"])).participation):
+    if (
+        status in rules.HOLDS_TIME
+        and row["status"] not in rules.HOLDS_TIME
+        and not (await consent_state(row["participant"])).participation
+    ):
         errors["status"] = N_("The participant has not consented to taking part.")
     if errors:
         raise InvalidInput(errors, params)
@@ -217,18 +258,29 @@ async def change_enrolment(staff: Staff, enrolment_id: int, status: str, reason:
     at = now()
     async with write_transaction():
         await lock(f"cohort:{cohort.id}", f"participant:{row['participant']}")
-        if (status in rules.HOLDS_TIME and row["status"] not in rules.HOLDS_TIME
-                and not (await consent_state(row["participant"])).participation):
+        if (
+            status in rules.HOLDS_TIME
+            and row["status"] not in rules.HOLDS_TIME
+            and not (await consent_state(row["participant"])).participation
+        ):
             raise InvalidInput({"status": N_("The participant has not consented to taking part.")})
-        fresh = await Enrolment.select(Enrolment.status).where(
-            policies.enrolment_scope(staff), Enrolment.id == enrolment_id
-        ).first()
+        fresh = (
+            await Enrolment.select(Enrolment.status)
+            .where(policies.enrolment_scope(staff), Enrolment.id == enrolment_id)
+            .first()
+        )
         if fresh["status"] != row["status"]:
             raise Conflict(N_("Someone else changed the enrolment. Reload the page."), field="status")
-        if (status in rules.TAKES_A_PLACE and row["status"] not in rules.TAKES_A_PLACE
-                and await taken(cohort.id) >= cohort.capacity):
-            raise Conflict(N_("The cohort is full (%(capacity)s of %(capacity)s places)."), field="status",
-                           capacity=cohort.capacity)
+        if (
+            status in rules.TAKES_A_PLACE
+            and row["status"] not in rules.TAKES_A_PLACE
+            and await taken(cohort.id) >= cohort.capacity
+        ):
+            raise Conflict(
+                N_("The cohort is full (%(capacity)s of %(capacity)s places)."),
+                field="status",
+                capacity=cohort.capacity,
+            )
         if status in rules.HOLDS_TIME and row["status"] not in rules.HOLDS_TIME:
             await _check_no_overlap(row["participant"], cohort)
         values = {Enrolment.status: status, Enrolment.reason: reason_text, Enrolment.changed_at: at}
@@ -238,11 +290,18 @@ async def change_enrolment(staff: Staff, enrolment_id: int, status: str, reason:
         if status in rules.LEAVES:
             await hooks.participation_ended(row["participant"], cohort.id, at)
         invited: list[int] = []
-        if (row["status"] in rules.TAKES_A_PLACE and status not in rules.TAKES_A_PLACE
-                and cohort.status in ("planned", "running")):
+        if (
+            row["status"] in rules.TAKES_A_PLACE
+            and status not in rules.TAKES_A_PLACE
+            and cohort.status in ("planned", "running")
+        ):
             invited = await fill_from_waiting_list(cohort.id, at)
-        await audit.record("enrolment_changed", actor=staff.id, office=cohort.office_id,
-                           details={"enrolment": enrolment_id, "from": row["status"], "to": status})
+        await audit.record(
+            "enrolment_changed",
+            actor=staff.id,
+            office=cohort.office_id,
+            details={"enrolment": enrolment_id, "from": row["status"], "to": status},
+        )
     out = await enrolment_out(staff, enrolment_id)
     out.invited_from_waiting_list = invited
     return out

@@ -42,15 +42,23 @@ async def issue_link(staff: Staff, participant_id: int, days=LINK_DAYS) -> LinkO
     expires = at + timedelta(days=days)
     async with write_transaction():
         await ParticipantLink.update({ParticipantLink.revoked_at: at}).where(
-            policies.link_scope(staff), ParticipantLink.participant == participant_id,
+            policies.link_scope(staff),
+            ParticipantLink.participant == participant_id,
             ParticipantLink.revoked_at.is_null(),
         )
         await ParticipantLink.insert(
-            ParticipantLink(participant=participant_id, token_hash=digest(token), seal_key=sealing.link_key(token),
-                            created_at=at, created_by=staff.id, expires_at=expires)
+            ParticipantLink(
+                participant=participant_id,
+                token_hash=digest(token),
+                seal_key=sealing.link_key(token),
+                created_at=at,
+                created_by=staff.id,
+                expires_at=expires,
+            )
         )
-        await audit.record("participant_link_issued", actor=staff.id, office=row["office"],
-                           details={"participant": participant_id})
+        await audit.record(
+            "participant_link_issued", actor=staff.id, office=row["office"], details={"participant": participant_id}
+        )
     return LinkOut(token, expires)
 
 
@@ -58,19 +66,24 @@ async def revoke_link(staff: Staff, participant_id: int) -> None:
     row = await participant_row(staff, participant_id)
     async with write_transaction():
         await ParticipantLink.update({ParticipantLink.revoked_at: now()}).where(
-            policies.link_scope(staff), ParticipantLink.participant == participant_id,
+            policies.link_scope(staff),
+            ParticipantLink.participant == participant_id,
             ParticipantLink.revoked_at.is_null(),
         )
-        await audit.record("participant_link_revoked", actor=staff.id, office=row["office"],
-                           details={"participant": participant_id})
+        await audit.record(
+            "participant_link_revoked", actor=staff.id, office=row["office"], details={"participant": participant_id}
+        )
 
 
 async def seal_keys(participant_ids: list[int]) -> dict[int, str]:
     """The public seal key of each participant's personal link in force, for those
     whose link has one (links issued before keys existed have none)."""
     rows = await ParticipantLink.select(ParticipantLink.participant, ParticipantLink.seal_key).where(
-        ParticipantLink.participant.is_in(participant_ids or [0]), ParticipantLink.revoked_at.is_null(),
-        ParticipantLink.expires_at > now(), ParticipantLink.seal_key.is_not_null())
+        ParticipantLink.participant.is_in(participant_ids or [0]),
+        ParticipantLink.revoked_at.is_null(),
+        ParticipantLink.expires_at > now(),
+        ParticipantLink.seal_key.is_not_null(),
+    )
     return {r["participant"]: r["seal_key"] for r in rows}
 
 
@@ -122,11 +135,17 @@ async def own_schedule(token: str) -> OwnPage:
     items: list[OwnItem] = []
     for cohort in await cohorts.load(await Cohort.select().where(Cohort.id.is_in(theirs))):
         for s in cohort.sessions:
-            items.append(OwnItem(
-                "session", s.date, s.start_time, s.end_time,
-                gettext("Session %(number)s: %(module)s") % {"number": s.number, "module": gettext(s.module_name)},
-                s.location, s.status == "cancelled" or cohort.status == "cancelled",
-                f"kjk-cohort-{cohort.id}-session-{s.number}@klart-jeg-kan",
-            ))
+            items.append(
+                OwnItem(
+                    "session",
+                    s.date,
+                    s.start_time,
+                    s.end_time,
+                    gettext("Session %(number)s: %(module)s") % {"number": s.number, "module": gettext(s.module_name)},
+                    s.location,
+                    s.status == "cancelled" or cohort.status == "cancelled",
+                    f"kjk-cohort-{cohort.id}-session-{s.number}@klart-jeg-kan",
+                )
+            )
     items.sort(key=lambda i: (i.date, i.start_time))
     return OwnPage(participant_id=participant_id, first_name=person["name"].split()[0], items=items)

@@ -38,15 +38,26 @@ async def set_outcome(staff: Staff, enrolment_id: int, kind: str, day: str, note
     at = now()
     async with write_transaction():
         await lock(f"enrolment:{enrolment_id}")
-        updated = await Outcome.update(
-            {Outcome.kind: kind, Outcome.date: when, Outcome.note: text, Outcome.changed_by: staff.id,
-             Outcome.changed_at: at}
-        ).where(policies.outcome_scope(staff), Outcome.enrolment == enrolment_id).returning(Outcome.id)
+        updated = (
+            await Outcome.update(
+                {
+                    Outcome.kind: kind,
+                    Outcome.date: when,
+                    Outcome.note: text,
+                    Outcome.changed_by: staff.id,
+                    Outcome.changed_at: at,
+                }
+            )
+            .where(policies.outcome_scope(staff), Outcome.enrolment == enrolment_id)
+            .returning(Outcome.id)
+        )
         if not updated:
-            await Outcome.insert(Outcome(enrolment=enrolment_id, kind=kind, date=when, note=text,
-                                         changed_by=staff.id, changed_at=at))
-        await audit.record("outcome_set", actor=staff.id, office=cohort.office_id,
-                           details={"enrolment": enrolment_id, "kind": kind})
+            await Outcome.insert(
+                Outcome(enrolment=enrolment_id, kind=kind, date=when, note=text, changed_by=staff.id, changed_at=at)
+            )
+        await audit.record(
+            "outcome_set", actor=staff.id, office=cohort.office_id, details={"enrolment": enrolment_id, "kind": kind}
+        )
     return await enrolment_out(staff, enrolment_id)
 
 
@@ -115,12 +126,16 @@ async def warnings_for(staff: Staff) -> list[WarningOut]:
     day = today()
     led = CohortLeader.select(CohortLeader.cohort).where(CohortLeader.leader == staff.id)
     contact_of = Enrolment.select(Enrolment.cohort).where(Enrolment.participant.primary_contact == staff.id)
-    rows = await Cohort.select().where(
-        policies.people_cohort_scope(staff),
-        # Cohorts that started within the last ten weeks: running, or ended within about a month.
-        Cohort.start_date >= day - timedelta(weeks=10),
-        Cohort.id.is_in(led) | Cohort.id.is_in(contact_of),
-    ).order_by(Cohort.start_date)
+    rows = (
+        await Cohort.select()
+        .where(
+            policies.people_cohort_scope(staff),
+            # Cohorts that started within the last ten weeks: running, or ended within about a month.
+            Cohort.start_date >= day - timedelta(weeks=10),
+            Cohort.id.is_in(led) | Cohort.id.is_in(contact_of),
+        )
+        .order_by(Cohort.start_date)
+    )
     out: list[WarningOut] = []
     for cohort in await cohorts.load(rows):
         if cohort.status not in ("running", "finished") or cohort.end_date < day - timedelta(days=30):

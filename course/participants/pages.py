@@ -3,21 +3,18 @@ cohort summary, and the participant's own page (a secret link, no login)."""
 
 from __future__ import annotations
 
-
 from litestar import Request, Response, get, post
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from course import clock
-from course.web.guards import current_staff, login_required
 from course.cohorts import policies as cohort_policies
 from course.cohorts import services as cohorts
 from course.errors import Conflict, InvalidInput
 from course.participants import policies, rules, services
-from course.web.guards import see_people
 from course.web.forms import PathId, SessionNumber, form_data, translated
+from course.web.guards import current_staff, login_required, see_people
 from course.web.i18n import gettext
-
 
 
 def _int(value: str | None):
@@ -76,15 +73,20 @@ async def create_participant(request: Request) -> Response:
     values = {**data, "scopes": scopes}
     consent = None
     if scopes:
-        consent = services.ConsentInput(scopes=scopes, date=data.get("consent_date", ""),
-                                        text_version=data.get("consent_version", ""))
+        consent = services.ConsentInput(
+            scopes=scopes, date=data.get("consent_date", ""), text_version=data.get("consent_version", "")
+        )
     try:
         person = await services.create_participant(
             current_staff(request),
             services.ParticipantInput(
-                name=data.get("name", ""), birth_year=data.get("birth_year", ""),
-                primary_contact_id=_int(data.get("primary_contact_id")), phone=data.get("phone", ""),
-                email=data.get("email", ""), referral_date=data.get("referral_date") or None, consent=consent,
+                name=data.get("name", ""),
+                birth_year=data.get("birth_year", ""),
+                primary_contact_id=_int(data.get("primary_contact_id")),
+                phone=data.get("phone", ""),
+                email=data.get("email", ""),
+                referral_date=data.get("referral_date") or None,
+                consent=consent,
             ),
         )
     except InvalidInput as exc:
@@ -96,7 +98,10 @@ async def create_participant(request: Request) -> Response:
 async def edit_participant(request: Request, participant_id: PathId) -> Template:
     person = await services.get_participant(current_staff(request), participant_id)
     values = {
-        "name": person.name, "birth_year": person.birth_year, "phone": person.phone, "email": person.email,
+        "name": person.name,
+        "birth_year": person.birth_year,
+        "phone": person.phone,
+        "email": person.email,
         "primary_contact_id": str(person.primary_contact.id),
         "referral_date": person.referral_date.isoformat() if person.referral_date else "",
     }
@@ -108,11 +113,18 @@ async def update_participant(request: Request, participant_id: PathId) -> Respon
     staff = current_staff(request)
     data = await form_data(request)
     try:
-        await services.update_participant(staff, participant_id, services.ParticipantChanges(
-            name=data.get("name", ""), birth_year=data.get("birth_year", ""),
-            primary_contact_id=_int(data.get("primary_contact_id")) or "", phone=data.get("phone", ""),
-            email=data.get("email", ""), referral_date=data.get("referral_date", ""),
-        ))
+        await services.update_participant(
+            staff,
+            participant_id,
+            services.ParticipantChanges(
+                name=data.get("name", ""),
+                birth_year=data.get("birth_year", ""),
+                primary_contact_id=_int(data.get("primary_contact_id")) or "",
+                phone=data.get("phone", ""),
+                email=data.get("email", ""),
+                referral_date=data.get("referral_date", ""),
+            ),
+        )
     except InvalidInput as exc:
         person = await services.get_participant(staff, participant_id)
         return await _form(request, data, translated(exc), 422, participant=person)
@@ -122,8 +134,9 @@ async def update_participant(request: Request, participant_id: PathId) -> Respon
 # --- one participant -----------------------------------------------------------------------
 
 
-async def _detail(request: Request, participant_id: int, errors: dict | None = None, status: int = 200,
-                  link_url: str | None = None) -> Template:
+async def _detail(
+    request: Request, participant_id: int, errors: dict | None = None, status: int = 200, link_url: str | None = None
+) -> Template:
     staff = current_staff(request)
     person = await services.get_participant(staff, participant_id)
     return Template(
@@ -152,7 +165,8 @@ async def record_consent(request: Request, participant_id: PathId) -> Response:
     data = await form_data(request)
     consent = services.ConsentInput(
         scopes=[str(s) for s in form.getall("scopes")] if "scopes" in form else [],
-        date=data.get("consent_date", ""), text_version=data.get("consent_version", ""),
+        date=data.get("consent_date", ""),
+        text_version=data.get("consent_version", ""),
         action=data.get("action", ""),
     )
     try:
@@ -214,7 +228,8 @@ async def render_cohort(request: Request, cohort_id: int, errors: dict | None = 
             "sees_people": sees_people,
             "roster": rows or [],
             "candidates": await services.enrol_candidates(staff, cohort_id) if sees_people else [],
-            "summary": services.summarise(cohort, rows) if rows is not None
+            "summary": services.summarise(cohort, rows)
+            if rows is not None
             else await services.cohort_summary(staff, cohort_id),
             "enrolment_labels": rules.STATUS_LABELS,
             "outcome_labels": rules.OUTCOME_LABELS,
@@ -235,8 +250,9 @@ async def enrol(request: Request, cohort_id: PathId) -> Response:
 
     data = await form_data(request)
     try:
-        await services.enrol(current_staff(request), cohort_id, _int(data.get("participant_id")),
-                             data.get("status", "enrolled"))
+        await services.enrol(
+            current_staff(request), cohort_id, _int(data.get("participant_id")), data.get("status", "enrolled")
+        )
     except InvalidInput as exc:
         # The form has one field; a rule about the cohort itself is told there too.
         errors = {("participant_id" if k == "cohort" else k): v for k, v in translated(exc).items()}
@@ -246,8 +262,9 @@ async def enrol(request: Request, cohort_id: PathId) -> Response:
     return Redirect(path=f"/cohorts/{cohort_id}#participants")
 
 
-async def _enrolment(request: Request, enrolment_id: int, errors: dict | None = None, status: int = 200,
-                     values: dict | None = None) -> Template:
+async def _enrolment(
+    request: Request, enrolment_id: int, errors: dict | None = None, status: int = 200, values: dict | None = None
+) -> Template:
     enrolment, cohort = await services.get_enrolment(current_staff(request), enrolment_id)
     outcome = enrolment.outcome
     defaults = {
@@ -282,8 +299,9 @@ async def enrolment_page(request: Request, enrolment_id: PathId) -> Template:
 async def change_enrolment(request: Request, enrolment_id: PathId) -> Response:
     data = await form_data(request)
     try:
-        out = await services.change_enrolment(current_staff(request), enrolment_id, data.get("status", ""),
-                                              data.get("reason", ""))
+        out = await services.change_enrolment(
+            current_staff(request), enrolment_id, data.get("status", ""), data.get("reason", "")
+        )
     except InvalidInput as exc:
         return await _enrolment(request, enrolment_id, translated(exc), 422, data)
     except Conflict as exc:
@@ -295,8 +313,9 @@ async def change_enrolment(request: Request, enrolment_id: PathId) -> Response:
 async def set_outcome(request: Request, enrolment_id: PathId) -> Response:
     data = await form_data(request)
     try:
-        out = await services.set_outcome(current_staff(request), enrolment_id, data.get("kind", ""),
-                                         data.get("date", ""), data.get("note", ""))
+        out = await services.set_outcome(
+            current_staff(request), enrolment_id, data.get("kind", ""), data.get("date", ""), data.get("note", "")
+        )
     except InvalidInput as exc:
         return await _enrolment(request, enrolment_id, translated(exc), 422, data)
     return Redirect(path=f"/cohorts/{out.cohort_id}#participants")
@@ -305,9 +324,14 @@ async def set_outcome(request: Request, enrolment_id: PathId) -> Response:
 @get("/cohorts/{cohort_id:int}/summary", guards=[login_required], include_in_schema=False)
 async def summary_page(request: Request, cohort_id: PathId) -> Template:
     summary = await services.cohort_summary(current_staff(request), cohort_id)
-    return Template("participants/summary.html", context={
-        "summary": summary, "outcomes": rules.OUTCOME_LABELS, "labels": rules.STATUS_LABELS,
-    })
+    return Template(
+        "participants/summary.html",
+        context={
+            "summary": summary,
+            "outcomes": rules.OUTCOME_LABELS,
+            "labels": rules.STATUS_LABELS,
+        },
+    )
 
 
 # --- attendance ---------------------------------------------------------------------------------
@@ -321,10 +345,14 @@ async def register_page(request: Request, cohort_id: PathId, number: SessionNumb
     return Template("participants/register.html", context={"sheet": sheet, "cohort": cohort, "errors": {}})
 
 
-@post("/cohorts/{cohort_id:int}/sessions/{number:int}/attendance/{participant_id:int}", guards=[see_people],
-      include_in_schema=False)
-async def mark_attendance(request: Request, cohort_id: PathId, number: SessionNumber,
-                          participant_id: PathId) -> Response:
+@post(
+    "/cohorts/{cohort_id:int}/sessions/{number:int}/attendance/{participant_id:int}",
+    guards=[see_people],
+    include_in_schema=False,
+)
+async def mark_attendance(
+    request: Request, cohort_id: PathId, number: SessionNumber, participant_id: PathId
+) -> Response:
     """One tap on the register. With htmx the answer is the row alone; without
     JavaScript the browser goes back to the register."""
     data = await form_data(request)
@@ -333,8 +361,7 @@ async def mark_attendance(request: Request, cohort_id: PathId, number: SessionNu
     errors: dict[str, str] = {}
     status = data.get("status", "")
     try:
-        row = await services.mark_attendance(staff, cohort_id, number, participant_id, status,
-                                             data.get("note", ""))
+        row = await services.mark_attendance(staff, cohort_id, number, participant_id, status, data.get("note", ""))
     except InvalidInput as exc:
         errors = translated(exc)
         sheet = await services.register(staff, cohort_id, number)
@@ -342,23 +369,51 @@ async def mark_attendance(request: Request, cohort_id: PathId, number: SessionNu
         row = services.RegisterRow(row.participant_id, row.name, status or row.status, data.get("note", ""))
     if is_htmx:
         can_register = not errors or (await services.register(staff, cohort_id, number)).can_register
-        return Template("participants/_register_row.html", context={
-            "row": row, "cohort_id": cohort_id, "number": number, "errors": errors, "saved": not errors,
-            "can_register": can_register,
-        }, status_code=200 if not errors else 422)
+        return Template(
+            "participants/_register_row.html",
+            context={
+                "row": row,
+                "cohort_id": cohort_id,
+                "number": number,
+                "errors": errors,
+                "saved": not errors,
+                "can_register": can_register,
+            },
+            status_code=200 if not errors else 422,
+        )
     if errors:
         sheet = await services.register(staff, cohort_id, number)
         sheet.rows = [row if r.participant_id == participant_id else r for r in sheet.rows]
         cohort = await cohorts.get_cohort(staff, cohort_id)
-        return Template("participants/register.html", status_code=422, context={
-            "sheet": sheet, "cohort": cohort, "errors": {f"p{participant_id}": errors},
-        })
+        return Template(
+            "participants/register.html",
+            status_code=422,
+            context={
+                "sheet": sheet,
+                "cohort": cohort,
+                "errors": {f"p{participant_id}": errors},
+            },
+        )
     return Redirect(path=f"/cohorts/{cohort_id}/sessions/{number}/attendance#p{participant_id}")
 
 
 route_handlers = [
     cohort_page,
-    participants_page, new_participant, create_participant, edit_participant, update_participant,
-    participant_page, record_consent, set_category, issue_link, revoke_link, enrol, enrolment_page,
-    change_enrolment, set_outcome, summary_page, register_page, mark_attendance,
+    participants_page,
+    new_participant,
+    create_participant,
+    edit_participant,
+    update_participant,
+    participant_page,
+    record_consent,
+    set_category,
+    issue_link,
+    revoke_link,
+    enrol,
+    enrolment_page,
+    change_enrolment,
+    set_outcome,
+    summary_page,
+    register_page,
+    mark_attendance,
 ]

@@ -118,8 +118,3 @@ def handover_scope(staff: Staff):
     if staff.role is Role.admin:
         return Participant.id.is_not_null()
     return Participant.primary_contact == staff.id
-
-
-def may_read_note(staff: Staff, cohort_leaders: set[int], primary_contact: int) -> bool:
-    """A talk's private note: the cohort's two leaders and the primary contact, nobody else."""
-    return staff.id in cohort_leaders or staff.id == primary_contact

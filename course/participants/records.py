@@ -97,8 +97,9 @@ async def participant_row(staff: Staff, participant_id: int) -> dict:
 
 def consent_events(rows: list[dict]) -> list[rules.ConsentEvent]:
     return [
-        rules.ConsentEvent(r["id"], r["action"], r["date"], r["text_version"], r["participation"], r["sharing"],
-                           r["evaluation"])
+        rules.ConsentEvent(
+            r["id"], r["action"], r["date"], r["text_version"], r["participation"], r["sharing"], r["evaluation"]
+        )
         for r in rows
     ]
 
@@ -112,25 +113,41 @@ async def consent_state(participant_id: int) -> rules.ConsentState:
 
 async def get_participant(staff: Staff, participant_id: int) -> ParticipantOut:
     row = await participant_row(staff, participant_id)
-    consents = await Consent.select().where(
-        policies.consent_scope(staff), Consent.participant == participant_id
-    ).order_by(Consent.id)
-    categories = await CategoryChange.select().where(
-        policies.category_scope(staff), CategoryChange.participant == participant_id
-    ).order_by(CategoryChange.id)
-    names = await staff_names([row["primary_contact"]] + [c["recorded_by"] for c in consents]
-                              + [c["changed_by"] for c in categories])
-    enrolments = await Enrolment.select(
-        Enrolment.id, Enrolment.status, Enrolment.cohort.id.as_alias("cohort_id"),
-        Enrolment.cohort.title.as_alias("title"), Enrolment.cohort.start_date.as_alias("start_date"),
-    ).where(policies.enrolment_scope(staff), Enrolment.participant == participant_id).order_by(
-        Enrolment.cohort.start_date, ascending=False
+    consents = (
+        await Consent.select()
+        .where(policies.consent_scope(staff), Consent.participant == participant_id)
+        .order_by(Consent.id)
+    )
+    categories = (
+        await CategoryChange.select()
+        .where(policies.category_scope(staff), CategoryChange.participant == participant_id)
+        .order_by(CategoryChange.id)
+    )
+    names = await staff_names(
+        [row["primary_contact"]] + [c["recorded_by"] for c in consents] + [c["changed_by"] for c in categories]
+    )
+    enrolments = (
+        await Enrolment.select(
+            Enrolment.id,
+            Enrolment.status,
+            Enrolment.cohort.id.as_alias("cohort_id"),
+            Enrolment.cohort.title.as_alias("title"),
+            Enrolment.cohort.start_date.as_alias("start_date"),
+        )
+        .where(policies.enrolment_scope(staff), Enrolment.participant == participant_id)
+        .order_by(Enrolment.cohort.start_date, ascending=False)
     )
     state = rules.consent_in_force(consent_events(consents))
-    link = await ParticipantLink.select().where(
-        policies.link_scope(staff), ParticipantLink.participant == participant_id,
-        ParticipantLink.revoked_at.is_null(), ParticipantLink.expires_at > now(),
-    ).first()
+    link = (
+        await ParticipantLink.select()
+        .where(
+            policies.link_scope(staff),
+            ParticipantLink.participant == participant_id,
+            ParticipantLink.revoked_at.is_null(),
+            ParticipantLink.expires_at > now(),
+        )
+        .first()
+    )
     return ParticipantOut(
         id=row["id"],
         name=row["name"],
@@ -146,8 +163,11 @@ async def get_participant(staff: Staff, participant_id: int) -> ParticipantOut:
         consent=ConsentStateOut(state.version, state.participation, state.sharing, state.evaluation, state.since),
         consents=[
             ConsentOut(
-                id=c["id"], action=c["action"], text_version=c["text_version"],
-                scopes=[s for s in rules.SCOPES if c[s]], date=c["date"],
+                id=c["id"],
+                action=c["action"],
+                text_version=c["text_version"],
+                scopes=[s for s in rules.SCOPES if c[s]],
+                date=c["date"],
                 recorded_by=PersonRef(c["recorded_by"], names.get(c["recorded_by"], "")),
                 recorded_at=c["recorded_at"],
             )
@@ -157,8 +177,9 @@ async def get_participant(staff: Staff, participant_id: int) -> ParticipantOut:
             CategoryOut(c["category"], PersonRef(c["changed_by"], names.get(c["changed_by"], "")), c["changed_at"])
             for c in categories
         ],
-        enrolments=[EnrolmentBrief(e["id"], e["cohort_id"], e["title"], e["start_date"], e["status"])
-                    for e in enrolments],
+        enrolments=[
+            EnrolmentBrief(e["id"], e["cohort_id"], e["title"], e["start_date"], e["status"]) for e in enrolments
+        ],
         link=LinkInfo(link["created_at"], link["expires_at"]) if link else None,
     )
 
@@ -166,7 +187,10 @@ async def get_participant(staff: Staff, participant_id: int) -> ParticipantOut:
 async def list_participants(staff: Staff, query: str = "") -> list[ParticipantSummary]:
     """The office's participants, sorted by name; ``query`` matches any part of the name."""
     rows = await Participant.select(
-        Participant.id, Participant.name, Participant.birth_year, Participant.primary_contact,
+        Participant.id,
+        Participant.name,
+        Participant.birth_year,
+        Participant.primary_contact,
     ).where(policies.participant_scope(staff))
     needle = unicodedata.normalize("NFC", " ".join(query.split())).casefold()
     if needle:
@@ -176,9 +200,9 @@ async def list_participants(staff: Staff, query: str = "") -> list[ParticipantSu
     # The latest category of each (rows in order, so the last one stays).
     categories = {
         r["participant"]: r["category"]
-        for r in await CategoryChange.select(CategoryChange.participant, CategoryChange.category).where(
-            policies.category_scope(staff)
-        ).order_by(CategoryChange.id)
+        for r in await CategoryChange.select(CategoryChange.participant, CategoryChange.category)
+        .where(policies.category_scope(staff))
+        .order_by(CategoryChange.id)
     }
     by_person: dict[int, list[dict]] = {}
     for c in await Consent.select().where(policies.consent_scope(staff)):
@@ -186,7 +210,9 @@ async def list_participants(staff: Staff, query: str = "") -> list[ParticipantSu
     names = await staff_names(r["primary_contact"] for r in rows)
     out = [
         ParticipantSummary(
-            id=r["id"], name=r["name"], birth_year=r["birth_year"],
+            id=r["id"],
+            name=r["name"],
+            birth_year=r["birth_year"],
             primary_contact=PersonRef(r["primary_contact"], names.get(r["primary_contact"], "")),
             category=categories.get(r["id"]),
             consent_to_take_part=rules.consent_in_force(consent_events(by_person.get(r["id"], []))).participation,

@@ -78,7 +78,9 @@ async def _primary_contact(value, office_id: int, errors: dict[str, str]) -> int
 
 def _name(value, errors: dict[str, str]) -> str:
     return check_line(
-        value, "name", errors,
+        value,
+        "name",
+        errors,
         N_("The name contains characters that are not allowed."),
         N_("Enter the participant's name."),
         N_("The name can be at most 200 characters."),
@@ -109,15 +111,22 @@ async def create_participant(staff: Staff, data: ParticipantInput) -> Participan
         participant_id = (
             await Participant.insert(
                 Participant(
-                    office=office_id, name=name, birth_year=birth_year, phone=phone, email=email,
-                    primary_contact=contact, referral_date=referral, created_at=at,
+                    office=office_id,
+                    name=name,
+                    birth_year=birth_year,
+                    phone=phone,
+                    email=email,
+                    primary_contact=contact,
+                    referral_date=referral,
+                    created_at=at,
                 )
             ).returning(Participant.id)
         )[0]["id"]
         if consent:
             await insert_consent(staff, participant_id, consent, at)
-        await audit.record("participant_created", actor=staff.id, office=office_id,
-                           details={"participant": participant_id})
+        await audit.record(
+            "participant_created", actor=staff.id, office=office_id, details={"participant": participant_id}
+        )
     return await get_participant(staff, participant_id)
 
 
@@ -145,7 +154,8 @@ async def update_participant(staff: Staff, participant_id: int, changes: Partici
             )
             if not may_hand_on:
                 errors["primary_contact_id"] = N_(
-                    "Only the present primary contact or an administrator can change the primary contact.")
+                    "Only the present primary contact or an administrator can change the primary contact."
+                )
             values[Participant.primary_contact] = contact
     if errors:
         raise InvalidInput(errors, _year_params())
@@ -154,8 +164,10 @@ async def update_participant(staff: Staff, participant_id: int, changes: Partici
             await Participant.update(values).where(policies.participant_scope(staff), Participant.id == participant_id)
             details = {"participant": participant_id, "fields": sorted(c._meta.name for c in values)}
             if Participant.primary_contact in values:
-                details["primary_contact"] = {"from": current["primary_contact"],
-                                              "to": values[Participant.primary_contact]}
+                details["primary_contact"] = {
+                    "from": current["primary_contact"],
+                    "to": values[Participant.primary_contact],
+                }
             await audit.record("participant_updated", actor=staff.id, office=current["office"], details=details)
     return await get_participant(staff, participant_id)
 
@@ -170,6 +182,10 @@ async def set_category(staff: Staff, participant_id: int, category) -> Participa
         await CategoryChange.insert(
             CategoryChange(participant=participant_id, category=category, changed_by=staff.id, changed_at=now())
         )
-        await audit.record("category_changed", actor=staff.id, office=row["office"],
-                           details={"participant": participant_id, "category": category})
+        await audit.record(
+            "category_changed",
+            actor=staff.id,
+            office=row["office"],
+            details={"participant": participant_id, "category": category},
+        )
     return await get_participant(staff, participant_id)

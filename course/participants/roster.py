@@ -93,23 +93,28 @@ async def roster_of(cohort: cohorts.CohortOut) -> list[RosterRow]:
                 warnings.append(Warning("missed_twice", N_("Missed two sessions in a row."), {}))
             message = rules.talk_warning(counts.booked, counts.held, course_over)
             if message and cohort.status != "cancelled":
-                warnings.append(Warning(
-                    "few_talks_held" if course_over else "few_talks_booked", message,
-                    {"count": counts.held if course_over else counts.booked, "needed": rules.TALKS_NEEDED},
-                ))
+                warnings.append(
+                    Warning(
+                        "few_talks_held" if course_over else "few_talks_booked",
+                        message,
+                        {"count": counts.held if course_over else counts.booked, "needed": rules.TALKS_NEEDED},
+                    )
+                )
         outcome = outcomes.get(r["id"])
-        out.append(RosterRow(
-            enrolment_id=r["id"],
-            participant=PersonRef(r["participant"], r["name"]),
-            primary_contact=PersonRef(r["contact"], names.get(r["contact"], "")),
-            status=r["status"],
-            reason=r["reason"],
-            waiting_position=waiting.index(r) + 1 if r in waiting else None,
-            attendance=AttendanceOut(stats.present, stats.absent, stats.excused, stats.rate, stats.missed_in_a_row),
-            talks=counts,
-            outcome=outcome["kind"] if outcome else None,
-            outcome_date=outcome["date"] if outcome else None,
-            warnings=warnings,
-        ))
+        out.append(
+            RosterRow(
+                enrolment_id=r["id"],
+                participant=PersonRef(r["participant"], r["name"]),
+                primary_contact=PersonRef(r["contact"], names.get(r["contact"], "")),
+                status=r["status"],
+                reason=r["reason"],
+                waiting_position=waiting.index(r) + 1 if r in waiting else None,
+                attendance=AttendanceOut(stats.present, stats.absent, stats.excused, stats.rate, stats.missed_in_a_row),
+                talks=counts,
+                outcome=outcome["kind"] if outcome else None,
+                outcome_date=outcome["date"] if outcome else None,
+                warnings=warnings,
+            )
+        )
     order = {s: i for i, s in enumerate(rules.STATUSES)}
     return sorted(out, key=lambda x: (order[x.status], nb_sort_key(x.participant.name)))

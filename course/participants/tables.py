@@ -3,6 +3,7 @@ from piccolo.columns import (
     Date,
     ForeignKey,
     Integer,
+    Serial,
     Text,
     Timestamptz,
     Varchar,
@@ -18,6 +19,8 @@ class Participant(Table, tablename="participant"):
     """A young person on the course: the least data the work needs, and no
     national identity number."""
 
+    id: Serial  # the primary key Piccolo adds, declared for the type checker
+
     office = ForeignKey(Office, null=False, on_delete=OnDelete.restrict)
     name = Varchar(length=200)
     birth_year = Integer()
@@ -30,6 +33,8 @@ class Participant(Table, tablename="participant"):
 
 class Consent(Table, tablename="participant_consent"):
     """One recorded consent or withdrawal; the latest entry per scope is in force."""
+
+    id: Serial  # the primary key Piccolo adds, declared for the type checker
 
     participant = ForeignKey(Participant, null=False, on_delete=OnDelete.cascade, index=True)
     action = Varchar(length=10)  # given | withdrawn
@@ -45,6 +50,8 @@ class Consent(Table, tablename="participant_consent"):
 class CategoryChange(Table, tablename="participant_category"):
     """Follow-up category 1–4 (ability and will); the latest row is in force."""
 
+    id: Serial  # the primary key Piccolo adds, declared for the type checker
+
     participant = ForeignKey(Participant, null=False, on_delete=OnDelete.cascade, index=True)
     category = Integer()
     changed_by = ForeignKey(StaffUser, null=False, on_delete=OnDelete.restrict)
@@ -53,6 +60,8 @@ class CategoryChange(Table, tablename="participant_category"):
 
 class Enrolment(Table, tablename="enrolment"):
     """Unique per (cohort, participant): an index made in the migration."""
+
+    id: Serial  # the primary key Piccolo adds, declared for the type checker
 
     cohort = ForeignKey(Cohort, null=False, on_delete=OnDelete.cascade, index=True)
     participant = ForeignKey(Participant, null=False, on_delete=OnDelete.cascade, index=True)
@@ -66,6 +75,8 @@ class Enrolment(Table, tablename="enrolment"):
 class Attendance(Table, tablename="attendance"):
     """Unique per (session, participant): an index made in the migration."""
 
+    id: Serial  # the primary key Piccolo adds, declared for the type checker
+
     session = ForeignKey(Session, null=False, on_delete=OnDelete.cascade, index=True)
     participant = ForeignKey(Participant, null=False, on_delete=OnDelete.cascade, index=True)
     status = Varchar(length=10)  # present | absent | excused
@@ -77,6 +88,8 @@ class Attendance(Table, tablename="attendance"):
 class Outcome(Table, tablename="outcome"):
     """Where a participant went after the course, one per enrolment."""
 
+    id: Serial  # the primary key Piccolo adds, declared for the type checker
+
     enrolment = ForeignKey(Enrolment, null=False, on_delete=OnDelete.cascade, unique=True)
     kind = Varchar(length=20)
     date = Date()
@@ -87,6 +100,8 @@ class Outcome(Table, tablename="outcome"):
 
 class ParticipantLink(Table, tablename="participant_link"):
     """The secret address of a participant's own page; only its SHA-256 is stored."""
+
+    id: Serial  # the primary key Piccolo adds, declared for the type checker
 
     participant = ForeignKey(Participant, null=False, on_delete=OnDelete.cascade, index=True)
     token_hash = Varchar(length=64, unique=True)

@@ -20,7 +20,7 @@ from course.documents import views as document_views
 from course.errors import Closed, Conflict, InvalidInput
 from course.evaluations import services as evaluations
 from course.evaluations import views as evaluation_views
-from course.guidance import receivers as guidance
+from course.guidance import services as guidance
 from course.participants import services as participants
 from course.web.forms import ICS, PDF, PathId, Token, attachment, form_data
 from course.web.i18n import gettext
@@ -31,8 +31,13 @@ async def _schedule(token: str) -> participants.OwnPage:
     page = await participants.own_schedule(token)
     page.items += [
         participants.OwnItem(
-            "talk", t.date, t.start_time.strftime("%H:%M"), t.end_time.strftime("%H:%M"),
-            gettext("Guidance talk with %(name)s") % {"name": t.leader_name}, t.location, t.cancelled,
+            "talk",
+            t.date,
+            t.start_time.strftime("%H:%M"),
+            t.end_time.strftime("%H:%M"),
+            gettext("Guidance talk with %(name)s") % {"name": t.leader_name},
+            t.location,
+            t.cancelled,
             f"kjk-talk-{t.id}@klart-jeg-kan",
         )
         for t in await guidance.own_talks(page.participant_id)
@@ -48,13 +53,18 @@ async def own_page(request: Request, token: Token) -> Response:
     except participants.LinkExpired:
         return Template("participants/own_gone.html", context={}, status_code=410)
     today = clock.today()
-    return Template("participants/own.html", context={
-        "page": page, "token": token, "today": today,
-        "evaluations": await evaluations.own_evaluations(page.participant_id, token),
-        "documents": await documents.for_participant(page.participant_id),
-        "upcoming": [i for i in page.items if i.date >= today],
-        "earlier": [i for i in page.items if i.date < today],
-    })
+    return Template(
+        "participants/own.html",
+        context={
+            "page": page,
+            "token": token,
+            "today": today,
+            "evaluations": await evaluations.own_evaluations(page.participant_id, token),
+            "documents": await documents.for_participant(page.participant_id),
+            "upcoming": [i for i in page.items if i.date >= today],
+            "earlier": [i for i in page.items if i.date < today],
+        },
+    )
 
 
 @get("/p/{token:str}/calendar.ics", include_in_schema=False, media_type=ICS)
@@ -62,8 +72,12 @@ async def own_calendar(request: Request, token: Token) -> Response:
     page = await _schedule(token)  # an expired link is simply not found here
     entries = [
         calendar.CalendarEntry(
-            uid=i.uid, date=i.date, start=time.fromisoformat(i.start_time),
-            end=time.fromisoformat(i.end_time), summary=i.title, location=i.location,
+            uid=i.uid,
+            date=i.date,
+            start=time.fromisoformat(i.start_time),
+            end=time.fromisoformat(i.end_time),
+            summary=i.title,
+            location=i.location,
             cancelled=i.cancelled,
         )
         for i in page.items
@@ -97,8 +111,9 @@ async def own_evaluation_submit(request: Request, token: Token, cohort_id: PathI
     try:
         await evaluations.answer(own.token, *evaluation_views.form_values(data))
     except InvalidInput as exc:
-        return evaluation_views.page(f"/p/{token}/evaluation/{cohort_id}", data, evaluation_views.form_errors(exc),
-                                     422, back=back)
+        return evaluation_views.page(
+            f"/p/{token}/evaluation/{cohort_id}", data, evaluation_views.form_errors(exc), 422, back=back
+        )
     except Conflict as exc:
         return evaluation_views.refused(exc, back=back)
     except Closed:
@@ -120,16 +135,31 @@ def _document_pages(kind: str) -> list:
         return {"pdf_url": f"/p/{token}/documents/{enrolment_id}/{kind}.pdf"}
 
     @get(base, include_in_schema=False, name=f"own_{kind}_form")
-    async def own_form(request: Request, token: Token, enrolment_id: PathId, saved: FromQuery[bool] = False) -> Template:
+    async def own_form(
+        request: Request, token: Token, enrolment_id: PathId, saved: FromQuery[bool] = False
+    ) -> Template:
         doc = await documents.get_document(await _actor(token), enrolment_id, kind)
-        return document_views.form(kind, doc, f"/p/{token}/documents/{enrolment_id}/{kind}", f"/p/{token}",
-                                   saved=saved, staff_view=False, **links(token, enrolment_id))
+        return document_views.form(
+            kind,
+            doc,
+            f"/p/{token}/documents/{enrolment_id}/{kind}",
+            f"/p/{token}",
+            saved=saved,
+            staff_view=False,
+            **links(token, enrolment_id),
+        )
 
     @post(base, include_in_schema=False, name=f"own_{kind}_submit")
     async def own_submit(request: Request, token: Token, enrolment_id: PathId) -> Response:
-        return await document_views.submit(request, await _actor(token), enrolment_id, kind,
-                                           f"/p/{token}/documents/{enrolment_id}/{kind}", f"/p/{token}",
-                                           **links(token, enrolment_id))
+        return await document_views.submit(
+            request,
+            await _actor(token),
+            enrolment_id,
+            kind,
+            f"/p/{token}/documents/{enrolment_id}/{kind}",
+            f"/p/{token}",
+            **links(token, enrolment_id),
+        )
 
     @get(f"{base}.pdf", include_in_schema=False, media_type=PDF, name=f"own_{kind}_pdf")
     async def own_pdf(request: Request, token: Token, enrolment_id: PathId) -> Response:
@@ -140,6 +170,10 @@ def _document_pages(kind: str) -> list:
 
 
 route_handlers = [
-    own_page, own_calendar, own_evaluation_form, own_evaluation_submit,
-    *_document_pages("cv"), *_document_pages("plan"),
+    own_page,
+    own_calendar,
+    own_evaluation_form,
+    own_evaluation_submit,
+    *_document_pages("cv"),
+    *_document_pages("plan"),
 ]

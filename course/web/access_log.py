@@ -46,7 +46,7 @@ def redact(path: str) -> str:
     names = [segments[i].strip().lower() for i in words]
     cut: set[int] = set()
     for k in range(len(words)):
-        if any(k >= len(m) and tuple(names[k - len(m):k]) == m for m in _MARKERS):
+        if any(k >= len(m) and tuple(names[k - len(m) : k]) == m for m in _MARKERS):
             cut.add(words[k])  # the token itself
             cut.update(words[j] for j in range(k + 1, len(words)) if not _PLAIN.fullmatch(segments[words[j]]))
     if not cut:

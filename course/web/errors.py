@@ -93,8 +93,7 @@ def handle_exception(request: Request, exc: Exception) -> Response:
         status = HTTP_429_TOO_MANY_REQUESTS
         headers = {**(headers or {}), "Retry-After": str(exc.retry_after_s)}
         if is_api:
-            return _json(status, translate(API_MESSAGES["throttled"]) % {"seconds": exc.retry_after_s},
-                         headers=headers)
+            return _json(status, translate(API_MESSAGES["throttled"]) % {"seconds": exc.retry_after_s}, headers=headers)
     elif isinstance(exc, HTTPException):
         status = exc.status_code
         if is_api:

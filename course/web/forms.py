@@ -48,11 +48,16 @@ ICS = "text/calendar; charset=utf-8"
 
 
 def ics_download(body: bytes, cohort_id: int) -> Response:
-    return Response(body, media_type=ICS, headers={"Content-Disposition": f'attachment; filename="kurs-{cohort_id}.ics"'})
+    return Response(
+        body, media_type=ICS, headers={"Content-Disposition": f'attachment; filename="kurs-{cohort_id}.ics"'}
+    )
 
 
 def attachment(body: bytes | str, media_type: str, name: str) -> Response:
     """A download; the name as ASCII for old clients and as UTF-8 (RFC 6266) for æ, ø and å."""
     fallback = name.encode("ascii", "replace").decode().replace("?", "_").replace('"', "")
-    return Response(body, media_type=media_type, headers={
-        "Content-Disposition": f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"})
+    return Response(
+        body,
+        media_type=media_type,
+        headers={"Content-Disposition": f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"},
+    )

@@ -59,7 +59,7 @@ class ErrorBody(msgspec.Struct):
 
 ANSWERS = {
     400: "The body, a path or a query parameter does not match the schema (a wrong JSON type, an unknown "
-         "field, a value out of range); `extra` names the field",
+    "field, a value out of range); `extra` names the field",
     401: "No valid bearer token (when logging in: a wrong e-mail address or password)",
     403: "The caller's role may not do this",
     404: "Not found, or outside what the caller may see",

@@ -158,15 +158,20 @@ async def test_only_admins_change_accounts(client, world, api_as, role, method, 
 
 async def test_admin_creates_a_user_and_it_is_audited(client, world, api_as):
     headers = await api_as("admin")
-    body = {"email": "Øystein@B.no", "name": "Øystein Ås", "role": "manager", "office_id": world.office_b,
-            "password": "et-langt-passord"}
+    body = {
+        "email": "Øystein@B.no",
+        "name": "Øystein Ås",
+        "role": "manager",
+        "office_id": world.office_b,
+        "password": "et-langt-passord",
+    }
     response = await client.post("/api/v1/users", json=body, headers=headers)
     assert response.status_code == 201
     created = response.json()
     assert created["email"] == "øystein@b.no" and created["office"]["code"] == "lier"
     event = await AuditEvent.select().where(AuditEvent.action == "user_created").first()
     assert event["actor"] == world.admin and event["target_user"] == created["id"]
-    assert (await api_token(client, "øystein@b.no", "et-langt-passord"))
+    assert await api_token(client, "øystein@b.no", "et-langt-passord")
 
 
 @pytest.mark.parametrize(
@@ -181,8 +186,13 @@ async def test_admin_creates_a_user_and_it_is_audited(client, world, api_as):
 )
 async def test_invalid_users_are_422_naming_the_field_and_nothing_is_saved(client, world, api_as, body, field):
     headers = await api_as("admin")
-    base = {"email": "ny@a.no", "name": "Ny Bruker", "role": "leader", "office_id": world.office_a,
-            "password": PASSWORD}
+    base = {
+        "email": "ny@a.no",
+        "name": "Ny Bruker",
+        "role": "leader",
+        "office_id": world.office_a,
+        "password": PASSWORD,
+    }
     before = await StaffUser.count()
     response = await client.post("/api/v1/users", json={**base, **body}, headers=headers)
     assert response.status_code == 422, response.text

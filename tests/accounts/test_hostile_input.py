@@ -29,7 +29,8 @@ async def test_parallel_guesses_cannot_slip_past_the_throttle(client, world):
 async def test_a_confirmed_password_leaves_no_failure_behind(client, world, login_as):
     await login_as("leader")
     await csrf_post(
-        client, "/account/password",
+        client,
+        "/account/password",
         {"current_password": PASSWORD, "new_password": "et-nytt-langt-passord", "repeat_password": "nei"},
         page="/account",
     )
@@ -49,8 +50,13 @@ async def test_nul_bytes_in_names_are_refused(client, world, api_as):
     assert office.status_code == 422 and office.json()["extra"][0]["key"] == "name"
     user = await client.post(
         "/api/v1/users",
-        json={"email": "n@a.no", "name": "Ås\x00e", "role": "leader", "office_id": world.office_a,
-              "password": PASSWORD},
+        json={
+            "email": "n@a.no",
+            "name": "Ås\x00e",
+            "role": "leader",
+            "office_id": world.office_a,
+            "password": PASSWORD,
+        },
         headers=headers,
     )
     assert user.status_code == 422 and user.json()["extra"][0]["key"] == "name"
@@ -63,8 +69,15 @@ async def test_nul_bytes_in_a_key_name_are_refused(client, world, login_as):
     assert response.status_code == 422
 
 
-@pytest.mark.parametrize("path", [f"/api/v1/users/{BIG}", f"/api/v1/offices/{BIG}", f"/api/v1/users?office_id={BIG}",
-                                  "/api/v1/users/99999999999999999999999"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/api/v1/users/{BIG}",
+        f"/api/v1/offices/{BIG}",
+        f"/api/v1/users?office_id={BIG}",
+        "/api/v1/users/99999999999999999999999",
+    ],
+)
 async def test_ids_beyond_32_bits_are_bad_input(client, world, api_as, path):
     response = await client.get(path, headers=await api_as("admin"))
     assert response.status_code == 400
@@ -74,7 +87,8 @@ async def test_huge_ids_in_pages_and_forms_are_not_server_errors(client, world, 
     await login_as("admin")
     assert (await client.get(f"/admin/users/{BIG}")).status_code == 400
     response = await csrf_post(
-        client, "/admin/users/new",
+        client,
+        "/admin/users/new",
         {"email": "ny@a.no", "name": "Ny", "role": "leader", "office": str(BIG), "password": PASSWORD},
     )
     assert response.status_code == 422 and "Velg et kontor som finnes." in response.text
@@ -83,8 +97,10 @@ async def test_huge_ids_in_pages_and_forms_are_not_server_errors(client, world, 
 async def test_parallel_creates_of_one_office_give_one_office(client, world, api_as):
     headers = await api_as("admin")
     answers = await asyncio.gather(
-        *[client.post("/api/v1/offices", json={"code": "kapplop", "name": f"NAV {i}"}, headers=headers)
-          for i in range(6)]
+        *[
+            client.post("/api/v1/offices", json={"code": "kapplop", "name": f"NAV {i}"}, headers=headers)
+            for i in range(6)
+        ]
     )
     codes = sorted(a.status_code for a in answers)
     assert codes == [201] + [422] * 5
@@ -92,8 +108,7 @@ async def test_parallel_creates_of_one_office_give_one_office(client, world, api
 
 
 async def test_an_empty_new_password_is_refused(client, world, api_as):
-    response = await client.patch(f"/api/v1/users/{world.leader}", json={"password": ""},
-                                  headers=await api_as("admin"))
+    response = await client.patch(f"/api/v1/users/{world.leader}", json={"password": ""}, headers=await api_as("admin"))
     assert response.status_code == 422 and response.json()["extra"][0]["key"] == "password"
 
 

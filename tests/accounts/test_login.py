@@ -11,7 +11,7 @@ from course.accounts import services
 from course.accounts.auth import SESSION_COOKIE
 from course.accounts.tables import WebSession
 from course.audit.tables import AuditEvent
-from tests.conftest import CLIENT_ADDRESS, EMAILS, http_client, PASSWORD, csrf_from, csrf_post, web_login
+from tests.conftest import CLIENT_ADDRESS, EMAILS, PASSWORD, csrf_from, csrf_post, http_client, web_login
 
 
 async def test_login_page_is_norwegian_and_has_a_csrf_field(client):
@@ -59,7 +59,11 @@ async def test_wrong_password_and_unknown_email_answer_alike(client, world):
     unknown = await web_login(client, "finnes.ikke@a.no", "feil-passord-123456")
     assert wrong.status_code == unknown.status_code == 401
     assert "Feil e-postadresse eller passord." in wrong.text
-    message = lambda r: r.text[r.text.index('class="error-summary"') : r.text.index("</ul>", r.text.index('class="error-summary"'))]  # noqa: E731
+
+    def message(r):
+        start = r.text.index('class="error-summary"')
+        return r.text[start : r.text.index("</ul>", start)]
+
     assert message(wrong) == message(unknown)
     assert SESSION_COOKIE not in (wrong.headers.get("set-cookie") or "")
     failed = await AuditEvent.select(AuditEvent.account).where(AuditEvent.action == "login_failed")
@@ -210,8 +214,12 @@ async def test_login_only_follows_local_next_targets(client, world):
     assert 'value="/"' in page.text
     response = await client.post(
         "/login",
-        data={"email": EMAILS["leader"], "password": PASSWORD, "next": "https://evil.example",
-              "_csrf_token": csrf_from(page.text)},
+        data={
+            "email": EMAILS["leader"],
+            "password": PASSWORD,
+            "next": "https://evil.example",
+            "_csrf_token": csrf_from(page.text),
+        },
     )
     assert response.headers["location"] == "/"
 
@@ -220,8 +228,7 @@ async def test_login_returns_to_the_page_asked_for(client, world):
     page = await client.get("/login?next=/account")
     response = await client.post(
         "/login",
-        data={"email": EMAILS["leader"], "password": PASSWORD, "next": "/account",
-              "_csrf_token": csrf_from(page.text)},
+        data={"email": EMAILS["leader"], "password": PASSWORD, "next": "/account", "_csrf_token": csrf_from(page.text)},
     )
     assert response.headers["location"] == "/account"
 

@@ -100,8 +100,13 @@ async def test_admin_creates_an_office_and_a_user(client, world, login_as):
     response = await csrf_post(
         client,
         "/admin/users/new",
-        {"email": "tor@asker.no", "name": "Tor Bråten", "role": "leader", "office": str(office["id"]),
-         "password": "et-langt-passord-1"},
+        {
+            "email": "tor@asker.no",
+            "name": "Tor Bråten",
+            "role": "leader",
+            "office": str(office["id"]),
+            "password": "et-langt-passord-1",
+        },
     )
     assert response.status_code == 302
     text = (await client.get("/admin")).text
@@ -135,8 +140,12 @@ async def test_admin_deactivates_a_user_and_their_session_ends(app, client, worl
         page = await client.get(f"/admin/users/{world.leader}")
         response = await client.post(
             f"/admin/users/{world.leader}",
-            data={"name": "Åse Ødegård", "role": "leader", "office": str(world.office_a),
-                  "_csrf_token": csrf_from(page.text)},  # active unchecked
+            data={
+                "name": "Åse Ødegård",
+                "role": "leader",
+                "office": str(world.office_a),
+                "_csrf_token": csrf_from(page.text),
+            },  # active unchecked
         )
         assert response.status_code == 302
         assert (await leader.get("/")).status_code == 302
@@ -150,8 +159,13 @@ async def test_admin_moves_a_user_to_another_office(client, world, login_as):
     page = await client.get(f"/admin/users/{world.leader}")
     await client.post(
         f"/admin/users/{world.leader}",
-        data={"name": "Åse Ødegård", "role": "manager", "office": str(world.office_b), "active": "on",
-              "_csrf_token": csrf_from(page.text)},
+        data={
+            "name": "Åse Ødegård",
+            "role": "manager",
+            "office": str(world.office_b),
+            "active": "on",
+            "_csrf_token": csrf_from(page.text),
+        },
     )
     row = await StaffUser.select(StaffUser.office, StaffUser.role).where(StaffUser.id == world.leader).first()
     assert row == {"office": world.office_b, "role": "manager"}
@@ -162,8 +176,11 @@ async def test_user_changes_own_password(client, world, login_as):
     response = await csrf_post(
         client,
         "/account/password",
-        {"current_password": "riktig-hest-batteri-stift", "new_password": "et-nytt-langt-passord",
-         "repeat_password": "et-nytt-langt-passord"},
+        {
+            "current_password": "riktig-hest-batteri-stift",
+            "new_password": "et-nytt-langt-passord",
+            "repeat_password": "et-nytt-langt-passord",
+        },
         page="/account",
     )
     assert response.status_code == 200 and "Passordet ditt er endret." in response.text
@@ -178,8 +195,11 @@ async def test_wrong_current_password_is_refused(client, world, login_as):
     response = await csrf_post(
         client,
         "/account/password",
-        {"current_password": "feil-passord-xyz", "new_password": "et-nytt-langt-passord",
-         "repeat_password": "et-nytt-langt-passord"},
+        {
+            "current_password": "feil-passord-xyz",
+            "new_password": "et-nytt-langt-passord",
+            "repeat_password": "et-nytt-langt-passord",
+        },
         page="/account",
     )
     assert response.status_code == 422 and "Nåværende passord er feil." in response.text

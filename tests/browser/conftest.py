@@ -147,9 +147,7 @@ class _Launch:
             self.database = f"kjk_browser_{secrets.token_hex(6)}"
             _create_postgres_database(self.database)
             env["KJK_DATABASE_URL"] = _postgres_database_url(self.database)
-        demo = subprocess.run(
-            [*COURSE, "demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-        )
+        demo = subprocess.run([*COURSE, "demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
         if demo.returncode != 0:
             raise _ServerFailed(f"`course demo` failed ({demo.returncode}):\n{demo.stdout}\n{demo.stderr}")
         # The port is free when probed, but another process may take it before the
@@ -161,7 +159,10 @@ class _Launch:
             with log_path.open("w") as log:  # the child keeps its own handle
                 self.proc = subprocess.Popen(
                     [*COURSE, "serve", "--host", "127.0.0.1", "--port", str(port)],
-                    cwd=ROOT, env={**env, "KJK_BASE_URL": srv.base_url}, stdout=log, stderr=subprocess.STDOUT,
+                    cwd=ROOT,
+                    env={**env, "KJK_BASE_URL": srv.base_url},
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
                 )
             # Uvicorn says so once it has bound the port: ours, not another's answering.
             ready = f"Uvicorn running on {srv.base_url}"
@@ -191,8 +192,11 @@ def _servers(request, tmp_path_factory):
     """Every engine's server the selected tests use, started at once in threads of
     their own: loading the demo data takes 10–30 s, and the PostgreSQL one gets
     ready while the SQLite tests run."""
-    engines = {item.callspec.params["server"] for item in request.session.items
-               if "server" in getattr(getattr(item, "callspec", None), "params", {})}
+    engines = {
+        item.callspec.params["server"]
+        for item in request.session.items
+        if "server" in getattr(getattr(item, "callspec", None), "params", {})
+    }
     launches = [_Launch(e, tmp_path_factory.mktemp(f"kjk-{e}")) for e in ENGINES if e in engines]
     pool = ThreadPoolExecutor(max_workers=max(1, len(launches)))
     futures = {launch.engine: pool.submit(launch.run) for launch in launches}

@@ -19,8 +19,13 @@ pytestmark = pytest.mark.browser
 
 LEADER = "ase.bo@demo.kjk.no"
 COHORT = "Klart jeg kan – gruppe A"
-AREAS = ["Utbytte og læring", "Muligheter for å komme i tiltak etter kurset", "Stemning og trygghet i kursgruppen",
-         "Kursledernes kompetanse og evne til å ivareta deg og gruppen", "Opplevelse av medvirkning"]
+AREAS = [
+    "Utbytte og læring",
+    "Muligheter for å komme i tiltak etter kurset",
+    "Stemning og trygghet i kursgruppen",
+    "Kursledernes kompetanse og evne til å ivareta deg og gruppen",
+    "Opplevelse av medvirkning",
+]
 
 
 @contextmanager

@@ -54,8 +54,14 @@ async def test_leader_creates_a_cohort_with_eight_sessions(client, world, api_as
 
 async def test_a_closure_moves_sessions_and_says_why(client, world, api_as):
     start = next_weekday(2)
-    await Closure.insert(Closure(office=world.office_a, start_date=start + timedelta(days=2),
-                                 end_date=start + timedelta(days=2), reason="Fagdag"))
+    await Closure.insert(
+        Closure(
+            office=world.office_a,
+            start_date=start + timedelta(days=2),
+            end_date=start + timedelta(days=2),
+            reason="Fagdag",
+        )
+    )
     response = await client.post("/api/v1/cohorts", json=body(world), headers=await api_as("leader"))
     moved = response.json()["moved"]
     assert moved[0] == {
@@ -158,7 +164,8 @@ async def test_back_to_back_bookings_do_not_clash(client, world, api_as):
     headers = await api_as("leader")
     await client.post("/api/v1/cohorts", json=body(world, end_time="12:00"), headers=headers)
     response = await client.post(
-        "/api/v1/cohorts", json=body(world, title="Ettermiddag", start_time="12:00", end_time="15:00"),
+        "/api/v1/cohorts",
+        json=body(world, title="Ettermiddag", start_time="12:00", end_time="15:00"),
         headers=headers,
     )
     assert response.status_code == 201

@@ -15,9 +15,17 @@ from tests.conftest import csrf_post
 
 def form(world, **changes) -> dict:
     return {
-        "title": "Klart jeg kan – høst", "variant": "kjk", "start_date": next_weekday(2).isoformat(),
-        "weekday_1": "2", "weekday_2": "4", "start_time": "09:00", "end_time": "14:00",
-        "location": "Møterom Åsen", "capacity": "12", "leader_ids": str(world.leader), **changes,
+        "title": "Klart jeg kan – høst",
+        "variant": "kjk",
+        "start_date": next_weekday(2).isoformat(),
+        "weekday_1": "2",
+        "weekday_2": "4",
+        "start_time": "09:00",
+        "end_time": "14:00",
+        "location": "Møterom Åsen",
+        "capacity": "12",
+        "leader_ids": str(world.leader),
+        **changes,
     }
 
 
@@ -53,9 +61,15 @@ async def test_a_clash_is_shown_on_the_form(client, world, login_as):
 async def test_moved_dates_are_explained_on_the_page(client, world, login_as, api_as):
     start = next_weekday(2)
     headers = await api_as("leader")
-    await client.post("/api/v1/closures", json={"start_date": (start + timedelta(days=2)).isoformat(),
-                                               "end_date": (start + timedelta(days=2)).isoformat(),
-                                               "reason": "Fagdag"}, headers=headers)
+    await client.post(
+        "/api/v1/closures",
+        json={
+            "start_date": (start + timedelta(days=2)).isoformat(),
+            "end_date": (start + timedelta(days=2)).isoformat(),
+            "reason": "Fagdag",
+        },
+        headers=headers,
+    )
     cohort = await created(client, world, headers)
     await login_as("leader")
     page = await client.get(f"/cohorts/{cohort['id']}")
@@ -81,13 +95,16 @@ async def test_another_office_cannot_open_the_cohort_page(client, world, login_a
 
 
 async def test_manager_overview_counts_cohorts(client, world, login_as, api_as):
-    await created(client, world, await api_as("leader"), start_date=clock.today().isoformat(),
-                  weekdays=[clock.today().isoweekday(), clock.today().isoweekday() % 7 + 1])
+    await created(
+        client,
+        world,
+        await api_as("leader"),
+        start_date=clock.today().isoformat(),
+        weekdays=[clock.today().isoweekday(), clock.today().isoweekday() % 7 + 1],
+    )
     await login_as("manager")
     text = (await client.get("/")).text
     assert "Klart jeg kan – vår" in text
-
-
 
 
 async def test_leader_moves_and_cancels_a_session_through_the_form(client, world, login_as, api_as):
@@ -102,11 +119,13 @@ async def test_leader_moves_and_cancels_a_session_through_the_form(client, world
     assert response.status_code == 302
     text = (await client.get(f"/cohorts/{cohort['id']}")).text
     assert new.strftime("%d.%m.%Y") in text and "10:00–13:00" in text
-    bad = await csrf_post(client, path, {"date": day(cohort, 4).isoformat(), "start_time": "10:00",
-                                         "end_time": "13:00"})
+    bad = await csrf_post(
+        client, path, {"date": day(cohort, 4).isoformat(), "start_time": "10:00", "end_time": "13:00"}
+    )
     assert bad.status_code == 422 and "Datoen må være etter forrige samling og før neste." in bad.text
-    await csrf_post(client, path, {"date": new.isoformat(), "start_time": "10:00", "end_time": "13:00",
-                                   "cancelled": "on"})
+    await csrf_post(
+        client, path, {"date": new.isoformat(), "start_time": "10:00", "end_time": "13:00", "cancelled": "on"}
+    )
     assert "Avlyst" in (await client.get(f"/cohorts/{cohort['id']}")).text
 
 
@@ -121,13 +140,13 @@ async def test_leader_adds_and_removes_a_closed_period(client, world, login_as):
     from course.cohorts.tables import Closure
 
     await login_as("leader")
-    response = await csrf_post(client, "/closures", {"start_date": "2027-07-05", "end_date": "2027-08-01",
-                                                     "reason": "Sommerstengt"})
+    response = await csrf_post(
+        client, "/closures", {"start_date": "2027-07-05", "end_date": "2027-08-01", "reason": "Sommerstengt"}
+    )
     assert response.status_code == 302
     page = await client.get("/closures")
     assert "05.07.2027–01.08.2027: Sommerstengt" in page.text
-    bad = await csrf_post(client, "/closures", {"start_date": "2027-08-01", "end_date": "2027-07-01",
-                                                "reason": "Feil"})
+    bad = await csrf_post(client, "/closures", {"start_date": "2027-08-01", "end_date": "2027-07-01", "reason": "Feil"})
     assert bad.status_code == 422 and "Sluttdatoen kan ikke være før startdatoen." in bad.text
     closure_id = (await Closure.select(Closure.id).first())["id"]
     await csrf_post(client, f"/closures/{closure_id}/delete", page="/closures")
@@ -138,8 +157,9 @@ async def test_managers_read_closed_periods_only(client, world, login_as):
     await login_as("manager")
     page = await client.get("/closures")
     assert page.status_code == 200 and "Legg til" not in page.text
-    response = await csrf_post(client, "/closures", {"start_date": "2027-07-05", "end_date": "2027-08-01",
-                                                     "reason": "x"}, page="/closures")
+    response = await csrf_post(
+        client, "/closures", {"start_date": "2027-07-05", "end_date": "2027-08-01", "reason": "x"}, page="/closures"
+    )
     assert response.status_code == 403
 
 
@@ -154,12 +174,16 @@ async def test_leader_plans_a_term_through_the_form(client, world, login_as):
     html = proposals.text
     from tests.conftest import csrf_from
 
-    data = [("_csrf_token", csrf_from(html))] + [(k, v) for k, v in form(world).items()] + [
-        ("start_dates", s) for s in starts[:2]]
+    data = (
+        [("_csrf_token", csrf_from(html))]
+        + [(k, v) for k, v in form(world).items()]
+        + [("start_dates", s) for s in starts[:2]]
+    )
     from urllib.parse import urlencode
 
     response = await client.post(
-        "/cohorts/plan/accept", content=urlencode(data),
+        "/cohorts/plan/accept",
+        content=urlencode(data),
         headers={"content-type": "application/x-www-form-urlencoded"},
     )
     assert response.status_code == 302

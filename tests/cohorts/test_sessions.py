@@ -25,7 +25,8 @@ async def test_move_a_session_to_a_free_day(client, world, api_as):
     cohort = await created(client, world, headers)
     new = day(cohort, 2) + timedelta(days=1)
     response = await client.patch(
-        f"/api/v1/cohorts/{cohort['id']}/sessions/2", json={"date": new.isoformat(), "start_time": "10:00"},
+        f"/api/v1/cohorts/{cohort['id']}/sessions/2",
+        json={"date": new.isoformat(), "start_time": "10:00"},
         headers=headers,
     )
     assert response.status_code == 200, response.text
@@ -47,8 +48,11 @@ async def test_a_move_onto_a_closure_names_it(client, world, api_as):
     headers = await api_as("leader")
     cohort = await created(client, world, headers)
     target = day(cohort, 2) + timedelta(days=1)
-    await client.post("/api/v1/closures", json={"start_date": target.isoformat(), "end_date": target.isoformat(),
-                                               "reason": "Personalseminar"}, headers=headers)
+    await client.post(
+        "/api/v1/closures",
+        json={"start_date": target.isoformat(), "end_date": target.isoformat(), "reason": "Personalseminar"},
+        headers=headers,
+    )
     response = await client.patch(
         f"/api/v1/cohorts/{cohort['id']}/sessions/2", json={"date": target.isoformat()}, headers=headers
     )
@@ -61,7 +65,8 @@ async def test_a_move_onto_another_cohorts_session_is_409(client, world, api_as)
     first = await created(client, world, headers)
     second = await created(client, world, headers, title="Ettermiddag", start_time="15:00", end_time="16:00")
     response = await client.patch(
-        f"/api/v1/cohorts/{second['id']}/sessions/1", json={"start_time": "10:00", "end_time": "11:00"},
+        f"/api/v1/cohorts/{second['id']}/sessions/1",
+        json={"start_time": "10:00", "end_time": "11:00"},
         headers=headers,
     )
     assert response.status_code == 409 and first["title"] in response.json()["detail"]
@@ -92,7 +97,8 @@ async def test_only_the_offices_leaders_change_sessions(client, world, api_as, r
 async def test_closures_are_per_office(client, world, api_as):
     leader = await api_as("leader")
     response = await client.post(
-        "/api/v1/closures", json={"start_date": "2027-07-05", "end_date": "2027-08-01", "reason": "Sommerstengt"},
+        "/api/v1/closures",
+        json={"start_date": "2027-07-05", "end_date": "2027-08-01", "reason": "Sommerstengt"},
         headers=leader,
     )
     assert response.status_code == 201 and response.json()["office_id"] == world.office_a

@@ -31,8 +31,9 @@ async def test_the_planner_steps_around_the_leaders_other_cohort(client, world, 
     headers = await api_as("leader")
     plain = (await client.post("/api/v1/cohorts/term-plan", json={**body(world), "count": 2}, headers=headers)).json()
     second = date.fromisoformat(plain[1]["start_date"])
-    await created(client, world, headers, start_date=second.isoformat(), title="Allerede booket",
-                  location="Et annet rom")
+    await created(
+        client, world, headers, start_date=second.isoformat(), title="Allerede booket", location="Et annet rom"
+    )
     again = (await client.post("/api/v1/cohorts/term-plan", json={**body(world), "count": 2}, headers=headers)).json()
     assert date.fromisoformat(again[1]["start_date"]) > second
 
@@ -55,5 +56,8 @@ async def test_bad_term_requests_name_the_field(client, world, api_as):
         "/api/v1/cohorts/term-plan/accept", json={**body(world), "start_dates": ["snart"]}, headers=headers
     )
     assert response.status_code == 422 and response.json()["extra"][0]["key"] == "start_dates"
-    assert (await client.post("/api/v1/cohorts/term-plan", json={**body(world), "count": 2},
-                              headers=await api_as("manager"))).status_code == 403
+    assert (
+        await client.post(
+            "/api/v1/cohorts/term-plan", json={**body(world), "count": 2}, headers=await api_as("manager")
+        )
+    ).status_code == 403

@@ -35,8 +35,11 @@ def api(enrolment_id: int, kind: str, rest: str = "") -> str:
 
 
 async def stored(enrolment_id: int) -> list[tuple[str, int]]:
-    rows = await DocumentVersion.select(DocumentVersion.kind, DocumentVersion.number).where(
-        DocumentVersion.enrolment == enrolment_id).order_by(DocumentVersion.id)
+    rows = (
+        await DocumentVersion.select(DocumentVersion.kind, DocumentVersion.number)
+        .where(DocumentVersion.enrolment == enrolment_id)
+        .order_by(DocumentVersion.id)
+    )
     return [(r["kind"], r["number"]) for r in rows]
 
 
@@ -99,7 +102,8 @@ async def test_each_role_on_every_route(client, people, who):
         assert as_pdf.headers["content-disposition"].startswith("attachment;")
     else:
         assert not as_pdf.content.startswith(b"%PDF-") and "attachment" not in as_pdf.headers.get(
-            "content-disposition", "")
+            "content-disposition", ""
+        )
 
     as_zip = await client.get(f"/api/v1/cohorts/{setup.cohort['id']}/documents.zip", headers=h)
     assert as_zip.status_code == expected, as_zip.text
@@ -132,17 +136,23 @@ async def test_unknown_enrolments_and_versions_answer_404(client, world, as_):
     assert (await client.get(api(e + 1000, "cv"), headers=leader)).status_code == 404
     assert (await save(client, leader, e + 1000, "cv", CV)).status_code == 404
     assert (await client.get(api(e, "cv", "/versions/2"), headers=leader)).status_code == 404
-    assert (await client.get(api(e, "plan", "/versions/1"), headers=leader)).status_code == 404  # the CV's, not the plan's
+    assert (
+        await client.get(api(e, "plan", "/versions/1"), headers=leader)
+    ).status_code == 404  # the CV's, not the plan's
     assert (await client.post(api(e, "cv", "/versions/2/restore"), headers=leader)).status_code == 404
     assert (await client.get(f"/api/v1/enrolments/{e}/letter", headers=leader)).status_code == 404
-    assert (await client.get(f"/api/v1/cohorts/{setup.cohort['id'] + 1000}/documents.zip",
-                             headers=leader)).status_code == 404
+    assert (
+        await client.get(f"/api/v1/cohorts/{setup.cohort['id'] + 1000}/documents.zip", headers=leader)
+    ).status_code == 404
 
     # Someone who withdrew has no CV or plan on this cohort.
     gone_person = await participant(client, leader, world, name="Åsmund Ørnes")
     gone = await enrolled(client, leader, setup.cohort["id"], gone_person["id"])
-    changed = await client.patch(f"/api/v1/enrolments/{gone['id']}",
-                                 json={"status": "withdrawn", "reason": "Flyttet til Ålesund"}, headers=leader)
+    changed = await client.patch(
+        f"/api/v1/enrolments/{gone['id']}",
+        json={"status": "withdrawn", "reason": "Flyttet til Ålesund"},
+        headers=leader,
+    )
     assert changed.status_code == 200, changed.text
     assert (await client.get(api(gone["id"], "cv"), headers=leader)).status_code == 404
     assert (await save(client, leader, gone["id"], "cv", CV)).status_code == 404
@@ -168,14 +178,24 @@ async def test_nothing_saved_yet_is_version_0_with_every_section_empty(client, w
 async def test_content_round_trips_tidied(client, world, as_):
     setup = await cohort_with(client, world, as_)
     leader, e = await as_("leader"), setup.enrolment()
-    cv = await saved(client, leader, e, "cv", {
-        "about_me": "  Jeg   heter Sølvi.\r\n\r\n\r\n\r\nJeg liker å gå tur på  Ørnes.  ",
-        "skills": ["  Sykle  ", "", "   ", "Lage \t mat"],
-        "experience": [{"kind": "volunteering", "what": " Dugnad  i Åsen IL ", "where": "", "when": "2024"},
-                       {}, {"what": "", "where": "", "when": "", "kind": ""}],
-        "network": [{"name": "Mormor  Ågot", "relation": "mormor", "support": "Hører på meg"}],
-        "driving_licence": "  Klasse   B  ",
-    }, version=0)
+    cv = await saved(
+        client,
+        leader,
+        e,
+        "cv",
+        {
+            "about_me": "  Jeg   heter Sølvi.\r\n\r\n\r\n\r\nJeg liker å gå tur på  Ørnes.  ",
+            "skills": ["  Sykle  ", "", "   ", "Lage \t mat"],
+            "experience": [
+                {"kind": "volunteering", "what": " Dugnad  i Åsen IL ", "where": "", "when": "2024"},
+                {},
+                {"what": "", "where": "", "when": "", "kind": ""},
+            ],
+            "network": [{"name": "Mormor  Ågot", "relation": "mormor", "support": "Hører på meg"}],
+            "driving_licence": "  Klasse   B  ",
+        },
+        version=0,
+    )
     assert cv["version"] == 1 and cv["updated_by"] == "Åse Ødegård"
     expected_cv = {
         **rules.empty("cv"),
@@ -188,19 +208,32 @@ async def test_content_round_trips_tidied(client, world, as_):
     assert cv["content"] == expected_cv
     assert (await client.get(api(e, "cv"), headers=leader)).json()["content"] == expected_cv
 
-    plan = await saved(client, leader, e, "plan", {
-        "main_goal": " Få  læreplass ",
-        "measures": [{"what": "Ringe Åsa"}, {"what": "", "responsible": "", "deadline": ""},
-                     {"what": "Møte på Nav  Bærum", "responsible": "nav", "deadline": "2027-02-03",
-                      "status": "in_progress"}],
-        "agreed_date": "2027-01-15",
-    })
+    plan = await saved(
+        client,
+        leader,
+        e,
+        "plan",
+        {
+            "main_goal": " Få  læreplass ",
+            "measures": [
+                {"what": "Ringe Åsa"},
+                {"what": "", "responsible": "", "deadline": ""},
+                {"what": "Møte på Nav  Bærum", "responsible": "nav", "deadline": "2027-02-03", "status": "in_progress"},
+            ],
+            "agreed_date": "2027-01-15",
+        },
+    )
     assert plan["version"] == 1  # each document counts its own versions
     assert plan["content"]["main_goal"] == "Få læreplass"
     assert plan["content"]["measures"] == [
         {"what": "Ringe Åsa", "responsible": None, "responsible_other": "", "deadline": None, "status": "planned"},
-        {"what": "Møte på Nav Bærum", "responsible": "nav", "responsible_other": "", "deadline": "2027-02-03",
-         "status": "in_progress"},
+        {
+            "what": "Møte på Nav Bærum",
+            "responsible": "nav",
+            "responsible_other": "",
+            "deadline": "2027-02-03",
+            "status": "in_progress",
+        },
     ]
     assert (await client.get(api(e, "plan"), headers=leader)).json()["content"] == plan["content"]
 
@@ -213,8 +246,10 @@ BAD = {
         ({"about_me": "ø" * 4001}, "about_me"),
     ],
     "plan": [
-        ({"measures": [{"what": "Ringe"}, {"what": "Skrive"}, {"what": "Møte", "deadline": "2027-02-30"}]},
-         "measures.2.deadline"),
+        (
+            {"measures": [{"what": "Ringe"}, {"what": "Skrive"}, {"what": "Møte", "deadline": "2027-02-30"}]},
+            "measures.2.deadline",
+        ),
         ({"follow_up_date": "10.02.2027"}, "follow_up_date"),
         ({"measures": [{"deadline": "2027-02-03"}]}, "measures.0.what"),
         ({"main_goal": "å" * 4001}, "main_goal"),
@@ -260,10 +295,15 @@ async def test_bad_content_names_the_field_and_stores_nothing(client, world, as_
 async def test_a_badly_formed_request_stores_nothing(client, world, as_):
     setup = await cohort_with(client, world, as_)
     leader, e = await as_("leader"), setup.enrolment()
-    for body, key in (({"content": ["about_me"]}, "content"), ({"content": CV, "version": "0"}, "version"),
-                      ({"content": CV, "version": True}, "version"), ({"content": CV, "version": 1.5}, "version"),
-                      ({"content": CV, "version": -1}, "version"), ({"content": CV, "extra": 1}, "extra"),
-                      ({"version": 0}, "content")):
+    for body, key in (
+        ({"content": ["about_me"]}, "content"),
+        ({"content": CV, "version": "0"}, "version"),
+        ({"content": CV, "version": True}, "version"),
+        ({"content": CV, "version": 1.5}, "version"),
+        ({"content": CV, "version": -1}, "version"),
+        ({"content": CV, "extra": 1}, "extra"),
+        ({"version": 0}, "content"),
+    ):
         response = await client.put(api(e, "cv"), json=body, headers=leader)
         assert response.status_code == 400, (body, response.text)
         assert error_keys(response) == {key}, body
@@ -306,7 +346,10 @@ async def test_every_save_is_a_version_with_its_author(client, world, as_):
         assert doc["version"] == number and doc["updated_by"] == name and doc["updated_at"]
     listed = await versions(client, await as_("leader"), e, "cv")
     assert [(v["number"], v["author"], v["restored_from"]) for v in listed] == [
-        (3, "Torbjørn Ås", None), (2, "Siv Øyen", None), (1, "Åse Ødegård", None)]
+        (3, "Torbjørn Ås", None),
+        (2, "Siv Øyen", None),
+        (1, "Åse Ødegård", None),
+    ]
     assert listed[0]["created_at"] >= listed[1]["created_at"] >= listed[2]["created_at"]
     for v in listed:
         shown = (await client.get(api(e, "cv", f"/versions/{v['number']}"), headers=contact_headers)).json()
@@ -321,8 +364,10 @@ async def test_restoring_version_1_makes_version_3_with_its_content(client, worl
     setup = await cohort_with(client, world, as_)
     leader, admin, e = await as_("leader"), await as_("admin"), setup.enrolment()
     v1 = await saved(client, leader, e, kind, CONTENT[kind], version=0)
-    changed = {"cv": {"about_me": "Noe helt annet om Ørjan.", "skills": ["Strikke"]},
-               "plan": {"main_goal": "Bli elektriker i Ålesund.", "measures": []}}[kind]
+    changed = {
+        "cv": {"about_me": "Noe helt annet om Ørjan.", "skills": ["Strikke"]},
+        "plan": {"main_goal": "Bli elektriker i Ålesund.", "measures": []},
+    }[kind]
     v2 = await saved(client, admin, e, kind, {**CONTENT[kind], **changed}, version=1)
     assert v2["content"] != v1["content"]
 
@@ -350,7 +395,8 @@ async def test_two_saves_from_the_same_version_at_once_store_one(client, world, 
     await saved(client, leader, e, "plan", PLAN, version=0)
     first, second = await asyncio.gather(
         save(client, leader, e, "plan", {**PLAN, "main_goal": "Åses versjon."}, version=1),
-        save(client, admin, e, "plan", {**PLAN, "main_goal": "Sivs versjon."}, version=1))
+        save(client, admin, e, "plan", {**PLAN, "main_goal": "Sivs versjon."}, version=1),
+    )
     assert sorted((first.status_code, second.status_code)) == [200, 409], (first.text, second.text)
     assert [v["number"] for v in await versions(client, leader, e, "plan")] == [2, 1]
     winner = first if first.status_code == 200 else second
@@ -368,10 +414,20 @@ async def test_saves_and_restores_are_logged_without_the_content(client, world, 
     await saved(client, leader, e, "cv", CV)
     await saved(client, await as_("admin"), e, "cv", {"about_me": "Noe annet om Ørjan."})
     assert (await client.post(api(e, "cv", "/versions/1/restore"), headers=leader)).status_code == 201
-    rows = await AuditEvent.select(AuditEvent.action, AuditEvent.actor, AuditEvent.office, AuditEvent.details).where(
-        AuditEvent.action.is_in(["document_saved", "document_restored"])).order_by(AuditEvent.id)
-    logged = [(r["action"], r["actor"], r["office"],
-               json.loads(r["details"]) if isinstance(r["details"], str) else r["details"]) for r in rows]
+    rows = (
+        await AuditEvent.select(AuditEvent.action, AuditEvent.actor, AuditEvent.office, AuditEvent.details)
+        .where(AuditEvent.action.is_in(["document_saved", "document_restored"]))
+        .order_by(AuditEvent.id)
+    )
+    logged = [
+        (
+            r["action"],
+            r["actor"],
+            r["office"],
+            json.loads(r["details"]) if isinstance(r["details"], str) else r["details"],
+        )
+        for r in rows
+    ]
     assert [(a, actor, office, d["kind"], d["version"], d["enrolment"], d["by"]) for a, actor, office, d in logged] == [
         ("document_saved", world.leader, world.office_a, "cv", 1, e, "staff"),
         ("document_saved", world.admin, world.office_a, "cv", 2, e, "staff"),

@@ -31,8 +31,9 @@ messy = st.text(alphabet=LETTERS + SPACES, max_size=40)
 word = st.text(alphabet=LETTERS, min_size=1, max_size=12)
 filled_line = st.tuples(messy, word, messy).map("".join)  # something left after tidying
 iso_date = st.dates(min_value=date(1990, 1, 1), max_value=date(2099, 12, 31)).map(date.isoformat)
-multiline = st.tuples(st.lists(st.one_of(messy, st.just(""), st.just("  \t ")), max_size=6),
-                      st.sampled_from(["\n", "\r\n", "\r"])).map(lambda t: t[1].join(t[0]))
+multiline = st.tuples(
+    st.lists(st.one_of(messy, st.just(""), st.just("  \t ")), max_size=6), st.sampled_from(["\n", "\r\n", "\r"])
+).map(lambda t: t[1].join(t[0]))
 
 
 def column_value(column: rules.Column):
@@ -57,8 +58,12 @@ def section_value(section: rules.Section):
     if section.kind == "lines":
         return st.one_of(st.none(), st.lists(st.one_of(messy, filled_line), max_size=6))
     # Rows: real ones, and empty ones that are left out.
-    empty_row = st.fixed_dictionaries({c.key: st.sampled_from([None, "", "   "]) if c.kind == "line"
-                                       else st.sampled_from([None, ""]) for c in section.columns})
+    empty_row = st.fixed_dictionaries(
+        {
+            c.key: st.sampled_from([None, "", "   "]) if c.kind == "line" else st.sampled_from([None, ""])
+            for c in section.columns
+        }
+    )
     return st.one_of(st.none(), st.lists(st.one_of(row_value(section), empty_row), max_size=5))
 
 
@@ -69,10 +74,14 @@ def valid_content(kind: str):
 kinds = st.sampled_from(rules.KINDS)
 valid = kinds.flatmap(lambda kind: st.tuples(st.just(kind), valid_content(kind)))
 
-json_leaf = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=False),
-                      st.text(max_size=20))
-junk = st.recursive(json_leaf, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=10), inner, max_size=4)), max_leaves=25)
+json_leaf = st.one_of(
+    st.none(), st.booleans(), st.integers(-(10**6), 10**6), st.floats(allow_nan=False), st.text(max_size=20)
+)
+junk = st.recursive(
+    json_leaf,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=10), inner, max_size=4)),
+    max_leaves=25,
+)
 
 
 def section_junk(kind: str):
@@ -174,8 +183,21 @@ def test_clean_content_survives_the_form_unchanged(case):
 
 
 form_fields = st.sampled_from(
-    ["version", "about_me", "skills", "main_goal", "follow_up_date", "experience-rows", "measures-rows",
-     "measures-0-what", "measures-0-deadline", "measures-0-status", "network-rows", "references-rows"])
+    [
+        "version",
+        "about_me",
+        "skills",
+        "main_goal",
+        "follow_up_date",
+        "experience-rows",
+        "measures-rows",
+        "measures-0-what",
+        "measures-0-deadline",
+        "measures-0-status",
+        "network-rows",
+        "references-rows",
+    ]
+)
 
 
 @SETTINGS
@@ -201,13 +223,19 @@ def test_from_form_takes_any_posted_text(kind, data):
 
 
 def test_the_tidying_spelled_out():
-    clean = rules.check("cv", {
-        "about_me": "  Jeg   heter Sølvi,\t og bor på  Årstad. \r\n\r\n\r\n\r\n  Jeg liker å gå tur.  ",
-        "skills": ["  Sykle  ", "", "   ", "Lage \u00a0 mat", None],
-        "experience": [{"kind": "work", "what": " Sommerjobb  på Bøler ", "where": "", "when": "2025"},
-                       {}, {"what": "  ", "where": None, "kind": ""}],
-        "languages": [{"language": "Norsk", "level": "Morsmål"}, {"language": "", "level": ""}],
-    })
+    clean = rules.check(
+        "cv",
+        {
+            "about_me": "  Jeg   heter Sølvi,\t og bor på  Årstad. \r\n\r\n\r\n\r\n  Jeg liker å gå tur.  ",
+            "skills": ["  Sykle  ", "", "   ", "Lage \u00a0 mat", None],
+            "experience": [
+                {"kind": "work", "what": " Sommerjobb  på Bøler ", "where": "", "when": "2025"},
+                {},
+                {"what": "  ", "where": None, "kind": ""},
+            ],
+            "languages": [{"language": "Norsk", "level": "Morsmål"}, {"language": "", "level": ""}],
+        },
+    )
     assert clean["about_me"] == "Jeg heter Sølvi, og bor på Årstad.\n\nJeg liker å gå tur."
     assert clean["skills"] == ["Sykle", "Lage mat"]
     assert clean["experience"] == [{"kind": "work", "what": "Sommerjobb på Bøler", "where": "", "when": "2025"}]
@@ -216,15 +244,33 @@ def test_the_tidying_spelled_out():
 
 
 def test_a_measure_without_status_is_planned_and_an_empty_one_is_dropped():
-    clean = rules.check("plan", {"measures": [
-        {"what": "Søke sommerjobb på Kiwi Ås"}, {"what": "", "status": "", "deadline": ""},
-        {"what": "Møte på Nav-kontoret", "responsible": "nav", "deadline": "2027-02-03", "status": "done"},
-    ], "follow_up_date": "", "agreed_date": "2027-01-15"})
+    clean = rules.check(
+        "plan",
+        {
+            "measures": [
+                {"what": "Søke sommerjobb på Kiwi Ås"},
+                {"what": "", "status": "", "deadline": ""},
+                {"what": "Møte på Nav-kontoret", "responsible": "nav", "deadline": "2027-02-03", "status": "done"},
+            ],
+            "follow_up_date": "",
+            "agreed_date": "2027-01-15",
+        },
+    )
     assert clean["measures"] == [
-        {"what": "Søke sommerjobb på Kiwi Ås", "responsible": None, "responsible_other": "", "deadline": None,
-         "status": "planned"},
-        {"what": "Møte på Nav-kontoret", "responsible": "nav", "responsible_other": "", "deadline": "2027-02-03",
-         "status": "done"},
+        {
+            "what": "Søke sommerjobb på Kiwi Ås",
+            "responsible": None,
+            "responsible_other": "",
+            "deadline": None,
+            "status": "planned",
+        },
+        {
+            "what": "Møte på Nav-kontoret",
+            "responsible": "nav",
+            "responsible_other": "",
+            "deadline": "2027-02-03",
+            "status": "done",
+        },
     ]
     assert clean["follow_up_date"] is None and clean["agreed_date"] == "2027-01-15"
 
@@ -232,12 +278,29 @@ def test_a_measure_without_status_is_planned_and_an_empty_one_is_dropped():
 A_LINE, A_TEXT = "å" * rules.MAX_LINE, "ø" * rules.MAX_TEXT
 
 
-@pytest.mark.parametrize("kind,content", [
-    ("cv", {"about_me": A_TEXT, "skills": [A_LINE], "driving_licence": A_LINE,
-            "experience": [{"what": A_LINE, "where": A_LINE}]}),
-    ("plan", {"main_goal": A_TEXT, "sub_goals": [A_LINE] * rules.MAX_ITEMS,
-              "measures": [{"what": A_LINE}] * rules.MAX_ITEMS, "follow_up_how": A_LINE}),
-])
+@pytest.mark.parametrize(
+    "kind,content",
+    [
+        (
+            "cv",
+            {
+                "about_me": A_TEXT,
+                "skills": [A_LINE],
+                "driving_licence": A_LINE,
+                "experience": [{"what": A_LINE, "where": A_LINE}],
+            },
+        ),
+        (
+            "plan",
+            {
+                "main_goal": A_TEXT,
+                "sub_goals": [A_LINE] * rules.MAX_ITEMS,
+                "measures": [{"what": A_LINE}] * rules.MAX_ITEMS,
+                "follow_up_how": A_LINE,
+            },
+        ),
+    ],
+)
 def test_the_limits_themselves_are_allowed(kind, content):
     clean = rules.check(kind, content)
     for key, value in content.items():
@@ -247,33 +310,36 @@ def test_the_limits_themselves_are_allowed(kind, content):
 MEASURES = [{"what": "Ringe Åsa"}, {"what": "Skrive søknad"}]
 
 
-@pytest.mark.parametrize("kind,content,key", [
-    ("cv", {"hobbies": ["Fotball"]}, "hobbies"),
-    ("plan", {"about_me": "Jeg heter Ørjan."}, "about_me"),  # a CV section is no plan section
-    ("cv", {"experience": [{"what": "Sommerjobb", "salary": "120 kr"}]}, "experience.0.salary"),
-    ("plan", {"measures": [*MEASURES, {"what": "Møte", "deadline": "2027-02-30"}]}, "measures.2.deadline"),
-    ("plan", {"measures": [{"what": "Møte", "deadline": "03.02.2027"}]}, "measures.0.deadline"),
-    ("plan", {"follow_up_date": "neste uke"}, "follow_up_date"),
-    ("plan", {"agreed_date": "2027-1-5"}, "agreed_date"),
-    ("plan", {"measures": [*MEASURES, {"what": "Møte", "status": "finished"}]}, "measures.2.status"),
-    ("plan", {"measures": [{"what": "Møte", "responsible": "Åse"}]}, "measures.0.responsible"),
-    ("cv", {"experience": [{"what": "Dugnad", "kind": "job"}]}, "experience.0.kind"),
-    ("cv", {"skills": ["Sykle", "x" * (rules.MAX_LINE + 1)]}, "skills.1"),
-    ("cv", {"driving_licence": "B" * (rules.MAX_LINE + 1)}, "driving_licence"),
-    ("cv", {"network": [{"name": "Mormor", "support": "æ" * (rules.MAX_LINE + 1)}]}, "network.0.support"),
-    ("cv", {"about_me": "ø" * (rules.MAX_TEXT + 1)}, "about_me"),
-    ("plan", {"main_goal": "å" * (rules.MAX_TEXT + 1)}, "main_goal"),
-    ("plan", {"measures": [{"deadline": "2027-02-03", "status": "done"}]}, "measures.0.what"),
-    ("cv", {"languages": [{"level": "Flytende"}]}, "languages.0.language"),
-    ("cv", {"skills": "Sykle"}, "skills"),
-    ("cv", {"experience": {"what": "Sommerjobb"}}, "experience"),
-    ("cv", {"experience": ["Sommerjobb"]}, "experience.0"),
-    ("cv", {"about_me": 42}, "about_me"),
-    ("cv", {"about_me": "Hei\x00på deg"}, "about_me"),
-    ("cv", {"skills": ["x"] * (rules.MAX_ITEMS + 1)}, "skills"),
-    ("plan", {"measures": [{"what": "x"}] * (rules.MAX_ITEMS + 1)}, "measures"),
-    ("cv", ["about_me"], "content"),
-])
+@pytest.mark.parametrize(
+    "kind,content,key",
+    [
+        ("cv", {"hobbies": ["Fotball"]}, "hobbies"),
+        ("plan", {"about_me": "Jeg heter Ørjan."}, "about_me"),  # a CV section is no plan section
+        ("cv", {"experience": [{"what": "Sommerjobb", "salary": "120 kr"}]}, "experience.0.salary"),
+        ("plan", {"measures": [*MEASURES, {"what": "Møte", "deadline": "2027-02-30"}]}, "measures.2.deadline"),
+        ("plan", {"measures": [{"what": "Møte", "deadline": "03.02.2027"}]}, "measures.0.deadline"),
+        ("plan", {"follow_up_date": "neste uke"}, "follow_up_date"),
+        ("plan", {"agreed_date": "2027-1-5"}, "agreed_date"),
+        ("plan", {"measures": [*MEASURES, {"what": "Møte", "status": "finished"}]}, "measures.2.status"),
+        ("plan", {"measures": [{"what": "Møte", "responsible": "Åse"}]}, "measures.0.responsible"),
+        ("cv", {"experience": [{"what": "Dugnad", "kind": "job"}]}, "experience.0.kind"),
+        ("cv", {"skills": ["Sykle", "x" * (rules.MAX_LINE + 1)]}, "skills.1"),
+        ("cv", {"driving_licence": "B" * (rules.MAX_LINE + 1)}, "driving_licence"),
+        ("cv", {"network": [{"name": "Mormor", "support": "æ" * (rules.MAX_LINE + 1)}]}, "network.0.support"),
+        ("cv", {"about_me": "ø" * (rules.MAX_TEXT + 1)}, "about_me"),
+        ("plan", {"main_goal": "å" * (rules.MAX_TEXT + 1)}, "main_goal"),
+        ("plan", {"measures": [{"deadline": "2027-02-03", "status": "done"}]}, "measures.0.what"),
+        ("cv", {"languages": [{"level": "Flytende"}]}, "languages.0.language"),
+        ("cv", {"skills": "Sykle"}, "skills"),
+        ("cv", {"experience": {"what": "Sommerjobb"}}, "experience"),
+        ("cv", {"experience": ["Sommerjobb"]}, "experience.0"),
+        ("cv", {"about_me": 42}, "about_me"),
+        ("cv", {"about_me": "Hei\x00på deg"}, "about_me"),
+        ("cv", {"skills": ["x"] * (rules.MAX_ITEMS + 1)}, "skills"),
+        ("plan", {"measures": [{"what": "x"}] * (rules.MAX_ITEMS + 1)}, "measures"),
+        ("cv", ["about_me"], "content"),
+    ],
+)
 def test_each_error_names_its_field(kind, content, key):
     assert set(errors_of(kind, content)) == {key}
 
@@ -286,28 +352,52 @@ def test_the_length_errors_say_the_limit():
 
 
 def test_every_bad_field_is_named_at_once():
-    errors = errors_of("plan", {"nope": 1, "main_goal": "Få jobb",
-                                "measures": [{"what": "Søke", "deadline": "2027-02-30"}, {},
-                                             {"what": "Ringe", "bogus": 1, "status": "ferdig"}]})
+    errors = errors_of(
+        "plan",
+        {
+            "nope": 1,
+            "main_goal": "Få jobb",
+            "measures": [
+                {"what": "Søke", "deadline": "2027-02-30"},
+                {},
+                {"what": "Ringe", "bogus": 1, "status": "ferdig"},
+            ],
+        },
+    )
     assert set(errors) == {"nope", "measures.0.deadline", "measures.2.bogus", "measures.2.status"}
 
 
-@pytest.mark.parametrize("key,field", [
-    ("measures.2.deadline", "measures-2-deadline"), ("skills.3", "skills"), ("about_me", "about_me"),
-    ("experience.0.what", "experience-0-what"),
-])
+@pytest.mark.parametrize(
+    "key,field",
+    [
+        ("measures.2.deadline", "measures-2-deadline"),
+        ("skills.3", "skills"),
+        ("about_me", "about_me"),
+        ("experience.0.what", "experience-0-what"),
+    ],
+)
 def test_form_key_points_to_the_field_on_the_page(key, field):
     assert rules.form_key(key) == field
 
 
 def test_from_form_reads_rows_up_to_the_count_and_lines_per_line():
-    content = rules.from_form("plan", {
-        "main_goal": "Få meg jobb i Bærum", "sub_goals": "Skrive CV\r\nSøke tre jobber\n",
-        "measures-rows": "3", "measures-0-what": "Ringe Åsa", "measures-0-deadline": "2027-02-03",
-        "measures-1-what": "", "measures-2-what": "Møte", "measures-3-what": "utenfor tellingen",
-    })
+    content = rules.from_form(
+        "plan",
+        {
+            "main_goal": "Få meg jobb i Bærum",
+            "sub_goals": "Skrive CV\r\nSøke tre jobber\n",
+            "measures-rows": "3",
+            "measures-0-what": "Ringe Åsa",
+            "measures-0-deadline": "2027-02-03",
+            "measures-1-what": "",
+            "measures-2-what": "Møte",
+            "measures-3-what": "utenfor tellingen",
+        },
+    )
     assert content["sub_goals"] == ["Skrive CV", "Søke tre jobber"]
     assert [m["what"] for m in content["measures"]] == ["Ringe Åsa", "", "Møte"]
     clean = rules.check("plan", content)
     assert [(m["what"], m["deadline"], m["status"]) for m in clean["measures"]] == [
-        ("Ringe Åsa", "2027-02-03", "planned"), ("Møte", None, "planned")]
+        ("Ringe Åsa", "2027-02-03", "planned"),
+        ("Møte", None, "planned"),
+    ]

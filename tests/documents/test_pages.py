@@ -65,19 +65,28 @@ CV_FORM = {
     "about_me": "Jeg heter Sølvi og bor på Årstad.\r\n\r\nJeg liker å gå tur.",
     "skills": "Sykle\r\n\r\n  Lage   mat  \r\n",
     "experience-rows": "3",
-    "experience-0-kind": "work", "experience-0-what": "Sommerjobb på Bøler bakeri",
-    "experience-0-where": "Bøler", "experience-0-when": "2025",
-    "experience-1-kind": "", "experience-1-what": "", "experience-1-where": "", "experience-1-when": "",
-    "experience-2-kind": "volunteering", "experience-2-what": "Dugnad i Åsen IL",
+    "experience-0-kind": "work",
+    "experience-0-what": "Sommerjobb på Bøler bakeri",
+    "experience-0-where": "Bøler",
+    "experience-0-when": "2025",
+    "experience-1-kind": "",
+    "experience-1-what": "",
+    "experience-1-where": "",
+    "experience-1-when": "",
+    "experience-2-kind": "volunteering",
+    "experience-2-what": "Dugnad i Åsen IL",
     "driving_licence": "Klasse B",
 }
 PLAN_FORM = {
     "main_goal": "Få meg læreplass som tømrer i Bærum.",
     "sub_goals": "Skrive søknad\r\nØve på intervju",
     "measures-rows": "2",
-    "measures-0-what": "Ringe Åsa i Ås", "measures-0-responsible": "me", "measures-0-deadline": "2027-02-03",
+    "measures-0-what": "Ringe Åsa i Ås",
+    "measures-0-responsible": "me",
+    "measures-0-deadline": "2027-02-03",
     "measures-0-status": "",
-    "follow_up_date": "2027-02-10", "follow_up_how": "På Nav-kontoret i Bærum",
+    "follow_up_date": "2027-02-10",
+    "follow_up_how": "På Nav-kontoret i Bærum",
 }
 
 
@@ -92,13 +101,20 @@ async def people(client, world, as_):
     await office_a_leader(world, OTHER, "Guro Bækkelund")
     setup = await cohort_with(client, world, as_, contacts={SOLVI: contact})
     for kind in KINDS:
-        await saved(client, await as_("leader"), setup.enrolment(), kind,
-                    rules.check(kind, rules.from_form(kind, CV_FORM if kind == "cv" else PLAN_FORM)))
+        await saved(
+            client,
+            await as_("leader"),
+            setup.enrolment(),
+            kind,
+            rules.check(kind, rules.from_form(kind, CV_FORM if kind == "cv" else PLAN_FORM)),
+        )
     return setup
 
 
-@pytest.mark.parametrize("who,expected", [
-    ("leader", 200), ("contact", 200), ("admin", 200), ("other", 403), ("manager", 403), ("leader_b", 404)])
+@pytest.mark.parametrize(
+    "who,expected",
+    [("leader", 200), ("contact", 200), ("admin", 200), ("other", 403), ("manager", 403), ("leader_b", 404)],
+)
 async def test_each_role_on_every_page(client, people, who, expected):
     e, cohort_id = people.enrolment(), people.cohort["id"]
     await login(client, {"contact": CONTACT, "other": OTHER}.get(who) or EMAILS[who])
@@ -114,8 +130,9 @@ async def test_each_role_on_every_page(client, people, who, expected):
         assert one.status_code == expected
 
         before = await stored(e)
-        posted = await client.post(base, data={**(CV_FORM if kind == "cv" else PLAN_FORM), "version": "",
-                                               "_csrf_token": csrf})
+        posted = await client.post(
+            base, data={**(CV_FORM if kind == "cv" else PLAN_FORM), "version": "", "_csrf_token": csrf}
+        )
         assert posted.status_code in ((302, 303) if expected == 200 else (expected,)), (kind, who)
         restored = await client.post(f"{base}/versions/1/restore", data={"_csrf_token": csrf})
         assert restored.status_code in ((302, 303) if expected == 200 else (expected,)), (kind, who)
@@ -139,8 +156,9 @@ async def test_without_a_login_the_pages_send_to_the_login(client, people):
         for path in (f"/enrolments/{e}/{kind}", f"/enrolments/{e}/{kind}/versions", f"/enrolments/{e}/{kind}.pdf"):
             assert redirects_to_login(await client.get(path)), path
         assert redirects_to_login(await client.post(f"/enrolments/{e}/{kind}", data={**CV_FORM, "_csrf_token": csrf}))
-        assert redirects_to_login(await client.post(f"/enrolments/{e}/{kind}/versions/1/restore",
-                                                    data={"_csrf_token": csrf}))
+        assert redirects_to_login(
+            await client.post(f"/enrolments/{e}/{kind}/versions/1/restore", data={"_csrf_token": csrf})
+        )
     assert redirects_to_login(await client.get(f"/cohorts/{people.cohort['id']}/documents.zip"))
     assert await stored(e) == 2
 
@@ -206,8 +224,9 @@ async def test_saving_the_form_redirects_with_saved_and_stores_the_tidied_conten
     base = f"/enrolments/{e}/{kind}"
     form = await client.get(base)
     data = CV_FORM if kind == "cv" else PLAN_FORM
-    response = await client.post(base, data={**data, "version": str(version_in(form.text)),
-                                             "_csrf_token": csrf_from(form.text)})
+    response = await client.post(
+        base, data={**data, "version": str(version_in(form.text)), "_csrf_token": csrf_from(form.text)}
+    )
     assert response.status_code in (302, 303), response.text
     assert response.headers["location"] == f"{base}?saved=1"
     shown = await client.get(response.headers["location"])
@@ -221,12 +240,20 @@ async def test_saving_the_form_redirects_with_saved_and_stores_the_tidied_conten
         assert doc["content"]["skills"] == ["Sykle", "Lage mat"]
         assert doc["content"]["experience"] == [
             {"kind": "work", "what": "Sommerjobb på Bøler bakeri", "where": "Bøler", "when": "2025"},
-            {"kind": "volunteering", "what": "Dugnad i Åsen IL", "where": "", "when": ""}]
+            {"kind": "volunteering", "what": "Dugnad i Åsen IL", "where": "", "when": ""},
+        ]
         assert 'value="Sommerjobb på Bøler bakeri"' in shown.text
         assert 'id="experience-3-what"' in shown.text and 'id="experience-4-what"' not in shown.text
     else:
-        assert doc["content"]["measures"] == [{"what": "Ringe Åsa i Ås", "responsible": "me", "responsible_other": "",
-                                               "deadline": "2027-02-03", "status": "planned"}]
+        assert doc["content"]["measures"] == [
+            {
+                "what": "Ringe Åsa i Ås",
+                "responsible": "me",
+                "responsible_other": "",
+                "deadline": "2027-02-03",
+                "status": "planned",
+            }
+        ]
         assert doc["content"]["sub_goals"] == ["Skrive søknad", "Øve på intervju"]
         assert 'value="2027-02-03"' in shown.text
 
@@ -241,7 +268,10 @@ async def test_a_bad_date_answers_422_with_a_summary_linking_to_the_row_field(cl
     assert response.status_code == 422
     assert 'href="#measures-0-deadline"' in response.text
     label = gettext("%(section)s, row %(n)s: %(column)s") % {
-        "section": gettext("Measures"), "n": 1, "column": gettext("Deadline")}
+        "section": gettext("Measures"),
+        "n": 1,
+        "column": gettext("Deadline"),
+    }
     assert str(escape(label)) in response.text
     assert str(escape(gettext("Give a date as YYYY-MM-DD."))) in response.text
     field = re.search(r'<input id="measures-0-deadline"[^>]*>', response.text).group(0)
@@ -251,8 +281,12 @@ async def test_a_bad_date_answers_422_with_a_summary_linking_to_the_row_field(cl
     assert "Øve på intervju" in response.text
     assert await stored(e) == 0
 
-    long_line = {**PLAN_FORM, "sub_goals": "Skrive søknad\r\n" + "å" * 301, "version": "0",
-                 "_csrf_token": csrf_from(form.text)}
+    long_line = {
+        **PLAN_FORM,
+        "sub_goals": "Skrive søknad\r\n" + "å" * 301,
+        "version": "0",
+        "_csrf_token": csrf_from(form.text),
+    }
     too_long = await client.post(f"/enrolments/{e}/plan", data=long_line)
     assert too_long.status_code == 422 and 'href="#sub_goals"' in too_long.text
     assert await stored(e) == 0
@@ -267,8 +301,12 @@ async def test_a_form_from_an_older_version_answers_409_and_keeps_the_typed_text
     # Meanwhile the primary contact's colleague, an admin, saves.
     await saved(client, await as_("admin"), e, "cv", {"about_me": "Skrevet av Siv på Ås."})
 
-    typed = {**CV_FORM, "about_me": "Min egen tekst om Ørjan og meg.", "version": "0",
-             "_csrf_token": csrf_from(form.text)}
+    typed = {
+        **CV_FORM,
+        "about_me": "Min egen tekst om Ørjan og meg.",
+        "version": "0",
+        "_csrf_token": csrf_from(form.text),
+    }
     response = await client.post(f"/enrolments/{e}/cv", data=typed)
     assert response.status_code == 409
     assert str(escape(gettext("Someone else saved in the meantime"))) in response.text
@@ -278,8 +316,10 @@ async def test_a_form_from_an_older_version_answers_409_and_keeps_the_typed_text
     assert await stored(e) == 1
     assert version_in(response.text) == 1  # the next save, made knowingly, goes on top
 
-    again = await client.post(f"/enrolments/{e}/cv", data={**typed, "version": str(version_in(response.text)),
-                                                           "_csrf_token": csrf_from(response.text)})
+    again = await client.post(
+        f"/enrolments/{e}/cv",
+        data={**typed, "version": str(version_in(response.text)), "_csrf_token": csrf_from(response.text)},
+    )
     assert again.status_code in (302, 303)
     history = await versions(client, await as_("leader"), e, "cv")
     assert [(v["number"], v["author"]) for v in history] == [(2, "Åse Ødegård"), (1, "Siv Øyen")]
@@ -335,7 +375,10 @@ async def test_the_versions_page_shows_the_history_and_restores_through_the_form
     assert "Første utkast fra Åse." in form.text and gettext("Saved.") in form.text
     history = await versions(client, leader, e, "cv")
     assert [(v["number"], v["restored_from"], v["author"]) for v in history] == [
-        (3, 1, "Åse Ødegård"), (2, None, "Siv Øyen"), (1, None, "Åse Ødegård")]
+        (3, 1, "Åse Ødegård"),
+        (2, None, "Siv Øyen"),
+        (1, None, "Åse Ødegård"),
+    ]
     shown = (await client.get(f"/api/v1/enrolments/{e}/cv", headers=leader)).json()
     first_content = (await client.get(f"/api/v1/enrolments/{e}/cv/versions/1", headers=leader)).json()["content"]
     assert shown["version"] == 3 and shown["content"] == first_content
@@ -370,8 +413,9 @@ async def test_the_participant_edits_their_own_cv_and_plan_through_the_link(clie
         assert form.status_code == 200 and f'action="{path}"' in form.text
         assert f'href="{path}.pdf"' in form.text and f'href="/p/{token}"' in form.text
         assert "/versions" not in form.text  # the history is for staff
-        response = await client.post(path, data={**data, "version": str(version_in(form.text)),
-                                                  "_csrf_token": csrf_from(form.text)})
+        response = await client.post(
+            path, data={**data, "version": str(version_in(form.text)), "_csrf_token": csrf_from(form.text)}
+        )
         assert response.status_code in (302, 303), response.text
         assert response.headers["location"] == f"{path}?saved=1"
         assert gettext("Saved.") in (await client.get(response.headers["location"])).text
@@ -388,15 +432,18 @@ async def test_the_participant_edits_their_own_cv_and_plan_through_the_link(clie
 
     # A bad date from the own page: the same summary, the same link to the field.
     form = await client.get(plan_path)
-    bad = await client.post(plan_path, data={**PLAN_FORM, "measures-0-deadline": "3. februar", "version": "1",
-                                             "_csrf_token": csrf_from(form.text)})
+    bad = await client.post(
+        plan_path,
+        data={**PLAN_FORM, "measures-0-deadline": "3. februar", "version": "1", "_csrf_token": csrf_from(form.text)},
+    )
     assert bad.status_code == 422 and 'href="#measures-0-deadline"' in bad.text
     assert await stored(e) == 2
-    logged = await AuditEvent.select(AuditEvent.actor, AuditEvent.details).where(
-        AuditEvent.action == "document_saved")
+    logged = await AuditEvent.select(AuditEvent.actor, AuditEvent.details).where(AuditEvent.action == "document_saved")
     details = [json.loads(r["details"]) if isinstance(r["details"], str) else r["details"] for r in logged]
     assert [(r["actor"], d["kind"], d["by"]) for r, d in zip(logged, details)] == [
-        (None, "cv", "participant"), (None, "plan", "participant")]
+        (None, "cv", "participant"),
+        (None, "plan", "participant"),
+    ]
 
 
 async def test_a_participant_token_opens_no_one_elses_documents(client, two):
@@ -424,7 +471,8 @@ async def test_an_expired_or_revoked_link_opens_no_documents(client, two, as_, h
     assert form.status_code == 200
     if how == "expired":
         await ParticipantLink.update({ParticipantLink.expires_at: ParticipantLink.created_at}).where(
-            ParticipantLink.participant == person)
+            ParticipantLink.participant == person
+        )
     else:
         revoked = await client.delete(f"/api/v1/participants/{person}/link", headers=await as_("leader"))
         assert revoked.status_code in (200, 204), revoked.text
@@ -444,17 +492,37 @@ async def test_markup_in_the_documents_is_escaped_on_every_page(client, world, a
     setup = await cohort_with(client, world, as_)
     e, leader = setup.enrolment(), await as_("leader")
     token = await personal_token(client, leader, setup.people[SOLVI]["id"])
-    await saved(client, leader, e, "cv", {
-        "about_me": f"Hei {EVIL_STYLE}", "skills": [EVIL_IMG, EVIL_URL],
-        "experience": [{"what": EVIL_IMG, "where": EVIL_STYLE}], "driving_licence": EVIL_IMG})
-    await saved(client, leader, e, "plan", {
-        "main_goal": EVIL_STYLE, "sub_goals": [EVIL_IMG],
-        "measures": [{"what": EVIL_IMG, "responsible": "other", "responsible_other": EVIL_URL}]})
+    await saved(
+        client,
+        leader,
+        e,
+        "cv",
+        {
+            "about_me": f"Hei {EVIL_STYLE}",
+            "skills": [EVIL_IMG, EVIL_URL],
+            "experience": [{"what": EVIL_IMG, "where": EVIL_STYLE}],
+            "driving_licence": EVIL_IMG,
+        },
+    )
+    await saved(
+        client,
+        leader,
+        e,
+        "plan",
+        {
+            "main_goal": EVIL_STYLE,
+            "sub_goals": [EVIL_IMG],
+            "measures": [{"what": EVIL_IMG, "responsible": "other", "responsible_other": EVIL_URL}],
+        },
+    )
 
     await login(client, EMAILS["leader"])
-    pages = [await client.get(f"/enrolments/{e}/cv"), await client.get(f"/enrolments/{e}/plan"),
-             await client.get(f"/enrolments/{e}/cv/versions", params={"number": 1}),
-             await client.get(f"/enrolments/{e}/plan/versions", params={"number": 1})]
+    pages = [
+        await client.get(f"/enrolments/{e}/cv"),
+        await client.get(f"/enrolments/{e}/plan"),
+        await client.get(f"/enrolments/{e}/cv/versions", params={"number": 1}),
+        await client.get(f"/enrolments/{e}/plan/versions", params={"number": 1}),
+    ]
     client.cookies.clear()
     pages += [await client.get(f"/p/{token}/documents/{e}/cv"), await client.get(f"/p/{token}/documents/{e}/plan")]
     for page in pages:
@@ -467,14 +535,24 @@ async def test_markup_in_the_documents_is_escaped_on_every_page(client, world, a
 async def test_an_earlier_plan_shows_its_dates_and_choices_in_words(client, world, as_):
     setup = await cohort_with(client, world, as_)
     e, leader = setup.enrolment(), await as_("leader")
-    await saved(client, leader, e, "plan", rules.check("plan", rules.from_form("plan", {
-        **PLAN_FORM, "measures-0-status": "in_progress"})))
+    await saved(
+        client,
+        leader,
+        e,
+        "plan",
+        rules.check("plan", rules.from_form("plan", {**PLAN_FORM, "measures-0-status": "in_progress"})),
+    )
     await saved(client, leader, e, "plan", {"main_goal": "Et nytt mål."})
     await login(client, EMAILS["leader"])
     page = await client.get(f"/enrolments/{e}/plan/versions", params={"number": 1})
     assert page.status_code == 200
-    for text in ("Ringe Åsa i Ås", gettext("Me"), gettext("Under way"), "Øve på intervju",
-                 format_date(date(2027, 2, 3), format="long", locale="nb"),
-                 format_date(date(2027, 2, 10), format="long", locale="nb")):
+    for text in (
+        "Ringe Åsa i Ås",
+        gettext("Me"),
+        gettext("Under way"),
+        "Øve på intervju",
+        format_date(date(2027, 2, 3), format="long", locale="nb"),
+        format_date(date(2027, 2, 10), format="long", locale="nb"),
+    ):
         assert str(escape(text)) in page.text, text
     assert "in_progress" not in page.text.split('id="shown"', 1)[1]

@@ -113,7 +113,7 @@ async def test_the_cv_has_the_name_every_filled_section_and_every_item(client, w
     for key, value in FULL_CV.items():
         items = [value] if isinstance(value, str) else value
         for item in items:
-            for cell in (item.values() if isinstance(item, dict) else [item]):
+            for cell in item.values() if isinstance(item, dict) else [item]:
                 if cell and not (key == "experience" and cell in dict(rules.EXPERIENCE_KINDS)):
                     assert squeeze(cell) in squeeze(text), (key, cell)
     # The kind of experience by its Norwegian label, not its code.
@@ -160,8 +160,9 @@ async def test_the_plan_has_the_goal_every_measure_and_the_page_number(client, w
 async def test_a_plan_with_40_measures_repeats_the_table_header_on_every_page(client, world, as_):
     setup = await cohort_with(client, world, as_)
     leader = await as_("leader")
-    measures = [{"what": f"Søknad {i:02d} til Bæreia", "responsible": "me", "deadline": "2027-03-01"}
-                for i in range(1, 41)]
+    measures = [
+        {"what": f"Søknad {i:02d} til Bæreia", "responsible": "me", "deadline": "2027-03-01"} for i in range(1, 41)
+    ]
     await saved(client, leader, setup.enrolment(), "plan", {**PLAN, "measures": measures})
     pages = page_texts((await pdf_of(client, leader, setup.enrolment(), "plan")).content)
     count = len(pages)
@@ -221,8 +222,10 @@ async def test_markup_in_the_documents_is_text_in_the_pdf_and_fetches_nothing(cl
     }
     await saved(client, leader, e, "cv", cv)
     await saved(client, leader, e, "plan", plan)
-    for kind, literals in (("cv", [EVIL_STYLE, EVIL_IMG, EVIL_URL, probe_url, probe_img]),
-                           ("plan", [EVIL_STYLE, EVIL_IMG, EVIL_URL, probe_url, probe_img])):
+    for kind, literals in (
+        ("cv", [EVIL_STYLE, EVIL_IMG, EVIL_URL, probe_url, probe_img]),
+        ("plan", [EVIL_STYLE, EVIL_IMG, EVIL_URL, probe_url, probe_img]),
+    ):
         body = (await pdf_of(client, leader, e, kind)).content
         reader = pdf_reader(body)
         text = pdf_text(body)
@@ -242,8 +245,9 @@ NAMES = ("Sølvi Åkerø Dæhli", "Åsmund Ørnes", "Bjørg Ækre")
 
 async def test_the_cohort_zip_holds_a_cv_and_a_plan_per_participant(client, world, as_):
     contact, contact_headers = await office_a_leader(world, "torbjorn@a.no", "Torbjørn Ås")
-    setup = await cohort_with(client, world, as_, names=NAMES, title="Vårkurs på Ørnes – gruppe Æ",
-                              contacts={"Bjørg Ækre": contact})
+    setup = await cohort_with(
+        client, world, as_, names=NAMES, title="Vårkurs på Ørnes – gruppe Æ", contacts={"Bjørg Ækre": contact}
+    )
     leader = await as_("leader")
     for name in NAMES[:2]:  # Bjørg has nothing saved yet: her PDFs are there all the same
         await saved(client, leader, setup.enrolment(name), "cv", {"about_me": f"Jeg heter {name}."})

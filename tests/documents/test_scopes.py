@@ -46,8 +46,9 @@ async def people(client, world, as_):
     other, other_headers = await office_a_leader(world, "guro@a.no", "Guro Bækkelund")
     setup = await cohort_with(client, world, as_, contacts={SOLVI: contact})
     admin, leader_b = await as_("admin"), await as_("leader_b")
-    course_b = await running_cohort(client, world, admin, office_id=world.office_b, leader_ids=[world.leader_b],
-                                    title="Høstkurs på Lier")
+    course_b = await running_cohort(
+        client, world, admin, office_id=world.office_b, leader_ids=[world.leader_b], title="Høstkurs på Lier"
+    )
     person_b = await participant(client, leader_b, world, name="Pål Ærø", primary_contact_id=world.leader_b)
     enrolment_b = (await enrolled(client, leader_b, course_b["id"], person_b["id"]))["id"]
     for kind in KINDS:
@@ -92,9 +93,14 @@ async def test_another_offices_enrolment_answers_as_one_that_does_not_exist(clie
     unknown = max(setup.enrolment(), enrolment_b) + 1000
     before = await stored()
     for headers, theirs in ((leader, enrolment_b), (leader_b, setup.enrolment())):
-        for method, rest, body in (("GET", "", None), ("PUT", "", "content"), ("GET", "/versions", None),
-                                   ("GET", "/versions/1", None), ("POST", "/versions/1/restore", None),
-                                   ("GET", ".pdf", None)):
+        for method, rest, body in (
+            ("GET", "", None),
+            ("PUT", "", "content"),
+            ("GET", "/versions", None),
+            ("GET", "/versions/1", None),
+            ("POST", "/versions/1/restore", None),
+            ("GET", ".pdf", None),
+        ):
             for kind in KINDS:
                 json = {"content": CONTENT[kind]} if body else None
                 out_of_scope = await client.request(method, api(theirs, kind, rest), json=json, headers=headers)
@@ -123,8 +129,7 @@ async def test_another_offices_manager_is_refused_every_route(client, people, as
 
 
 @pytest.mark.parametrize(("who", "expected"), [("admin", 200), ("leader", 404), ("other", 404), ("manager", 403)])
-async def test_an_admin_reaches_another_offices_documents_and_its_neighbours_do_not(client, people, as_, who,
-                                                                                     expected):
+async def test_an_admin_reaches_another_offices_documents_and_its_neighbours_do_not(client, people, as_, who, expected):
     _, enrolment_b, _, headers = people
     h = headers.get(who) or await as_(who)
     before = await stored()

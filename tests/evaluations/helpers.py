@@ -17,16 +17,18 @@ def token_of(link: dict) -> str:
 
 async def cohort_with(client, world, leader, admin, people: int = 3, **changes) -> tuple[dict, list[dict]]:
     course = await running_cohort(client, world, admin, **changes)
-    persons = [await participant(client, leader, world, name=f"{NAMES[n % len(NAMES)]} {course['id']}")
-               for n in range(people)]
+    persons = [
+        await participant(client, leader, world, name=f"{NAMES[n % len(NAMES)]} {course['id']}") for n in range(people)
+    ]
     for person in persons:
         await enrolled(client, leader, course["id"], person["id"])
     return course, persons
 
 
 async def open_evaluation(client, leader, cohort_id: int, named: bool = False) -> dict:
-    response = await client.post(f"/api/v1/cohorts/{cohort_id}/evaluation", headers=leader,
-                                 json={"named": True} if named else None)
+    response = await client.post(
+        f"/api/v1/cohorts/{cohort_id}/evaluation", headers=leader, json={"named": True} if named else None
+    )
     assert response.status_code == 200, response.text
     return response.json()
 

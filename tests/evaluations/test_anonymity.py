@@ -31,8 +31,10 @@ def refers_to_a_person(table) -> bool:
     audit trail (whose details may name a participant)."""
     if table in (Participant, AuditEvent):
         return True
-    return any(getattr(fk._foreign_key_meta.resolved_references, "__name__", "") in ("Participant", "Enrolment")
-               for fk in table._meta.foreign_key_columns)
+    return any(
+        getattr(fk._foreign_key_meta.resolved_references, "__name__", "") in ("Participant", "Enrolment")
+        for fk in table._meta.foreign_key_columns
+    )
 
 
 async def cohort_of(client, world, as_, people: int) -> tuple[dict, list[str]]:
@@ -40,14 +42,40 @@ async def cohort_of(client, world, as_, people: int) -> tuple[dict, list[str]]:
     admin, leader = await as_("admin"), await as_("leader")
     course = await running_cohort(client, world, admin)
     now = clock.now()
-    ids = [r["id"] for r in await Participant.insert(*[
-        Participant(office=world.office_a, name=f"Ødegård {n} Åsheim", birth_year=2006, primary_contact=world.leader,
-                    created_at=now) for n in range(people)]).returning(Participant.id)]
-    await Consent.insert(*[Consent(participant=i, action="given", text_version=CURRENT_CONSENT_VERSION,
-                                   participation=True, sharing=True, evaluation=True, date=clock.today(),
-                                   recorded_by=world.leader, recorded_at=now) for i in ids])
-    await Enrolment.insert(*[Enrolment(cohort=course["id"], participant=i, status="enrolled", created_at=now,
-                                       changed_at=now) for i in ids])
+    ids = [
+        r["id"]
+        for r in await Participant.insert(
+            *[
+                Participant(
+                    office=world.office_a,
+                    name=f"Ødegård {n} Åsheim",
+                    birth_year=2006,
+                    primary_contact=world.leader,
+                    created_at=now,
+                )
+                for n in range(people)
+            ]
+        ).returning(Participant.id)
+    ]
+    await Consent.insert(
+        *[
+            Consent(
+                participant=i,
+                action="given",
+                text_version=CURRENT_CONSENT_VERSION,
+                participation=True,
+                sharing=True,
+                evaluation=True,
+                date=clock.today(),
+                recorded_by=world.leader,
+                recorded_at=now,
+            )
+            for i in ids
+        ]
+    )
+    await Enrolment.insert(
+        *[Enrolment(cohort=course["id"], participant=i, status="enrolled", created_at=now, changed_at=now) for i in ids]
+    )
     links = []
     for i in ids:
         response = await client.post(f"/api/v1/participants/{i}/link", headers=leader)
@@ -60,8 +88,11 @@ async def answer_on_own_page(client, personal: str, cohort_id: int, n: int) -> N
     page = await client.get(f"/p/{personal}")
     assert f"/p/{personal}/evaluation/{cohort_id}" in page.text
     form = await client.get(f"/p/{personal}/evaluation/{cohort_id}")
-    data = {**{area: str((score + n) % 11) for area, score in SCORES.items()},
-            "comment": f"Fint kurs, hilsen nummer {n}", "_csrf_token": csrf_from(form.text)}
+    data = {
+        **{area: str((score + n) % 11) for area, score in SCORES.items()},
+        "comment": f"Fint kurs, hilsen nummer {n}",
+        "_csrf_token": csrf_from(form.text),
+    }
     response = await client.post(f"/p/{personal}/evaluation/{cohort_id}", data=data)
     assert response.status_code == 200 and "Takk" in response.text
 
@@ -83,8 +114,9 @@ async def test_no_join_over_system_columns_ids_or_times_ties_an_answer_to_a_pers
         if n % 2:
             await answer_on_own_page(client, token, course["id"], n)
         else:
-            response = await client.post(f"/api/v1/evaluations/{token_of(by_id[pid])}",
-                                         json={"scores": {**SCORES, "benefit": n % 11}})
+            response = await client.post(
+                f"/api/v1/evaluations/{token_of(by_id[pid])}", json={"scores": {**SCORES, "benefit": n % 11}}
+            )
             assert response.status_code == 201
     assert await EvaluationPending.count() == 100
 
@@ -92,16 +124,18 @@ async def test_no_join_over_system_columns_ids_or_times_ties_an_answer_to_a_pers
         found = {}
         persons = [t for t in db.all_tables() if refers_to_a_person(t)]
         assert {"participant", "enrolment", "participant_link", "participant_consent", "audit_event"} <= {
-            t._meta.tablename for t in persons}
+            t._meta.tablename for t in persons
+        }
         for answers in ANSWER_TABLES:
             a = answers._meta.tablename
             for t in persons:
                 name = t._meta.tablename
-                for label, on in (("xmin", "a.xmin::text = t.xmin::text"),
-                                  ("id", "a.id::text = t.id::text"),
-                                  ("ctid", "a.ctid = t.ctid AND a.xmin::text = t.xmin::text")):
-                    rows = await EvaluationResponse.raw(
-                        f'SELECT count(*) AS n FROM "{a}" a JOIN "{name}" t ON {on}')
+                for label, on in (
+                    ("xmin", "a.xmin::text = t.xmin::text"),
+                    ("id", "a.id::text = t.id::text"),
+                    ("ctid", "a.ctid = t.ctid AND a.xmin::text = t.xmin::text"),
+                ):
+                    rows = await EvaluationResponse.raw(f'SELECT count(*) AS n FROM "{a}" a JOIN "{name}" t ON {on}')
                     found[f"{a}~{name}.{label}"] = rows[0]["n"]
         return {k: v for k, v in found.items() if v}
 
@@ -113,7 +147,8 @@ async def test_no_join_over_system_columns_ids_or_times_ties_an_answer_to_a_pers
     typed = await EvaluationResponse.raw(
         "SELECT table_name, column_name FROM information_schema.columns WHERE table_name = ANY({}) "
         "AND (data_type LIKE 'time%' OR data_type = 'date')",
-        [t._meta.tablename for t in (*ANSWER_TABLES, EvaluationTicket, EvaluationSeal)])
+        [t._meta.tablename for t in (*ANSWER_TABLES, EvaluationTicket, EvaluationSeal)],
+    )
     assert typed == []
     # Written out in one transaction, in shuffled order, with random ids: neither
     # xmin, the physical order nor the ids say in what order the answers came.
@@ -121,7 +156,9 @@ async def test_no_join_over_system_columns_ids_or_times_ties_an_answer_to_a_pers
     assert len(xmins) == 1
     ids = [r["id"] for r in await EvaluationResponse.raw("SELECT id FROM evaluation_response ORDER BY ctid")]
     assert all(uuid.UUID(str(i)).version == 4 for i in ids)
-    stored = [r["benefit"] for r in await EvaluationResponse.raw("SELECT benefit FROM evaluation_response ORDER BY ctid")]
+    stored = [
+        r["benefit"] for r in await EvaluationResponse.raw("SELECT benefit FROM evaluation_response ORDER BY ctid")
+    ]
     arrival = [(n if n % 2 == 0 else 9 + n) % 11 for n in range(100)]
     assert sorted(stored) == sorted(arrival) and stored != arrival
     assert await EvaluationSeal.count() == 0  # the boxes are gone once they can no longer be used

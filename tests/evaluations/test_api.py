@@ -36,8 +36,13 @@ async def test_opening_answers_one_anonymous_link_for_each_participant_who_conse
     leader, admin = await as_("leader"), await as_("admin")
     course = await running_cohort(client, world, admin)
     people = [await participant(client, leader, world, name=n) for n in ("Åsmund Ørnes", "Kåre Nærø")]
-    no = await participant(client, leader, world, name="Bjørg Ækre", consent={
-        "scopes": ["participation", "sharing"], "date": clock.today().isoformat()})
+    no = await participant(
+        client,
+        leader,
+        world,
+        name="Bjørg Ækre",
+        consent={"scopes": ["participation", "sharing"], "date": clock.today().isoformat()},
+    )
     for person in (*people, no):
         await enrolled(client, leader, course["id"], person["id"])
     opened = await open_evaluation(client, leader, course["id"])
@@ -64,19 +69,26 @@ async def test_only_a_started_cohort_opens_and_only_for_its_office(client, world
     response = await client.post(f"/api/v1/cohorts/{ahead['id']}/evaluation", headers=leader)
     assert response.status_code == 422 and response.json()["extra"][0]["key"] == "cohort"
     for who, status in (("manager", 403), ("leader_b", 404), ("manager_b", 403)):
-        assert (await client.post(f"/api/v1/cohorts/{ahead['id']}/evaluation",
-                                  headers=await as_(who))).status_code == status, who
+        assert (
+            await client.post(f"/api/v1/cohorts/{ahead['id']}/evaluation", headers=await as_(who))
+        ).status_code == status, who
     assert await Evaluation.count() == 0
 
 
 async def test_an_answer_is_kept_encrypted_until_the_evaluation_closes(client, world, as_):
     course, opened, _ = await opened_cohort(client, world, as_)
-    body = {"scores": SCORES, "comments": {"atmosphere": "Trygt å være her, også for meg som er sjenert."},
-            "comment": "Takk til Åse og Ørjan!"}
+    body = {
+        "scores": SCORES,
+        "comments": {"atmosphere": "Trygt å være her, også for meg som er sjenert."},
+        "comment": "Takk til Åse og Ørjan!",
+    }
     first = await client.post(f"/api/v1/evaluations/{token_of(opened['links'][0])}", json=body)
     assert first.status_code == 201 and first.json() == {"received": True}
-    second = await client.post(f"/api/v1/evaluations/{token_of(opened['links'][0])}", json=body,
-                               headers={"Accept-Language": "nb-NO,nb;q=0.9,en;q=0.5"})
+    second = await client.post(
+        f"/api/v1/evaluations/{token_of(opened['links'][0])}",
+        json=body,
+        headers={"Accept-Language": "nb-NO,nb;q=0.9,en;q=0.5"},
+    )
     assert second.status_code == 409 and "allerede besvart" in second.json()["detail"]
     assert second.headers["content-language"] == "nb"
     assert await EvaluationResponse.count() == 0 and await EvaluationRemark.count() == 0
@@ -88,28 +100,39 @@ async def test_an_answer_is_kept_encrypted_until_the_evaluation_closes(client, w
     await close(client, await as_("leader"), course["id"])
     rows = await EvaluationResponse.select()
     assert len(rows) == 3 and await EvaluationPending.count() == 0
-    assert set(rows[0]) == {"id", "cohort", "benefit", "next_step", "atmosphere", "leaders", "participation",
-                            "on_paper"}  # no time at all, and a random id
+    assert set(rows[0]) == {
+        "id",
+        "cohort",
+        "benefit",
+        "next_step",
+        "atmosphere",
+        "leaders",
+        "participation",
+        "on_paper",
+    }  # no time at all, and a random id
     comments = await EvaluationRemark.select(EvaluationRemark.area, EvaluationRemark.status, EvaluationRemark.text)
     assert sorted((c["area"], c["status"]) for c in comments) == [("atmosphere", "pending"), ("overall", "pending")]
     assert "Takk til Åse og Ørjan!" in {c["text"] for c in comments}
 
 
-@pytest.mark.parametrize("change, status, key", [
-    # Off the schema (a score out of 0–10 or not a whole number, an area missing or unknown): 400.
-    ({"scores": {**SCORES, "benefit": 11}}, 400, "scores.benefit"),
-    ({"scores": {**SCORES, "leaders": -1}}, 400, "scores.leaders"),
-    ({"scores": {**SCORES, "next_step": 7.5}}, 400, "scores.next_step"),
-    ({"scores": {**SCORES, "next_step": "7"}}, 400, "scores.next_step"),
-    ({"scores": {**SCORES, "next_step": True}}, 400, "scores.next_step"),
-    ({"scores": {k: v for k, v in SCORES.items() if k != "participation"}}, 400, "scores.participation"),
-    ({"scores": {**SCORES, "mood": 5}}, 400, "scores.mood"),
-    ({"comments": {"weather": "fint"}}, 400, "comments.weather"),
-    ({"comment": 5}, 400, "comment"),
-    # Well-formed, against a rule: 422.
-    ({"comments": {"benefit": "x" * 2001}}, 422, "comments.benefit"),
-    ({"comment": "å" * 2001}, 422, "comment"),
-])
+@pytest.mark.parametrize(
+    "change, status, key",
+    [
+        # Off the schema (a score out of 0–10 or not a whole number, an area missing or unknown): 400.
+        ({"scores": {**SCORES, "benefit": 11}}, 400, "scores.benefit"),
+        ({"scores": {**SCORES, "leaders": -1}}, 400, "scores.leaders"),
+        ({"scores": {**SCORES, "next_step": 7.5}}, 400, "scores.next_step"),
+        ({"scores": {**SCORES, "next_step": "7"}}, 400, "scores.next_step"),
+        ({"scores": {**SCORES, "next_step": True}}, 400, "scores.next_step"),
+        ({"scores": {k: v for k, v in SCORES.items() if k != "participation"}}, 400, "scores.participation"),
+        ({"scores": {**SCORES, "mood": 5}}, 400, "scores.mood"),
+        ({"comments": {"weather": "fint"}}, 400, "comments.weather"),
+        ({"comment": 5}, 400, "comment"),
+        # Well-formed, against a rule: 422.
+        ({"comments": {"benefit": "x" * 2001}}, 422, "comments.benefit"),
+        ({"comment": "å" * 2001}, 422, "comment"),
+    ],
+)
 async def test_bad_answers_name_the_field_and_store_nothing(client, world, as_, change, status, key):
     _, opened, _ = await opened_cohort(client, world, as_, people=1)
     token = token_of(opened["links"][0])
@@ -171,8 +194,7 @@ async def test_an_extra_slip_voids_nothing_and_works_whoever_it_is_for(client, w
 
 async def test_no_more_answers_than_participants(client, world, as_):
     course, opened, _ = await opened_cohort(client, world, as_, people=3)
-    extra = (await client.post(f"/api/v1/cohorts/{course['id']}/evaluation/slips",
-                               headers=await as_("leader"))).json()
+    extra = (await client.post(f"/api/v1/cohorts/{course['id']}/evaluation/slips", headers=await as_("leader"))).json()
     for link in opened["links"]:
         await answer(client, link)
     full = await client.post(f"/api/v1/evaluations/{token_of(extra)}", json={"scores": SCORES})
@@ -228,8 +250,9 @@ async def test_closing_by_hand_needs_three_answers_and_then_takes_no_more(client
 @pytest.mark.parametrize("value", ["2027-02-30", "i morgen", "2027-03-02", "2027-06-01", 20270310])
 async def test_a_bad_closing_day_names_the_field(client, world, as_, value):
     course, _, _ = await opened_cohort(client, world, as_, people=1)
-    response = await client.patch(f"/api/v1/cohorts/{course['id']}/evaluation", json={"closes_on": value},
-                                  headers=await as_("leader"))
+    response = await client.patch(
+        f"/api/v1/cohorts/{course['id']}/evaluation", json={"closes_on": value}, headers=await as_("leader")
+    )
     assert response.status_code == (400 if isinstance(value, int) else 422), response.text
     assert response.json()["extra"][0]["key"] == "closes_on"
     assert (await Evaluation.select(Evaluation.closes_on).first())["closes_on"] == date_of_last(course) + timedelta(7)
@@ -239,8 +262,9 @@ async def test_the_evaluation_closes_on_its_closing_day(client, world, as_):
     course, opened, _ = await opened_cohort(client, world, as_, people=4)
     leader = await as_("leader")
     path = f"/api/v1/cohorts/{course['id']}/evaluation"
-    moved = await client.patch(path, json={"closes_on": (clock.today() + timedelta(days=1)).isoformat()},
-                               headers=leader)
+    moved = await client.patch(
+        path, json={"closes_on": (clock.today() + timedelta(days=1)).isoformat()}, headers=leader
+    )
     assert moved.status_code == 200 and moved.json()["closes_on"] == (clock.today() + timedelta(days=1)).isoformat()
     for link in opened["links"][:3]:
         await answer(client, link)
@@ -265,9 +289,17 @@ async def test_only_leaders_of_the_office_change_the_window(client, world, as_):
 async def test_a_hundred_answers_at_once_are_each_stored_exactly_once(client, world, as_):
     admin = await as_("admin")
     course = await running_cohort(client, world, admin)
-    evaluation = (await Evaluation.insert(Evaluation(
-        cohort=course["id"], opened_at=clock.now(), opened_by=world.leader, invited=100,
-        closes_on=clock.today() + timedelta(days=7))).returning(Evaluation.id))[0]["id"]
+    evaluation = (
+        await Evaluation.insert(
+            Evaluation(
+                cohort=course["id"],
+                opened_at=clock.now(),
+                opened_by=world.leader,
+                invited=100,
+                closes_on=clock.today() + timedelta(days=7),
+            )
+        ).returning(Evaluation.id)
+    )[0]["id"]
     tokens = [f"samtidig-{n:03d}-" + "z" * 30 for n in range(100)]
     await EvaluationTicket.insert(*[EvaluationTicket(evaluation=evaluation, token_hash=digest(t)) for t in tokens])
 
@@ -291,4 +323,3 @@ async def test_a_closed_evaluation_says_so_on_the_form(client, world, as_):
         assert response.status_code == 410
         page = await client.get(f"/e/{token_of(opened['links'][0])}")
         assert page.status_code == 410 and "Evalueringen er avsluttet" in page.text
-

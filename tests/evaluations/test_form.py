@@ -20,11 +20,20 @@ async def test_the_form_takes_one_answer_and_then_says_thanks(client, world, as_
     form = await client.get(path)
     assert form.status_code == 200 and "Hvordan var kurset?" in form.text
     assert form.text.count('type="radio"') == 55
-    assert '<legend><span class="area-number">2.</span> Muligheter for å komme i tiltak etter kurset</legend>' in form.text
+    assert (
+        '<legend><span class="area-number">2.</span> Muligheter for å komme i tiltak etter kurset</legend>' in form.text
+    )
     token = csrf_from(form.text)
 
-    missing = await client.post(path, data={**FULL, "next_step": "", "_csrf_token": token,
-                                            "comment": "Bra kurs, men <b>litt</b> tidlig oppmøte på Åssiden."})
+    missing = await client.post(
+        path,
+        data={
+            **FULL,
+            "next_step": "",
+            "_csrf_token": token,
+            "comment": "Bra kurs, men <b>litt</b> tidlig oppmøte på Åssiden.",
+        },
+    )
     assert missing.status_code == 422
     assert 'href="#next_step"' in missing.text and 'id="next_step"' in missing.text
     # Kept for the next try, as text.
@@ -109,8 +118,11 @@ async def test_no_more_answers_through_the_form_than_participants(client, world,
     sent = await client.post(path, data={**FULL, "_csrf_token": csrf_from(form.text)})
     assert sent.status_code == 409 and "Svaret ditt er mottatt" not in sent.text
     assert await EvaluationPending.count() == 3
-    assert not (await EvaluationTicket.select(EvaluationTicket.used).where(
-        EvaluationTicket.token_hash == digest(token_of(extra.json()))).first())["used"]
+    assert not (
+        await EvaluationTicket.select(EvaluationTicket.used)
+        .where(EvaluationTicket.token_hash == digest(token_of(extra.json())))
+        .first()
+    )["used"]
 
 
 async def test_a_full_evaluation_says_so_rather_than_already_answered(client, world, as_):

@@ -51,7 +51,8 @@ FORM = {"benefit": "9", "next_step": "7", "atmosphere": "10", "leaders": "10", "
 PAPER = {"benefit": "4", "next_step": "3", "atmosphere": "6", "leaders": "5", "participation": "2"}
 SLIP_RE = re.compile(r'<p class="slip-name">([^<]*)</p>.*?<p class="slip-url">([^<]*)</p>', re.DOTALL)
 CSV_HEADER = "level,group,answers,suppressed,area,mean,median,target,below_target," + ",".join(
-    f"n{n}" for n in range(11))
+    f"n{n}" for n in range(11)
+)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EVIL = '<img src="file:///etc/passwd">'
 RESULTS = f"<h2>{gettext('Results')}</h2>"
@@ -82,16 +83,20 @@ def redirects_to_login(response) -> bool:
     return response.status_code in (302, 303) and response.headers["location"].startswith("/login")
 
 
-async def cohort_named(client, world, as_, names: list[str], no_consent: tuple[str, ...] = (),
-                       **changes) -> tuple[dict, dict[str, dict]]:
+async def cohort_named(
+    client, world, as_, names: list[str], no_consent: tuple[str, ...] = (), **changes
+) -> tuple[dict, dict[str, dict]]:
     """A running cohort led by the office A leader, with these participants enrolled;
     those in ``no_consent`` have not consented to the evaluation."""
     leader, admin = await as_("leader"), await as_("admin")
     course = await running_cohort(client, world, admin, **changes)
     persons = {}
     for name in names:
-        extra = {"consent": {"scopes": ["participation", "sharing"], "date": clock.today().isoformat()}} \
-            if name in no_consent else {}
+        extra = (
+            {"consent": {"scopes": ["participation", "sharing"], "date": clock.today().isoformat()}}
+            if name in no_consent
+            else {}
+        )
         persons[name] = await participant(client, leader, world, name=name, **extra)
         await enrolled(client, leader, course["id"], persons[name]["id"])
     return course, persons
@@ -119,8 +124,11 @@ async def commented_cohort(client, world, as_, comments: list[dict], closed: boo
 
 async def snapshot(cohort_id: int) -> tuple:
     """What a leader's form could change: the evaluation's row, its links and answers."""
-    row = await Evaluation.select(Evaluation.closes_on, Evaluation.closed_at, Evaluation.invited).where(
-        Evaluation.cohort == cohort_id).first()
+    row = (
+        await Evaluation.select(Evaluation.closes_on, Evaluation.closed_at, Evaluation.invited)
+        .where(Evaluation.cohort == cohort_id)
+        .first()
+    )
     return (row, await EvaluationTicket.count(), await EvaluationPending.count(), await EvaluationResponse.count())
 
 
@@ -226,8 +234,12 @@ async def test_opening_on_the_page_gives_anonymous_qr_slips_unless_names_are_ask
     path = f"/cohorts/{course['id']}/evaluation"
     await login(client, EMAILS["leader"])
     page = await client.get(path)
-    assert gettext("The evaluation is not open yet. Open it near the end of the course, at the last session or "
-                   "the one before.") in page.text
+    assert (
+        gettext(
+            "The evaluation is not open yet. Open it near the end of the course, at the last session or the one before."
+        )
+        in page.text
+    )
     assert gettext("Open the evaluation and make slips") in page.text and 'name="named" value="1"' in page.text
     assert "Dagfinn Sæther" in page.text  # listed as without consent, so without a link
 
@@ -239,9 +251,14 @@ async def test_opening_on_the_page_gives_anonymous_qr_slips_unless_names_are_ask
     assert [name for name, _ in shown] == [gettext("Course evaluation")] * 2  # no names on the slips
     for name in names:
         assert name not in first.text, name
-    assert gettext("The slips carry no names. Shuffle them and let each participant take one: then no one knows "
-                   "whose answer is whose. The links are shown only now: print them before you leave this "
-                   "page.") in first.text
+    assert (
+        gettext(
+            "The slips carry no names. Shuffle them and let each participant take one: then no one knows "
+            "whose answer is whose. The links are shown only now: print them before you leave this "
+            "page."
+        )
+        in first.text
+    )
     urls = [url for _, url in shown]
     for url in urls:
         assert url.startswith("http://testserver.local/e/") and len(url.rsplit("/e/", 1)[1]) >= 43
@@ -356,8 +373,12 @@ async def test_the_closing_day_is_moved_on_the_page_and_a_bad_day_names_the_fiel
     assert format_long_date(later) in (await client.get(page_path)).text
 
     out_of_range = gettext("Choose a day from today until eight weeks after the last session.")
-    for bad in ("2027-02-30", "i morgen", (today - timedelta(days=1)).isoformat(),
-                (last_day(course) + timedelta(weeks=8, days=1)).isoformat()):
+    for bad in (
+        "2027-02-30",
+        "i morgen",
+        (today - timedelta(days=1)).isoformat(),
+        (last_day(course) + timedelta(weeks=8, days=1)).isoformat(),
+    ):
         response = await csrf_post(client, path, {"closes_on": bad}, page=page_path)
         assert response.status_code == 422, bad
         assert 'href="#closes_on"' in response.text and f'value="{bad}"' in response.text, bad
@@ -408,12 +429,19 @@ async def test_closing_by_hand_needs_three_answers_and_then_takes_nothing_more(c
 
 
 async def test_results_and_comments_are_hidden_while_open_and_shown_once_closed(client, world, as_):
-    course = await commented_cohort(client, world, as_, [
-        {"benefit": "Lærte å skrive søknad på Åssiden."}, {"overall": "Takk for kurset!"}, {}], closed=False)
+    course = await commented_cohort(
+        client,
+        world,
+        as_,
+        [{"benefit": "Lærte å skrive søknad på Åssiden."}, {"overall": "Takk for kurset!"}, {}],
+        closed=False,
+    )
     page_path, comments_path = f"/cohorts/{course['id']}/evaluation", f"/cohorts/{course['id']}/evaluation/comments"
     _, torbjorn = await office_a_leader(world, "torbjorn@a.no", "Torbjørn Ås")
-    locked = gettext("The comments can be read once the evaluation has closed with at least three answers, so no "
-                     "comment can be tied to one person.")
+    locked = gettext(
+        "The comments can be read once the evaluation has closed with at least three answers, so no "
+        "comment can be tied to one person."
+    )
     for who in ("leader", "admin"):
         await login(client, EMAILS[who])
         page = await client.get(page_path)
@@ -456,8 +484,13 @@ async def test_an_evaluation_closed_with_too_few_answers_shows_no_results_and_no
         await login(client, EMAILS["leader"])
         page = await client.get(page_path)
         assert "2 av 3 svarte" in page.text
-        assert gettext("With fewer than three answers the results are not shown anywhere, so that no one's answer "
-                       "can be recognised.") in page.text
+        assert (
+            gettext(
+                "With fewer than three answers the results are not shown anywhere, so that no one's answer "
+                "can be recognised."
+            )
+            in page.text
+        )
         assert RESULTS not in page.text and CHART not in page.text and f'href="{comments_path}"' not in page.text
         comments = await client.get(comments_path)
         assert comments.status_code == 200 and "Bare to av oss svarte." not in comments.text
@@ -477,8 +510,13 @@ async def test_a_paper_form_names_no_one_and_is_counted_apart(client, world, as_
     assert "<select" not in page.text and "participant_id" not in page.text  # no one to choose
     for person in persons:
         assert person["name"] not in page.text
-    assert gettext("Type in the scores as the participant wrote them. The answer is stored without a name, marked "
-                   "as keyed in from paper, and counted apart in the reports.") in page.text
+    assert (
+        gettext(
+            "Type in the scores as the participant wrote them. The answer is stored without a name, marked "
+            "as keyed in from paper, and counted apart in the reports."
+        )
+        in page.text
+    )
 
     keyed = await csrf_post(client, path, {**PAPER, "comment": "Skrevet for hånd på Åssiden."})
     assert keyed.status_code == 200, keyed.text
@@ -540,7 +578,8 @@ async def test_paper_forms_are_taken_only_while_the_evaluation_is_open_and_not_f
 
 
 async def test_comments_are_locked_until_closed_with_three_answers_and_come_in_the_order_of_the_areas(
-        client, world, as_):
+    client, world, as_
+):
     leader = await as_("leader")
     course, opened, persons = await opened_cohort(client, world, as_, people=3)
     path = f"/api/v1/cohorts/{course['id']}/evaluation/comments"
@@ -569,16 +608,22 @@ async def test_comments_are_locked_until_closed_with_three_answers_and_come_in_t
 
 async def test_a_comment_is_reviewed_by_the_cohorts_own_leader_or_an_admin(client, world, as_):
     leader = await as_("leader")
-    course = await commented_cohort(client, world, as_, [
-        {"benefit": "Nyttig og lærerikt."}, {"leaders": "Kursholderne så meg."}, {}])
+    course = await commented_cohort(
+        client, world, as_, [{"benefit": "Nyttig og lærerikt."}, {"leaders": "Kursholderne så meg."}, {}]
+    )
     comments = (await client.get(f"/api/v1/cohorts/{course['id']}/evaluation/comments", headers=leader)).json()
     first, second = comments[0]["id"], comments[1]["id"]
     path = f"/api/v1/evaluation-comments/{first}"
 
     shown = await client.patch(path, json={"status": "shown"}, headers=leader)
     assert shown.status_code == 200, shown.text
-    assert shown.json() == {"id": first, "cohort_id": course["id"], "area": "benefit",
-                            "text": "Nyttig og lærerikt.", "status": "shown"}
+    assert shown.json() == {
+        "id": first,
+        "cohort_id": course["id"],
+        "area": "benefit",
+        "text": "Nyttig og lærerikt.",
+        "status": "shown",
+    }
     hidden = await client.patch(path, json={"status": "hidden"}, headers=await as_("admin"))
     assert hidden.status_code == 200 and hidden.json()["status"] == "hidden"
 
@@ -592,8 +637,9 @@ async def test_a_comment_is_reviewed_by_the_cohorts_own_leader_or_an_admin(clien
         assert response.status_code == 400, bad
         assert error_keys(response) == {"status"}, bad
     assert (await client.patch(path, json={"status": "shown"})).status_code == 401
-    assert (await EvaluationRemark.select(EvaluationRemark.status).where(
-        EvaluationRemark.ref == first).first())["status"] == "hidden"
+    assert (await EvaluationRemark.select(EvaluationRemark.status).where(EvaluationRemark.ref == first).first())[
+        "status"
+    ] == "hidden"
 
     # The same through the page: a form field ``status``, then back to the list.
     await login(client, EMAILS["leader"])
@@ -601,12 +647,14 @@ async def test_a_comment_is_reviewed_by_the_cohorts_own_leader_or_an_admin(clien
     assert page.status_code == 200 and "Kursholderne så meg." in page.text
     assert f'action="/evaluation-comments/{second}"' in page.text
     assert (await client.post(f"/evaluation-comments/{second}", data={"status": "shown"})).status_code == 403
-    reviewed = await client.post(f"/evaluation-comments/{second}",
-                                 data={"status": "shown", "_csrf_token": csrf_from(page.text)})
+    reviewed = await client.post(
+        f"/evaluation-comments/{second}", data={"status": "shown", "_csrf_token": csrf_from(page.text)}
+    )
     assert reviewed.status_code in (302, 303), reviewed.text
     assert reviewed.headers["location"] == f"/cohorts/{course['id']}/evaluation/comments#c{second}"
-    assert (await EvaluationRemark.select(EvaluationRemark.status).where(
-        EvaluationRemark.ref == second).first())["status"] == "shown"
+    assert (await EvaluationRemark.select(EvaluationRemark.status).where(EvaluationRemark.ref == second).first())[
+        "status"
+    ] == "shown"
     listed = await client.get(f"/cohorts/{course['id']}/evaluation/comments")
     assert f'id="c{second}"' in listed.text and gettext("Shown in reports") in listed.text
 
@@ -617,33 +665,63 @@ async def test_a_comment_is_reviewed_by_the_cohorts_own_leader_or_an_admin(clien
         assert response.status_code == status, who
     await login(client, "torbjorn@a.no")
     token = csrf_from((await client.get("/")).text)
-    assert (await client.post(f"/evaluation-comments/{first}",
-                              data={"status": "shown", "_csrf_token": token})).status_code == 403
-    assert (await EvaluationRemark.select(EvaluationRemark.status).where(
-        EvaluationRemark.ref == first).first())["status"] == "hidden"
+    assert (
+        await client.post(f"/evaluation-comments/{first}", data={"status": "shown", "_csrf_token": token})
+    ).status_code == 403
+    assert (await EvaluationRemark.select(EvaluationRemark.status).where(EvaluationRemark.ref == first).first())[
+        "status"
+    ] == "hidden"
 
 
 async def test_the_report_has_only_shown_comments_of_whole_closed_cohorts_with_three_answers(client, world, as_):
     leader, manager = await as_("leader"), await as_("manager")
-    big = await commented_cohort(client, world, as_, [
-        {"benefit": "Vist: lærte å skrive CV."}, {"atmosphere": "Skjult: Pål var slem."},
-        {"leaders": "Ventende: fine kursholdere."}], title="Vårkurset på Åssiden")
-    review = {c["text"]: c["id"] for c in (await client.get(
-        f"/api/v1/cohorts/{big['id']}/evaluation/comments", headers=leader)).json()}
+    big = await commented_cohort(
+        client,
+        world,
+        as_,
+        [
+            {"benefit": "Vist: lærte å skrive CV."},
+            {"atmosphere": "Skjult: Pål var slem."},
+            {"leaders": "Ventende: fine kursholdere."},
+        ],
+        title="Vårkurset på Åssiden",
+    )
+    review = {
+        c["text"]: c["id"]
+        for c in (await client.get(f"/api/v1/cohorts/{big['id']}/evaluation/comments", headers=leader)).json()
+    }
     for text, status in (("Vist: lærte å skrive CV.", "shown"), ("Skjult: Pål var slem.", "hidden")):
-        response = await client.patch(f"/api/v1/evaluation-comments/{review[text]}", json={"status": status},
-                                      headers=leader)
+        response = await client.patch(
+            f"/api/v1/evaluation-comments/{review[text]}", json={"status": status}, headers=leader
+        )
         assert response.status_code == 200
 
     # Two more cohorts, with two answers and one: while open they count nowhere, and
     # once closed their comments can be neither reviewed nor reported, even when
     # marked shown behind the app's back.
-    small = await commented_cohort(client, world, as_, [{"benefit": "Lite kurs: for få svar."}, {}], closed=False,
-                                   title="Høstkurset i Ørnes", start_time="15:00", end_time="16:00",
-                                   location="Rom Ærfugl")
-    tiny = await commented_cohort(client, world, as_, [{"leaders": "Alene: for få svar."}], closed=False,
-                                  title="Sommerkurset på Bø", weeks_ago=2, start_time="16:30", end_time="17:30",
-                                  location="Rom Lånke")
+    small = await commented_cohort(
+        client,
+        world,
+        as_,
+        [{"benefit": "Lite kurs: for få svar."}, {}],
+        closed=False,
+        title="Høstkurset i Ørnes",
+        start_time="15:00",
+        end_time="16:00",
+        location="Rom Ærfugl",
+    )
+    tiny = await commented_cohort(
+        client,
+        world,
+        as_,
+        [{"leaders": "Alene: for få svar."}],
+        closed=False,
+        title="Sommerkurset på Bø",
+        weeks_ago=2,
+        start_time="16:30",
+        end_time="17:30",
+        location="Rom Lånke",
+    )
     await login(client, EMAILS["manager"])
     page = await client.get("/reports/evaluations")
     assert page.status_code == 200 and "Vist: lærte å skrive CV." in page.text
@@ -653,12 +731,17 @@ async def test_the_report_has_only_shown_comments_of_whole_closed_cohorts_with_t
         for course in (small, tiny):
             comments = f"/api/v1/cohorts/{course['id']}/evaluation/comments"
             assert (await client.get(comments, headers=leader)).json() == []
-        refs = [r["ref"] for r in await EvaluationRemark.select(EvaluationRemark.ref).where(
-            EvaluationRemark.cohort.is_in([small["id"], tiny["id"]]))]
+        refs = [
+            r["ref"]
+            for r in await EvaluationRemark.select(EvaluationRemark.ref).where(
+                EvaluationRemark.cohort.is_in([small["id"], tiny["id"]])
+            )
+        ]
         assert len(refs) == 2
         for ref in refs:
-            response = await client.patch(f"/api/v1/evaluation-comments/{ref}", json={"status": "shown"},
-                                          headers=leader)
+            response = await client.patch(
+                f"/api/v1/evaluation-comments/{ref}", json={"status": "shown"}, headers=leader
+            )
             assert response.status_code == 404
         await EvaluationRemark.update({EvaluationRemark.status: "shown"}).where(EvaluationRemark.ref.is_in(refs))
 
@@ -681,8 +764,11 @@ async def test_the_report_has_only_shown_comments_of_whole_closed_cohorts_with_t
 async def test_a_comments_reference_tells_neither_order_nor_author(client, world, as_):
     """Two comments from one answer, one from another: their references are random,
     so neither the order they came in nor which of them belong together shows."""
-    comments = [{"benefit": "Lærte mye om meg selv.", "leaders": "Åse var god."},
-                {"atmosphere": "Trygt å være her, takk for kurset!"}, {}]
+    comments = [
+        {"benefit": "Lærte mye om meg selv.", "leaders": "Åse var god."},
+        {"atmosphere": "Trygt å være her, takk for kurset!"},
+        {},
+    ]
     course = await commented_cohort(client, world, as_, comments)
     leader = await as_("leader")
     listed = (await client.get(f"/api/v1/cohorts/{course['id']}/evaluation/comments", headers=leader)).json()
@@ -693,8 +779,7 @@ async def test_a_comments_reference_tells_neither_order_nor_author(client, world
     assert sorted(r["ref"] for r in rows) == sorted(refs)
     assert not any(str(r["id"]) in refs for r in rows)
     for guess in ("1", str(rows[0]["id"])):  # neither a row number nor the row's id
-        response = await client.patch(f"/api/v1/evaluation-comments/{guess}", json={"status": "shown"},
-                                      headers=leader)
+        response = await client.patch(f"/api/v1/evaluation-comments/{guess}", json={"status": "shown"}, headers=leader)
         assert response.status_code == 404, guess
 
 
@@ -711,8 +796,20 @@ async def test_the_status_counts_and_never_says_who_answered(client, world, as_)
     assert before["invited"] == 2  # those who may answer
     opened = await open_evaluation(client, leader, course["id"])
     status = (await client.get(path, headers=leader)).json()
-    assert set(status) == {"cohort_id", "opened_at", "closes_on", "closed_at", "invited", "answered", "on_paper",
-                           "without_consent", "participants", "comments_pending", "comments_locked", "may_close"}
+    assert set(status) == {
+        "cohort_id",
+        "opened_at",
+        "closes_on",
+        "closed_at",
+        "invited",
+        "answered",
+        "on_paper",
+        "without_consent",
+        "participants",
+        "comments_pending",
+        "comments_locked",
+        "may_close",
+    }
     assert status["invited"] == 2 and status["answered"] == 0 and status["comments_locked"] is True
     assert status["closed_at"] is None and status["on_paper"] is None and status["may_close"] is False
     assert [p["name"] for p in status["without_consent"]] == ["Ingrid Kværnå"]
@@ -732,8 +829,7 @@ async def test_the_status_counts_and_never_says_who_answered(client, world, as_)
 # --- 7. the participant's own page ---------------------------------------------------------------
 
 
-async def test_the_own_page_offers_the_evaluation_after_a_named_opening_and_thanks_after_answering(
-        client, world, as_):
+async def test_the_own_page_offers_the_evaluation_after_a_named_opening_and_thanks_after_answering(client, world, as_):
     leader = await as_("leader")
     course, persons = await cohort_named(client, world, as_, ["Jørgen Fjæra", "Kåre Nærø"])
     own = f"/p/{await personal_token(client, leader, persons['Jørgen Fjæra']['id'])}"
@@ -768,8 +864,9 @@ async def test_the_own_page_offers_the_evaluation_after_a_named_opening_and_than
     token = csrf_from(form.text)
     missing = await client.post(form_path, data={**FORM, "benefit": "", "_csrf_token": token})
     assert missing.status_code == 422 and 'href="#benefit"' in missing.text and f'href="{own}"' in missing.text
-    sent = await client.post(form_path, data={**FORM, "_csrf_token": token,
-                                              "comment_leaders": "Åse og Ørjan brydde seg."})
+    sent = await client.post(
+        form_path, data={**FORM, "_csrf_token": token, "comment_leaders": "Åse og Ørjan brydde seg."}
+    )
     assert sent.status_code == 200, sent.text
     assert "Svaret ditt er mottatt" in sent.text and f'href="{own}"' in sent.text
     assert await EvaluationPending.count() == 1
@@ -801,8 +898,7 @@ async def test_the_own_page_offers_the_evaluation_after_a_named_opening_and_than
     assert [r["text"] for r in await EvaluationRemark.select(EvaluationRemark.text)] == ["Åse og Ørjan brydde seg."]
 
 
-async def test_a_personal_link_issued_after_the_opening_gets_the_evaluation_with_a_named_extra_slip(
-        client, world, as_):
+async def test_a_personal_link_issued_after_the_opening_gets_the_evaluation_with_a_named_extra_slip(client, world, as_):
     leader = await as_("leader")
     course, persons = await cohort_named(client, world, as_, ["Ingrid Kværnå", "Håkon Strømme"])
     await open_evaluation(client, leader, course["id"], named=True)
@@ -812,8 +908,12 @@ async def test_a_personal_link_issued_after_the_opening_gets_the_evaluation_with
     assert form_path not in (await client.get(own)).text  # her link came after the slips
 
     await login(client, EMAILS["leader"])
-    extra = await csrf_post(client, f"/cohorts/{course['id']}/evaluation/slips", {"participant_id": str(ingrid)},
-                            page=f"/cohorts/{course['id']}/evaluation")
+    extra = await csrf_post(
+        client,
+        f"/cohorts/{course['id']}/evaluation/slips",
+        {"participant_id": str(ingrid)},
+        page=f"/cohorts/{course['id']}/evaluation",
+    )
     assert extra.status_code == 200 and [n for n, _ in slips(extra.text)] == ["Ingrid Kværnå"]
     assert gettext("The link is also on the participant's own page.") in extra.text
     client.cookies.clear()
@@ -823,8 +923,9 @@ async def test_a_personal_link_issued_after_the_opening_gets_the_evaluation_with
 
 async def test_without_evaluation_consent_the_own_page_offers_no_evaluation(client, world, as_):
     leader = await as_("leader")
-    course, persons = await cohort_named(client, world, as_, ["Liv Østgård", "Mads Ødegaard"],
-                                         no_consent=("Liv Østgård",))
+    course, persons = await cohort_named(
+        client, world, as_, ["Liv Østgård", "Mads Ødegaard"], no_consent=("Liv Østgård",)
+    )
     own = f"/p/{await personal_token(client, leader, persons['Liv Østgård']['id'])}"
     other = f"/p/{await personal_token(client, leader, persons['Mads Ødegaard']['id'])}"
     opened = await open_evaluation(client, leader, course["id"], named=True)
@@ -851,12 +952,15 @@ async def test_the_report_page_and_its_files_for_each_role(client, world, as_, w
     admin = await as_("admin")
     renamed = await client.patch(f"/api/v1/offices/{world.office_a}", json={"name": OFFICE_NAME}, headers=admin)
     assert renamed.status_code == 200, renamed.text
-    course = await commented_cohort(client, world, as_, [{"benefit": "Lærte å skrive søknad."}, {}, {}],
-                                    title="Vårkurset på Åssiden")
-    comment = (await client.get(f"/api/v1/cohorts/{course['id']}/evaluation/comments",
-                                headers=await as_("leader"))).json()[0]
-    await client.patch(f"/api/v1/evaluation-comments/{comment['id']}", json={"status": "shown"},
-                       headers=await as_("leader"))
+    course = await commented_cohort(
+        client, world, as_, [{"benefit": "Lærte å skrive søknad."}, {}, {}], title="Vårkurset på Åssiden"
+    )
+    comment = (
+        await client.get(f"/api/v1/cohorts/{course['id']}/evaluation/comments", headers=await as_("leader"))
+    ).json()[0]
+    await client.patch(
+        f"/api/v1/evaluation-comments/{comment['id']}", json={"status": "shown"}, headers=await as_("leader")
+    )
     labels = [gettext(AREA_LABELS[a]) for a in AREAS]
 
     await login(client, EMAILS[who])
@@ -888,13 +992,13 @@ async def test_the_report_page_and_its_files_for_each_role(client, world, as_, w
     assert as_xlsx.headers["content-disposition"].startswith("attachment;")
     assert ".xlsx" in as_xlsx.headers["content-disposition"]
     book = load_workbook(io.BytesIO(as_xlsx.content))
-    assert book.sheetnames == [gettext("Whole"), gettext("Per cohort"), gettext("Per quarter"),
-                               gettext("Comments")]
+    assert book.sheetnames == [gettext("Whole"), gettext("Per cohort"), gettext("Per quarter"), gettext("Comments")]
     benefit = next(r for r in book[gettext("Whole")].iter_rows(values_only=True) if r[2] == labels[0])
     assert benefit[1] == 3 and benefit[3] == 9.0  # numbers as numbers
     assert any(r[0] == "Vårkurset på Åssiden" for r in book[gettext("Per cohort")].iter_rows(values_only=True))
-    assert ["Lærte å skrive søknad."] == [r[1] for r in book[gettext("Comments")].iter_rows(min_row=2,
-                                                                                          values_only=True)]
+    assert ["Lærte å skrive søknad."] == [
+        r[1] for r in book[gettext("Comments")].iter_rows(min_row=2, values_only=True)
+    ]
 
     as_pdf = await client.get("/reports/evaluations.pdf")
     assert as_pdf.status_code == 200 and as_pdf.headers["content-type"].startswith("application/pdf")
@@ -939,10 +1043,13 @@ async def test_the_admin_pdf_names_the_office_chosen(client, world, as_):
     assert pages == 1 and OFFICE_NAME in text and "Siv Øyen" in text
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("quarter", "2027-Q5", "Give a quarter as YYYY-Qn, for example 2027-Q1."),
-    ("variant", "kurs", "Choose the variant kjk or ny_retning."),
-])
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("quarter", "2027-Q5", "Give a quarter as YYYY-Qn, for example 2027-Q1."),
+        ("variant", "kurs", "Choose the variant kjk or ny_retning."),
+    ],
+)
 async def test_a_bad_filter_names_the_field(client, world, as_, field, value, message):
     await login(client, EMAILS["manager"])
     page = await client.get("/reports/evaluations", params={field: value})
@@ -962,8 +1069,12 @@ async def test_a_bad_filter_names_the_field(client, world, as_, field, value, me
 
 
 async def test_the_report_and_its_files_need_a_login(client, world):
-    for path in ("/reports/evaluations", "/reports/evaluations.csv", "/reports/evaluations.xlsx",
-                 "/reports/evaluations.pdf"):
+    for path in (
+        "/reports/evaluations",
+        "/reports/evaluations.csv",
+        "/reports/evaluations.xlsx",
+        "/reports/evaluations.pdf",
+    ):
         response = await client.get(path)
         assert redirects_to_login(response), path
         assert "attachment" not in response.headers.get("content-disposition", "")
@@ -1061,8 +1172,5 @@ def test_a_document_that_asks_for_files_and_the_network_gets_neither():
     assert images == []
     # The allowed font was fetched: the text is set in it (a font that fails to load
     # falls back to a system font, named DejaVu or the like).
-    fonts = {str(f["/BaseFont"]) for page in reader.pages
-             for f in page["/Resources"]["/Font"].values()}
+    fonts = {str(f["/BaseFont"]) for page in reader.pages for f in page["/Resources"]["/Font"].values()}
     assert fonts and all(f.endswith(("+Kilde", "+Kilde-Bold")) for f in fonts), fonts
-
-

@@ -27,8 +27,7 @@ async def test_a_closed_cohort_with_three_answers_shows_figures_and_flags_area_t
     await answered_cohort(client, world, leader, admin, [10, 9, 8])
     report = (await client.get(REPORT, headers=leader)).json()
     assert report["responses"] == 3 and report["invited"] == 3 and report["response_rate"] == 1.0
-    assert report["cohorts_left_out"] == {"count": 0, "reasons": {"open": 0, "too_few_answers": 0,
-                                                                  "not_evaluated": 0}}
+    assert report["cohorts_left_out"] == {"count": 0, "reasons": {"open": 0, "too_few_answers": 0, "not_evaluated": 0}}
     areas = {a["area"]: a for a in report["figures"]["areas"]}
     assert areas["benefit"]["mean"] == 9.0 and areas["benefit"]["median"] == 9.0
     assert areas["benefit"]["distribution"][8:] == [1, 1, 1]
@@ -56,8 +55,9 @@ async def test_reading_twice_while_open_tells_nothing(client, world, as_):
     course, opened, _ = await opened_cohort(client, world, as_, people=5)
     for link in opened["links"][:3]:
         await answer(client, link, benefit=9)
-    before = {who: (await client.get(REPORT, headers=h)).json() for who, h in (("leader", leader),
-                                                                                ("manager", manager))}
+    before = {
+        who: (await client.get(REPORT, headers=h)).json() for who, h in (("leader", leader), ("manager", manager))
+    }
     await answer(client, opened["links"][3], benefit=1)
     for who, headers in (("leader", leader), ("manager", manager)):
         after = (await client.get(REPORT, headers=headers)).json()
@@ -68,8 +68,9 @@ async def test_reading_twice_while_open_tells_nothing(client, world, as_):
     await close(client, leader, course["id"])
     closed = (await client.get(REPORT, headers=manager)).json()
     assert closed["responses"] == 4
-    late = await client.post(f"/api/v1/evaluations/{opened['links'][4]['url'].rsplit('/', 1)[1]}",
-                             json={"scores": SCORES})
+    late = await client.post(
+        f"/api/v1/evaluations/{opened['links'][4]['url'].rsplit('/', 1)[1]}", json={"scores": SCORES}
+    )
     assert late.status_code == 410
     with clock.frozen(clock.today() + timedelta(days=60)):
         assert (await client.get(REPORT, headers=manager)).json() == closed
@@ -80,11 +81,17 @@ async def test_two_period_filters_never_differ_by_one_or_two_answers(client, wor
     counted inside wider reports, so one report minus another gave both back."""
     leader, admin, manager = await as_("leader"), await as_("admin"), await as_("manager")
     big = await answered_cohort(client, world, leader, admin, [9, 9, 8, 10], weeks_ago=3)
-    small = await answered_cohort(client, world, leader, admin, [1, 2], weeks_ago=1,
-                                  location="Rom Ærfugl", start_time="15:00", end_time="16:00")
+    small = await answered_cohort(
+        client, world, leader, admin, [1, 2], weeks_ago=1, location="Rom Ærfugl", start_time="15:00", end_time="16:00"
+    )
     with after_closing(small, days=2):
-        windows = [{}, {"from": big["start_date"]}, {"from": big["start_date"], "to": big["start_date"]},
-                   {"from": small["start_date"]}, {"to": small["start_date"]}]
+        windows = [
+            {},
+            {"from": big["start_date"]},
+            {"from": big["start_date"], "to": big["start_date"]},
+            {"from": small["start_date"]},
+            {"to": small["start_date"]},
+        ]
         for who in (leader, manager, admin):
             reports = [(await client.get(REPORT, params=w, headers=who)).json() for w in windows]
             for a in reports:
@@ -106,8 +113,17 @@ async def test_a_leader_filter_counts_whole_cohorts_only(client, world, as_):
     leader, admin, manager = await as_("leader"), await as_("admin"), await as_("manager")
     kari, kari_headers = await office_a_leader(world, "kari@a.no", "Kari Nørstebø")
     await answered_cohort(client, world, leader, admin, [10, 9, 9, 8])
-    small = await answered_cohort(client, world, kari_headers, admin, [3, 4], leader_ids=[kari],
-                                  location="Rom Ærfugl", start_time="15:00", end_time="16:00")
+    small = await answered_cohort(
+        client,
+        world,
+        kari_headers,
+        admin,
+        [3, 4],
+        leader_ids=[kari],
+        location="Rom Ærfugl",
+        start_time="15:00",
+        end_time="16:00",
+    )
     with after_closing(small):
         office = (await client.get(REPORT, headers=manager)).json()
         assert office["responses"] == 4 and office["figures"]["suppressed"] is False
@@ -131,11 +147,11 @@ async def test_each_role_sees_its_own_cohorts_only(client, world, as_):
 async def test_started_cohorts_that_are_open_or_not_evaluated_are_counted_as_left_out(client, world, as_):
     leader, admin = await as_("leader"), await as_("admin")
     await answered_cohort(client, world, leader, admin, [10, 9, 8])
-    course, _ = await cohort_with(client, world, leader, admin, people=1, location="Rom Ørn",
-                                  start_time="15:00", end_time="16:00")
+    course, _ = await cohort_with(
+        client, world, leader, admin, people=1, location="Rom Ørn", start_time="15:00", end_time="16:00"
+    )
     report = (await client.get(REPORT, headers=leader)).json()
-    assert report["cohorts_left_out"] == {"count": 1, "reasons": {"open": 0, "too_few_answers": 0,
-                                                                  "not_evaluated": 1}}
+    assert report["cohorts_left_out"] == {"count": 1, "reasons": {"open": 0, "too_few_answers": 0, "not_evaluated": 1}}
     await open_evaluation(client, leader, course["id"])
     report = (await client.get(REPORT, headers=leader)).json()
     assert report["cohorts_left_out"]["reasons"] == {"open": 1, "too_few_answers": 0, "not_evaluated": 0}
@@ -144,7 +160,10 @@ async def test_started_cohorts_that_are_open_or_not_evaluated_are_counted_as_lef
 
 async def test_bad_filters_name_the_field(client, world, as_):
     leader = await as_("leader")
-    for params, key in (({"quarter": "2027-Q5"}, "quarter"), ({"variant": "annet"}, "variant"),
-                        ({"from": "i fjor"}, "from")):
+    for params, key in (
+        ({"quarter": "2027-Q5"}, "quarter"),
+        ({"variant": "annet"}, "variant"),
+        ({"from": "i fjor"}, "from"),
+    ):
         response = await client.get(REPORT, params=params, headers=leader)
         assert response.status_code == 422 and response.json()["extra"][0]["key"] == key

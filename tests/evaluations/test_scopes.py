@@ -43,12 +43,19 @@ async def staff(user_id: int):
 
 async def snapshot() -> tuple:
     """Everything a refused request could have changed."""
-    rows = await Evaluation.select(Evaluation.cohort, Evaluation.closes_on, Evaluation.closed_at,
-                                   Evaluation.invited).order_by(Evaluation.cohort)
+    rows = await Evaluation.select(
+        Evaluation.cohort, Evaluation.closes_on, Evaluation.closed_at, Evaluation.invited
+    ).order_by(Evaluation.cohort)
     remarks = await EvaluationRemark.select(EvaluationRemark.ref, EvaluationRemark.status).order_by(
-        EvaluationRemark.ref)
-    return (rows, remarks, await EvaluationTicket.count(), await EvaluationPending.count(),
-            await EvaluationResponse.count())
+        EvaluationRemark.ref
+    )
+    return (
+        rows,
+        remarks,
+        await EvaluationTicket.count(),
+        await EvaluationPending.count(),
+        await EvaluationResponse.count(),
+    )
 
 
 async def say(client, link: dict, comment: str) -> None:
@@ -68,8 +75,9 @@ async def two(client, world, as_):
     for n, link in enumerate(opened["links"]):
         await say(client, link, f"Takk for kurset på Åsen, nummer {n}!")
     await close(client, leader, course_a["id"])
-    course_b = await running_cohort(client, world, admin, office_id=world.office_b, leader_ids=[world.leader_b],
-                                    title="Høstkurs på Lier")
+    course_b = await running_cohort(
+        client, world, admin, office_id=world.office_b, leader_ids=[world.leader_b], title="Høstkurs på Lier"
+    )
     for name in ("Pål Ærø", "Siri Løkke", "Tore Ås"):
         person = await participant(client, leader_b, world, name=name, primary_contact_id=world.leader_b)
         await enrolled(client, leader_b, course_b["id"], person["id"])
@@ -116,8 +124,9 @@ async def test_every_cohort_route_refuses_another_office_and_managers(client, tw
     headers = await as_(who)
     before = await snapshot()
     for method, rest, body in ROUTES:
-        response = await client.request(method, f"/api/v1/cohorts/{course_a['id']}/evaluation{rest}", json=body,
-                                        headers=headers)
+        response = await client.request(
+            method, f"/api/v1/cohorts/{course_a['id']}/evaluation{rest}", json=body, headers=headers
+        )
         assert response.status_code == status, (method, rest, response.text)
         assert "Åsen" not in response.text and course_a["title"] not in response.text, (method, rest)
     assert await snapshot() == before
@@ -125,8 +134,9 @@ async def test_every_cohort_route_refuses_another_office_and_managers(client, tw
 
 async def test_another_offices_comment_answers_as_one_that_does_not_exist(client, two, as_):
     course_a, _, _, headers = two
-    comments = (await client.get(f"/api/v1/cohorts/{course_a['id']}/evaluation/comments",
-                                 headers=await as_("leader"))).json()
+    comments = (
+        await client.get(f"/api/v1/cohorts/{course_a['id']}/evaluation/comments", headers=await as_("leader"))
+    ).json()
     ref = comments[0]["id"]
     unknown = "A" * 16 if ref != "A" * 16 else "B" * 16
     before = await snapshot()
@@ -136,8 +146,9 @@ async def test_another_offices_comment_answers_as_one_that_does_not_exist(client
     assert out_of_scope.status_code == missing.status_code == 404
     assert out_of_scope.json() == missing.json()
     # A leader of the same office who does not lead the cohort is refused, not kept in the dark.
-    refused = await client.patch(f"/api/v1/evaluation-comments/{ref}", json={"status": "shown"},
-                                 headers=headers["other"])
+    refused = await client.patch(
+        f"/api/v1/evaluation-comments/{ref}", json={"status": "shown"}, headers=headers["other"]
+    )
     assert refused.status_code == 403 and "Åsen" not in refused.text
     assert await snapshot() == before
 

@@ -21,9 +21,11 @@ async def test_weekly_windows_are_replaced_and_read_back(client, as_):
     expected = [WINDOWS[1], WINDOWS[2], WINDOWS[0]]
     assert response.json()["weekly"] == expected
     assert (await client.get("/api/v1/me/availability", headers=leader)).json()["weekly"] == expected
-    replaced = await client.put("/api/v1/me/availability",
-                                json={"weekly": [{"weekday": 5, "start_time": "09:00", "end_time": "10:00"}]},
-                                headers=leader)
+    replaced = await client.put(
+        "/api/v1/me/availability",
+        json={"weekly": [{"weekday": 5, "start_time": "09:00", "end_time": "10:00"}]},
+        headers=leader,
+    )
     assert replaced.json()["weekly"] == [{"weekday": 5, "start_time": "09:00", "end_time": "10:00"}]
     cleared = await client.put("/api/v1/me/availability", json={"weekly": []}, headers=leader)
     assert cleared.status_code == 200 and cleared.json()["weekly"] == []
@@ -52,16 +54,33 @@ async def test_overlapping_or_bad_windows_are_refused_and_nothing_changes(client
 async def test_exceptions_are_added_and_removed(client, as_):
     leader = await as_("leader")
     day = clock.today() + timedelta(days=10)
-    whole = await client.post("/api/v1/me/availability/exceptions",
-                              json={"date": day.isoformat(), "reason": "Kurs på Lillestrøm"}, headers=leader)
+    whole = await client.post(
+        "/api/v1/me/availability/exceptions",
+        json={"date": day.isoformat(), "reason": "Kurs på Lillestrøm"},
+        headers=leader,
+    )
     assert whole.status_code == 201, whole.text
-    part = await client.post("/api/v1/me/availability/exceptions",
-                             json={"date": (day + timedelta(days=1)).isoformat(), "start_time": "12:00",
-                                   "end_time": "14:00", "reason": "Tannlege"}, headers=leader)
-    extra = await client.post("/api/v1/me/availability/exceptions",
-                              json={"date": (day + timedelta(days=2)).isoformat(), "start_time": "16:00",
-                                    "end_time": "18:00", "available": True, "reason": "Kveldsåpent"},
-                              headers=leader)
+    part = await client.post(
+        "/api/v1/me/availability/exceptions",
+        json={
+            "date": (day + timedelta(days=1)).isoformat(),
+            "start_time": "12:00",
+            "end_time": "14:00",
+            "reason": "Tannlege",
+        },
+        headers=leader,
+    )
+    extra = await client.post(
+        "/api/v1/me/availability/exceptions",
+        json={
+            "date": (day + timedelta(days=2)).isoformat(),
+            "start_time": "16:00",
+            "end_time": "18:00",
+            "available": True,
+            "reason": "Kveldsåpent",
+        },
+        headers=leader,
+    )
     assert part.status_code == 201 and extra.status_code == 201, (part.text, extra.text)
     exceptions = extra.json()["exceptions"]
     assert [(e["date"], e["start_time"], e["end_time"], e["available"], e["reason"]) for e in exceptions] == [
@@ -69,8 +88,9 @@ async def test_exceptions_are_added_and_removed(client, as_):
         ((day + timedelta(days=1)).isoformat(), "12:00", "14:00", False, "Tannlege"),
         ((day + timedelta(days=2)).isoformat(), "16:00", "18:00", True, "Kveldsåpent"),
     ]
-    someone_else = await client.delete(f"/api/v1/me/availability/exceptions/{exceptions[0]['id']}",
-                                       headers=await as_("admin"))
+    someone_else = await client.delete(
+        f"/api/v1/me/availability/exceptions/{exceptions[0]['id']}", headers=await as_("admin")
+    )
     assert someone_else.status_code == 404
     removed = await client.delete(f"/api/v1/me/availability/exceptions/{exceptions[0]['id']}", headers=leader)
     assert removed.status_code in (200, 204), removed.text

@@ -39,8 +39,12 @@ async def note_reads() -> list[dict]:
 async def test_the_note_is_read_by_cohort_leaders_and_the_primary_contact_only_each_read_audited(client, noted):
     leader, course, person, talk, users = noted
     expected_reads = 0
-    for reader, may_read in (("cohort_leader", True), ("other_leader", False), ("primary_contact", True),
-                             ("admin", False)):
+    for reader, may_read in (
+        ("cohort_leader", True),
+        ("other_leader", False),
+        ("primary_contact", True),
+        ("admin", False),
+    ):
         response = await client.get(f"/api/v1/talks/{talk['id']}", headers=await headers_for(users[reader]))
         assert response.status_code == 200, (reader, response.text)
         out = response.json()
@@ -69,8 +73,9 @@ async def test_the_talk_list_never_holds_the_note(client, noted):
 async def test_only_those_who_may_read_the_note_may_write_it(client, noted):
     leader, course, person, talk, users = noted
     for who in ("other_leader", "admin"):
-        response = await client.patch(f"/api/v1/talks/{talk['id']}", json={"note": "Overskrevet"},
-                                      headers=await headers_for(users[who]))
+        response = await client.patch(
+            f"/api/v1/talks/{talk['id']}", json={"note": "Overskrevet"}, headers=await headers_for(users[who])
+        )
         assert response.status_code == 403, (who, response.text)
     out = (await client.get(f"/api/v1/talks/{talk['id']}", headers=leader)).json()
     assert out["note"] == NOTE

@@ -33,15 +33,30 @@ def session_day(course: dict, number: int = 1) -> str:
 
 def booking(course: dict, person: dict, world, **changes) -> dict:
     # After the session (09:00–14:00), so neither the leader nor the participant is busy.
-    return {"participant_id": str(person["id"]), "leader_id": str(world.leader), "date": session_day(course),
-            "start_time": "15:00", "end_time": "15:45", "location": "", **changes}
+    return {
+        "participant_id": str(person["id"]),
+        "leader_id": str(world.leader),
+        "date": session_day(course),
+        "start_time": "15:00",
+        "end_time": "15:45",
+        "location": "",
+        **changes,
+    }
 
 
 async def booked(client, world, api_as, course, person, **changes) -> dict:
-    response = await client.post(f"/api/v1/cohorts/{course['id']}/talks", headers=await api_as("leader"),
-                                 json={"participant_id": person["id"], "leader_id": world.leader,
-                                       "date": session_day(course), "start_time": "15:00", "end_time": "15:45",
-                                       **changes})
+    response = await client.post(
+        f"/api/v1/cohorts/{course['id']}/talks",
+        headers=await api_as("leader"),
+        json={
+            "participant_id": person["id"],
+            "leader_id": world.leader,
+            "date": session_day(course),
+            "start_time": "15:00",
+            "end_time": "15:45",
+            **changes,
+        },
+    )
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -95,11 +110,13 @@ async def test_a_leader_of_another_office_finds_nothing(client, world, login_as,
     assert (await client.get(f"/cohorts/{course['id']}/talks")).status_code == 404
     assert (await client.get(f"/talks/{talk['id']}")).status_code == 404
     # The forms are refused too; the token comes from a page the leader may open.
-    response = await csrf_post(client, f"/cohorts/{course['id']}/talks", booking(course, person, world),
-                               page="/availability")
+    response = await csrf_post(
+        client, f"/cohorts/{course['id']}/talks", booking(course, person, world), page="/availability"
+    )
     assert response.status_code == 404
-    response = await csrf_post(client, f"/cohorts/{course['id']}/talks/plan", {"length_minutes": "45"},
-                               page="/availability")
+    response = await csrf_post(
+        client, f"/cohorts/{course['id']}/talks/plan", {"length_minutes": "45"}, page="/availability"
+    )
     assert response.status_code == 404
     response = await csrf_post(client, f"/talks/{talk['id']}", {"status": "cancelled"}, page="/availability")
     assert response.status_code == 404
@@ -127,9 +144,11 @@ async def test_leader_books_a_talk_through_the_form(client, world, login_as, api
 async def test_an_invalid_booking_is_shown_with_the_typed_values(client, world, login_as, api_as):
     course, person = await setup(client, world, api_as)
     await login_as("leader")
-    response = await csrf_post(client, f"/cohorts/{course['id']}/talks",
-                               booking(course, person, world, start_time="15:00", end_time="14:00",
-                                       location="Kantina"))
+    response = await csrf_post(
+        client,
+        f"/cohorts/{course['id']}/talks",
+        booking(course, person, world, start_time="15:00", end_time="14:00", location="Kantina"),
+    )
     assert response.status_code == 422
     assert 'class="error-summary"' in response.text and 'href="#end_time"' in response.text
     assert 'value="Kantina"' in response.text and 'aria-invalid="true"' in response.text
@@ -180,14 +199,16 @@ async def test_propose_and_accept_the_cohorts_talks(client, world, login_as, api
         for start, end in zip(fields["start_time"], fields["end_time"], strict=True)
     )
     token = re.search(r'name="_csrf_token" value="([^"]+)"', proposal.text).group(1)
-    accepted = await client.post(f"{talks_page}/plan/accept",
-                                 data={**fields, "length_minutes": "60", "_csrf_token": token})
+    accepted = await client.post(
+        f"{talks_page}/plan/accept", data={**fields, "length_minutes": "60", "_csrf_token": token}
+    )
     assert accepted.status_code == 302, accepted.text
     assert accepted.headers["location"] == talks_page
     assert await Talk.count() == 4
     # Accepting the same talks again clashes with the ones just booked: shown, nothing saved.
-    again = await client.post(f"{talks_page}/plan/accept",
-                              data={**fields, "length_minutes": "60", "_csrf_token": token})
+    again = await client.post(
+        f"{talks_page}/plan/accept", data={**fields, "length_minutes": "60", "_csrf_token": token}
+    )
     assert again.status_code == 409
     assert "er opptatt" in again.text and 'class="error-summary"' in again.text
     assert await Talk.count() == 4
@@ -221,8 +242,15 @@ async def test_leader_moves_and_cancels_a_talk(client, world, login_as, api_as):
     await login_as("leader")
     page = await client.get(f"/talks/{talk['id']}")
     assert 'name="note"' in page.text  # the cohort's leader may write the note
-    data = {"date": session_day(course, 2), "start_time": "15:00", "end_time": "16:00",
-            "leader_id": str(world.leader), "location": "Møterom Åsen", "status": "cancelled", "note": ""}
+    data = {
+        "date": session_day(course, 2),
+        "start_time": "15:00",
+        "end_time": "16:00",
+        "leader_id": str(world.leader),
+        "location": "Møterom Åsen",
+        "status": "cancelled",
+        "note": "",
+    }
     response = await csrf_post(client, f"/talks/{talk['id']}", data)
     assert response.status_code == 302, response.text
     assert response.headers["location"] == f"/cohorts/{course['id']}/talks"
@@ -249,8 +277,15 @@ async def test_the_note_is_for_the_cohort_leader_only(client, world, login_as, a
     course, person = await setup(client, world, api_as)
     talk = await booked(client, world, api_as, course, person)
     await login_as("leader")
-    form = {"date": session_day(course), "start_time": "15:00", "end_time": "15:45",
-            "leader_id": str(world.leader), "location": "Møterom Åsen", "status": "planned", "note": NOTE}
+    form = {
+        "date": session_day(course),
+        "start_time": "15:00",
+        "end_time": "15:45",
+        "leader_id": str(world.leader),
+        "location": "Møterom Åsen",
+        "status": "planned",
+        "note": NOTE,
+    }
     response = await csrf_post(client, f"/talks/{talk['id']}", form)
     assert response.status_code == 302, response.text
     assert await AuditEvent.count().where(AuditEvent.action == "talk_note_written") == 1
@@ -281,7 +316,9 @@ async def test_the_weekly_times_are_saved_and_shown(client, world, login_as):
     assert response.status_code == 302 and response.headers["location"] == "/availability"
     rows = await Availability.select().where(Availability.leader == world.leader).order_by(Availability.weekday)
     assert [(r["weekday"], r["start_time"].strftime("%H:%M"), r["end_time"].strftime("%H:%M")) for r in rows] == [
-        (1, "09:00", "12:00"), (3, "12:30", "15:30")]
+        (1, "09:00", "12:00"),
+        (3, "12:30", "15:30"),
+    ]
     page = await client.get("/availability")
     assert 'value="09:00"' in page.text and 'value="12:00"' in page.text and 'value="15:30"' in page.text
     # Saving again replaces them all.
@@ -303,13 +340,19 @@ async def test_an_invalid_weekly_time_is_shown_on_its_day(client, world, login_a
 async def test_days_away_and_extra_time(client, world, login_as):
     await login_as("leader")
     day = (clock.today() + timedelta(days=10)).isoformat()
-    response = await csrf_post(client, "/availability/exceptions",
-                               {"date": day, "start_time": "", "end_time": "", "available": "0",
-                                "reason": "Kurs i Oslo"}, page="/availability")
+    response = await csrf_post(
+        client,
+        "/availability/exceptions",
+        {"date": day, "start_time": "", "end_time": "", "available": "0", "reason": "Kurs i Oslo"},
+        page="/availability",
+    )
     assert response.status_code == 302, response.text
-    response = await csrf_post(client, "/availability/exceptions",
-                               {"date": day, "start_time": "", "end_time": "", "available": "1", "reason": ""},
-                               page="/availability")
+    response = await csrf_post(
+        client,
+        "/availability/exceptions",
+        {"date": day, "start_time": "", "end_time": "", "available": "1", "reason": ""},
+        page="/availability",
+    )
     assert response.status_code == 422 and 'href="#start_time"' in response.text
     page = await client.get("/availability")
     assert "Kurs i Oslo" in page.text
@@ -325,8 +368,9 @@ async def test_days_away_and_extra_time(client, world, login_as):
 async def test_one_cannot_remove_someone_elses_day(client, world, login_as, role):
     await login_as("leader")
     day = (clock.today() + timedelta(days=10)).isoformat()
-    await csrf_post(client, "/availability/exceptions", {"date": day, "available": "0", "reason": "Ferie"},
-                    page="/availability")
+    await csrf_post(
+        client, "/availability/exceptions", {"date": day, "available": "0", "reason": "Ferie"}, page="/availability"
+    )
     exception = await AvailabilityException.select().first()
     await switch_to(client, EMAILS[role])
     response = await csrf_post(client, f"/availability/exceptions/{exception['id']}/delete", page="/availability")

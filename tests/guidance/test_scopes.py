@@ -18,15 +18,19 @@ async def talk(client, world, as_):
     course = await cohort(client, world, leader)
     person = await participant(client, leader, world)
     await enrolled(client, leader, course["id"], person["id"])
-    return course, person, await booked(client, leader, course["id"], person["id"], world.leader,
-                                        free_day(course, 0))
+    return course, person, await booked(client, leader, course["id"], person["id"], world.leader, free_day(course, 0))
 
 
 def requests(course: dict, person: dict, talk: dict, world) -> list[tuple[str, str, dict | None]]:
     """Every talk route of the API that names a cohort or a talk."""
     day = free_day(course, 1).isoformat()
-    one = {"participant_id": person["id"], "leader_id": world.leader, "date": day, "start_time": "10:00",
-           "end_time": "10:45"}
+    one = {
+        "participant_id": person["id"],
+        "leader_id": world.leader,
+        "date": day,
+        "start_time": "10:00",
+        "end_time": "10:45",
+    }
     return [
         ("GET", f"/api/v1/cohorts/{course['id']}/talks", None),
         ("POST", f"/api/v1/cohorts/{course['id']}/talks", one),
@@ -70,11 +74,11 @@ async def test_a_manager_keeps_no_times_for_talks(client, world, as_, role):
 
 
 async def test_a_leader_may_not_remove_another_leaders_day_away(client, world, as_):
-    added = await client.post("/api/v1/me/availability/exceptions", json={"date": "2028-09-04"},
-                              headers=await as_("leader"))
+    added = await client.post(
+        "/api/v1/me/availability/exceptions", json={"date": "2028-09-04"}, headers=await as_("leader")
+    )
     exception_id = added.json()["exceptions"][0]["id"]
-    response = await client.delete(f"/api/v1/me/availability/exceptions/{exception_id}",
-                                   headers=await as_("leader_b"))
+    response = await client.delete(f"/api/v1/me/availability/exceptions/{exception_id}", headers=await as_("leader_b"))
     assert response.status_code == 404
     assert await AvailabilityException.count() == 1
 
@@ -103,8 +107,16 @@ async def test_a_manager_may_post_none_of_the_talk_forms(client, world, login_as
     day = free_day(course, 1).isoformat()
     await login_as("manager")
     forms = [
-        (f"/cohorts/{course['id']}/talks", {"participant_id": str(person["id"]), "leader_id": str(world.leader),
-                                            "date": day, "start_time": "10:00", "end_time": "10:45"}),
+        (
+            f"/cohorts/{course['id']}/talks",
+            {
+                "participant_id": str(person["id"]),
+                "leader_id": str(world.leader),
+                "date": day,
+                "start_time": "10:00",
+                "end_time": "10:45",
+            },
+        ),
         (f"/cohorts/{course['id']}/talks/plan", {"length_minutes": "45"}),
         (f"/cohorts/{course['id']}/talks/plan/accept", {"length_minutes": "45"}),
         (f"/talks/{booked_talk['id']}", {"status": "cancelled"}),
@@ -121,8 +133,14 @@ async def test_a_manager_may_post_none_of_the_talk_forms(client, world, login_as
 async def test_another_offices_leader_may_not_accept_a_plan(client, world, login_as, as_, talk):
     course, person, booked_talk = talk
     await login_as("leader_b")
-    data = {"length_minutes": "45", "participant_id": str(person["id"]), "leader_id": str(world.leader),
-            "date": free_day(course, 1).isoformat(), "start_time": "10:00", "end_time": "10:45"}
+    data = {
+        "length_minutes": "45",
+        "participant_id": str(person["id"]),
+        "leader_id": str(world.leader),
+        "date": free_day(course, 1).isoformat(),
+        "start_time": "10:00",
+        "end_time": "10:45",
+    }
     response = await csrf_post(client, f"/cohorts/{course['id']}/talks/plan/accept", data, page="/availability")
     assert response.status_code == 404
     await unchanged(booked_talk)

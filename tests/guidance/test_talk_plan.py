@@ -63,14 +63,26 @@ async def propose(client, headers, course) -> dict:
 
 
 def accepted(talks: list[dict]) -> dict:
-    return {"talks": [{"participant_id": t["participant"]["id"], "leader_id": t["leader"]["id"], "date": t["date"],
-                       "start_time": t["start_time"], "end_time": t["end_time"]} for t in talks]}
+    return {
+        "talks": [
+            {
+                "participant_id": t["participant"]["id"],
+                "leader_id": t["leader"]["id"],
+                "date": t["date"],
+                "start_time": t["start_time"],
+                "end_time": t["end_time"],
+            }
+            for t in talks
+        ]
+    }
 
 
 def span(talk: dict) -> tuple[datetime, datetime]:
     day = date.fromisoformat(talk["date"])
-    return (datetime.combine(day, time.fromisoformat(talk["start_time"])),
-            datetime.combine(day, time.fromisoformat(talk["end_time"])))
+    return (
+        datetime.combine(day, time.fromisoformat(talk["start_time"])),
+        datetime.combine(day, time.fromisoformat(talk["end_time"])),
+    )
 
 
 async def test_the_plan_gives_everyone_four_talks_a_week_apart_without_clashes(client, full_cohort):
@@ -112,17 +124,18 @@ async def test_accepting_books_every_talk_or_none(client, full_cohort):
     await with_availability(client, headers)
     talks = (await propose(client, leader, course))["talks"]
     # Five good talks and the first of them again: the whole batch is refused.
-    doubled = await client.post(f"/api/v1/cohorts/{course['id']}/talk-plan/accept",
-                                json=accepted([*talks[:5], talks[0]]), headers=leader)
+    doubled = await client.post(
+        f"/api/v1/cohorts/{course['id']}/talk-plan/accept", json=accepted([*talks[:5], talks[0]]), headers=leader
+    )
     assert doubled.status_code == 409, doubled.text
     assert await Talk.count() == 0
-    response = await client.post(f"/api/v1/cohorts/{course['id']}/talk-plan/accept", json=accepted(talks),
-                                 headers=leader)
+    response = await client.post(
+        f"/api/v1/cohorts/{course['id']}/talk-plan/accept", json=accepted(talks), headers=leader
+    )
     assert response.status_code == 201, response.text
     assert len(response.json()) == len(talks) == 48
     assert {t["status"] for t in response.json()} == {"planned"}
-    again = await client.post(f"/api/v1/cohorts/{course['id']}/talk-plan/accept", json=accepted(talks),
-                              headers=leader)
+    again = await client.post(f"/api/v1/cohorts/{course['id']}/talk-plan/accept", json=accepted(talks), headers=leader)
     assert again.status_code == 409, again.text
     assert await Talk.count() == 48
     replanned = await propose(client, leader, course)
@@ -150,8 +163,10 @@ async def test_time_away_keeps_talks_out(client, world, small_cohort):
 
     before = (await propose(client, leader, course))["talks"]
     assert mine(before, away_all_day) and min(mine(before, away_morning)).time() < time(12)
-    for body in ({"date": away_all_day.isoformat(), "reason": "Fagdag i Tønsberg"},
-                 {"date": away_morning.isoformat(), "start_time": "08:00", "end_time": "12:00", "reason": "Lege"}):
+    for body in (
+        {"date": away_all_day.isoformat(), "reason": "Fagdag i Tønsberg"},
+        {"date": away_morning.isoformat(), "start_time": "08:00", "end_time": "12:00", "reason": "Lege"},
+    ):
         response = await client.post("/api/v1/me/availability/exceptions", json=body, headers=leader)
         assert response.status_code == 201, response.text
     talks = (await propose(client, leader, course))["talks"]
@@ -182,13 +197,19 @@ async def test_no_talks_are_booked_in_a_cancelled_cohort(client, world, as_):
     await enrolled(client, leader, course["id"], person["id"])
     cancelled = await client.patch(f"/api/v1/cohorts/{course['id']}", json={"cancelled": True}, headers=leader)
     assert cancelled.status_code == 200, cancelled.text
-    talk = {"participant_id": person["id"], "leader_id": world.leader, "date": free_day(course, 0).isoformat(),
-            "start_time": "10:00", "end_time": "10:45"}
+    talk = {
+        "participant_id": person["id"],
+        "leader_id": world.leader,
+        "date": free_day(course, 0).isoformat(),
+        "start_time": "10:00",
+        "end_time": "10:45",
+    }
     single = await client.post(f"/api/v1/cohorts/{course['id']}/talks", json=talk, headers=leader)
     assert single.status_code == 422, single.text
     plan = await client.post(f"/api/v1/cohorts/{course['id']}/talk-plan", json={}, headers=leader)
     assert plan.status_code == 422, plan.text
-    accepted_ = await client.post(f"/api/v1/cohorts/{course['id']}/talk-plan/accept", json={"talks": [talk]},
-                                  headers=leader)
+    accepted_ = await client.post(
+        f"/api/v1/cohorts/{course['id']}/talk-plan/accept", json={"talks": [talk]}, headers=leader
+    )
     assert accepted_.status_code == 422, accepted_.text
     assert await Talk.count() == 0

@@ -48,10 +48,15 @@ async def test_a_talk_is_booked_in_the_cohorts_room_unless_told_otherwise(client
     assert talk["participant"] == {"id": solvi["id"], "name": "Sølvi Åkerø Dæhli"}
     assert talk["leader"] == {"id": world.leader, "name": "Åse Ødegård"}
     assert (talk["date"], talk["start_time"], talk["end_time"]) == (day.isoformat(), "10:00", "10:45")
-    assert (talk["location"], talk["status"], talk["has_note"], talk["note"]) == ("Møterom Åsen", "planned", False,
-                                                                                  None)
-    other = await book(client, leader, course["id"], bjorg["id"], kari, day, "11:00", "11:45",
-                       location="Samtalerom Lønna")
+    assert (talk["location"], talk["status"], talk["has_note"], talk["note"]) == (
+        "Møterom Åsen",
+        "planned",
+        False,
+        None,
+    )
+    other = await book(
+        client, leader, course["id"], bjorg["id"], kari, day, "11:00", "11:45", location="Samtalerom Lønna"
+    )
     assert other.status_code == 201 and other.json()["location"] == "Samtalerom Lønna"
     listed = (await client.get(f"/api/v1/cohorts/{course['id']}/talks", headers=leader)).json()
     assert [t["id"] for t in listed] == [talk["id"], other.json()["id"]]
@@ -112,11 +117,18 @@ async def test_a_talk_must_be_in_the_cohorts_four_weeks_with_one_of_its_leaders(
         ({"start": "08:00", "end": "11:30"}, "end_time"),
         ({"start": "kl 10"}, "start_time"),
     ):
-        args = {"participant_id": solvi["id"], "leader_id": world.leader, "day": day, "start": "10:00",
-                "end": "10:45"}
+        args = {"participant_id": solvi["id"], "leader_id": world.leader, "day": day, "start": "10:00", "end": "10:45"}
         args.update({("day" if k == "date" else k): v for k, v in change.items()})
-        response = await book(client, leader, course["id"], args["participant_id"], args["leader_id"], args["day"],
-                              args["start"], args["end"])
+        response = await book(
+            client,
+            leader,
+            course["id"],
+            args["participant_id"],
+            args["leader_id"],
+            args["day"],
+            args["start"],
+            args["end"],
+        )
         assert response.status_code == 422, (change, response.text)
         assert error_keys(response) == {key}, (change, response.text)
     assert (await client.get(f"/api/v1/cohorts/{course['id']}/talks", headers=leader)).json() == []
@@ -126,22 +138,33 @@ async def test_a_talk_is_moved_and_a_move_into_a_clash_is_refused(client, world,
     leader, course, kari, solvi, bjorg = two_led
     first = await booked(client, leader, course["id"], solvi["id"], world.leader, free_day(course, 0))
     later = free_day(course, 1)
-    moved = await client.patch(f"/api/v1/talks/{first['id']}",
-                               json={"date": later.isoformat(), "start_time": "14:30", "end_time": "15:30"},
-                               headers=leader)
+    moved = await client.patch(
+        f"/api/v1/talks/{first['id']}",
+        json={"date": later.isoformat(), "start_time": "14:30", "end_time": "15:30"},
+        headers=leader,
+    )
     assert moved.status_code == 200, moved.text
     assert (moved.json()["date"], moved.json()["start_time"], moved.json()["end_time"]) == (
-        later.isoformat(), "14:30", "15:30")
+        later.isoformat(),
+        "14:30",
+        "15:30",
+    )
     other = await booked(client, leader, course["id"], bjorg["id"], world.leader, later, "16:00", "16:45")
-    clash = await client.patch(f"/api/v1/talks/{other['id']}", json={"start_time": "15:00", "end_time": "15:45"},
-                               headers=leader)
+    clash = await client.patch(
+        f"/api/v1/talks/{other['id']}", json={"start_time": "15:00", "end_time": "15:45"}, headers=leader
+    )
     assert clash.status_code == 409 and error_keys(clash) == {"leader_id"}, clash.text
-    outside = await client.patch(f"/api/v1/talks/{other['id']}",
-                                 json={"date": (course_monday(course) - timedelta(days=3)).isoformat()},
-                                 headers=leader)
+    outside = await client.patch(
+        f"/api/v1/talks/{other['id']}",
+        json={"date": (course_monday(course) - timedelta(days=3)).isoformat()},
+        headers=leader,
+    )
     assert outside.status_code == 422 and error_keys(outside) == {"date"}, outside.text
-    reassigned = await client.patch(f"/api/v1/talks/{other['id']}", json={"leader_id": kari, "start_time": "15:00",
-                                                                         "end_time": "15:45"}, headers=leader)
+    reassigned = await client.patch(
+        f"/api/v1/talks/{other['id']}",
+        json={"leader_id": kari, "start_time": "15:00", "end_time": "15:45"},
+        headers=leader,
+    )
     assert reassigned.status_code == 200, reassigned.text
     assert reassigned.json()["leader"] == {"id": kari, "name": "Kari Nørstebø"}
     again = (await client.get(f"/api/v1/talks/{other['id']}", headers=leader)).json()
@@ -179,8 +202,9 @@ async def test_held_and_no_show_are_marked_from_the_talks_day(client, world, as_
     for talk, status in ((held, "held"), (missed, "no_show")):
         response = await client.patch(f"/api/v1/talks/{talk['id']}", json={"status": status}, headers=leader)
         assert response.status_code == 200 and response.json()["status"] == status, response.text
-    listed = {t["id"]: t["status"] for t in (await client.get(f"/api/v1/cohorts/{course['id']}/talks",
-                                                             headers=leader)).json()}
+    listed = {
+        t["id"]: t["status"] for t in (await client.get(f"/api/v1/cohorts/{course['id']}/talks", headers=leader)).json()
+    }
     assert listed == {ahead["id"]: "planned", held["id"]: "held", missed["id"]: "no_show"}
 
 
@@ -195,8 +219,9 @@ async def test_bookings_made_at_the_same_moment_cannot_both_take_a_leaders_time(
     won = []
     for day, start in rounds:
         end = f"{int(start[:2]):02d}:45"
-        responses = await asyncio.gather(*[book(client, leader, course["id"], p["id"], world.leader, day, start, end)
-                                           for p in people])
+        responses = await asyncio.gather(
+            *[book(client, leader, course["id"], p["id"], world.leader, day, start, end) for p in people]
+        )
         assert {r.status_code for r in responses} <= {201, 409}, [r.text for r in responses]
         won.append(sum(r.status_code == 201 for r in responses))
     assert won == [1] * len(rounds)

@@ -18,8 +18,18 @@ from tests.conftest import make_user
 
 # Twelve young people, enough for a full cohort; every name has æ, ø or å.
 NAMES = [
-    "Åsmund Ørnes", "Bjørg Ækre", "Dagfinn Sæther", "Eirin Løvås", "Frøydis Haugå", "Gunnhild Bråten",
-    "Håkon Strømme", "Ingrid Kværnå", "Jørgen Fjæra", "Kåre Nærø", "Liv Østgård", "Mads Ødegaard",
+    "Åsmund Ørnes",
+    "Bjørg Ækre",
+    "Dagfinn Sæther",
+    "Eirin Løvås",
+    "Frøydis Haugå",
+    "Gunnhild Bråten",
+    "Håkon Strømme",
+    "Ingrid Kværnå",
+    "Jørgen Fjæra",
+    "Kåre Nærø",
+    "Liv Østgård",
+    "Mads Ødegaard",
 ]
 
 
@@ -59,7 +69,8 @@ async def running_cohort(client, world, admin_headers, weeks_ago: int = 1, **cha
 
 async def enrolled(client, headers, cohort_id: int, participant_id: int, status: str = "enrolled") -> dict:
     response = await client.post(
-        f"/api/v1/cohorts/{cohort_id}/enrolments", json={"participant_id": participant_id, "status": status},
+        f"/api/v1/cohorts/{cohort_id}/enrolments",
+        json={"participant_id": participant_id, "status": status},
         headers=headers,
     )
     assert response.status_code == 201, response.text
@@ -74,8 +85,7 @@ async def headers_for(user_id: int) -> dict[str, str]:
     the same key a login would issue, without an argon2 hash per test (logging in
     itself is tested in tests/accounts)."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    await ApiToken.insert(ApiToken(user=user_id, token_hash=digest(token), name="test",
-                                   created_at=clock.now()))
+    await ApiToken.insert(ApiToken(user=user_id, token_hash=digest(token), name="test", created_at=clock.now()))
     return {"Authorization": f"Bearer {token}"}
 
 
@@ -127,18 +137,41 @@ def session_day(cohort_out: dict, number: int) -> date:
     return next(date.fromisoformat(s["date"]) for s in cohort_out["sessions"] if s["number"] == number)
 
 
-async def book(client, headers, cohort_id: int, participant_id: int, leader_id: int, day: date,
-               start: str = "10:00", end: str = "10:45", **extra):
+async def book(
+    client,
+    headers,
+    cohort_id: int,
+    participant_id: int,
+    leader_id: int,
+    day: date,
+    start: str = "10:00",
+    end: str = "10:45",
+    **extra,
+):
     return await client.post(
         f"/api/v1/cohorts/{cohort_id}/talks",
-        json={"participant_id": participant_id, "leader_id": leader_id, "date": day.isoformat(),
-              "start_time": start, "end_time": end, **extra},
+        json={
+            "participant_id": participant_id,
+            "leader_id": leader_id,
+            "date": day.isoformat(),
+            "start_time": start,
+            "end_time": end,
+            **extra,
+        },
         headers=headers,
     )
 
 
-async def booked(client, headers, cohort_id: int, participant_id: int, leader_id: int, day: date,
-                 start: str = "10:00", end: str = "10:45") -> dict:
+async def booked(
+    client,
+    headers,
+    cohort_id: int,
+    participant_id: int,
+    leader_id: int,
+    day: date,
+    start: str = "10:00",
+    end: str = "10:45",
+) -> dict:
     response = await book(client, headers, cohort_id, participant_id, leader_id, day, start, end)
     assert response.status_code == 201, response.text
     return response.json()
@@ -155,7 +188,8 @@ async def consent(client, headers, participant_id: int, action: str, scopes: lis
 async def mark(client, headers, cohort_id: int, number: int, participant_id: int, status: str, note: str = ""):
     return await client.put(
         f"/api/v1/cohorts/{cohort_id}/sessions/{number}/attendance/{participant_id}",
-        json={"status": status, "note": note}, headers=headers,
+        json={"status": status, "note": note},
+        headers=headers,
     )
 
 

@@ -24,8 +24,12 @@ def endpoints(person: dict, course: dict, enrolment: dict, talk: dict) -> list[t
         ("list participants", "GET", "/api/v1/participants", None),
         ("read participant", "GET", f"/api/v1/participants/{p}", None),
         ("change participant", "PATCH", f"/api/v1/participants/{p}", {"name": "Ødelagt Navn"}),
-        ("record consent", "POST", f"/api/v1/participants/{p}/consents",
-         {"action": "withdrawn", "scopes": ["participation"], "date": today}),
+        (
+            "record consent",
+            "POST",
+            f"/api/v1/participants/{p}/consents",
+            {"action": "withdrawn", "scopes": ["participation"], "date": today},
+        ),
         ("set category", "PUT", f"/api/v1/participants/{p}/category", {"category": 2}),
         ("issue link", "POST", f"/api/v1/participants/{p}/link", None),
         ("revoke link", "DELETE", f"/api/v1/participants/{p}/link", None),
@@ -36,15 +40,37 @@ def endpoints(person: dict, course: dict, enrolment: dict, talk: dict) -> list[t
         ("register", "GET", f"/api/v1/cohorts/{c}/sessions/1/attendance", None),
         ("mark attendance", "PUT", f"/api/v1/cohorts/{c}/sessions/1/attendance/{p}", {"status": "present"}),
         ("list talks", "GET", f"/api/v1/cohorts/{c}/talks", None),
-        ("book talk", "POST", f"/api/v1/cohorts/{c}/talks",
-         {"participant_id": p, "leader_id": talk["leader"]["id"], "date": talk["date"], "start_time": "12:00",
-          "end_time": "12:45"}),
+        (
+            "book talk",
+            "POST",
+            f"/api/v1/cohorts/{c}/talks",
+            {
+                "participant_id": p,
+                "leader_id": talk["leader"]["id"],
+                "date": talk["date"],
+                "start_time": "12:00",
+                "end_time": "12:45",
+            },
+        ),
         ("read talk", "GET", f"/api/v1/talks/{t}", None),
         ("change talk", "PATCH", f"/api/v1/talks/{t}", {"note": "Ikke din å skrive"}),
         ("plan talks", "POST", f"/api/v1/cohorts/{c}/talk-plan", {}),
-        ("accept talks", "POST", f"/api/v1/cohorts/{c}/talk-plan/accept",
-         {"talks": [{"participant_id": p, "leader_id": talk["leader"]["id"], "date": talk["date"],
-                     "start_time": "13:00", "end_time": "13:45"}]}),
+        (
+            "accept talks",
+            "POST",
+            f"/api/v1/cohorts/{c}/talk-plan/accept",
+            {
+                "talks": [
+                    {
+                        "participant_id": p,
+                        "leader_id": talk["leader"]["id"],
+                        "date": talk["date"],
+                        "start_time": "13:00",
+                        "end_time": "13:45",
+                    }
+                ]
+            },
+        ),
         ("my availability", "GET", "/api/v1/me/availability", None),
         ("summary", "GET", f"/api/v1/cohorts/{c}/summary", None),
     ]

@@ -42,29 +42,43 @@ async def test_the_register_holds_those_enrolled_and_nobody_else(client, world, 
     assert sheet["number"] == 1 and sheet["can_register"] is True
     # Sorted the Norwegian way: Bjørg, Dagfinn, Åsmund.
     assert [(r["participant_id"], r["status"]) for r in sheet["rows"]] == [
-        (people[1]["id"], None), (people[2]["id"], None), (people[0]["id"], None)]
+        (people[1]["id"], None),
+        (people[2]["id"], None),
+        (people[0]["id"], None),
+    ]
     refused = await mark(client, leader, out["id"], 1, invited["id"], "present")
     assert refused.status_code == 404, refused.text
 
 
 async def test_present_absent_and_excused_are_recorded(client, course):
     leader, out, people = course
-    for person, status, note in zip(people, ("present", "absent", "excused"), ("", "", "Legetime på Ålgård"),
-                                    strict=True):
+    for person, status, note in zip(
+        people, ("present", "absent", "excused"), ("", "", "Legetime på Ålgård"), strict=True
+    ):
         response = await mark(client, leader, out["id"], 1, person["id"], status, note)
         assert response.status_code == 200, response.text
-        assert response.json() == {"participant_id": person["id"], "name": person["name"], "status": status,
-                                   "note": note}
+        assert response.json() == {
+            "participant_id": person["id"],
+            "name": person["name"],
+            "status": status,
+            "note": note,
+        }
     sheet = (await client.get(f"/api/v1/cohorts/{out['id']}/sessions/1/attendance", headers=leader)).json()
     assert {r["participant_id"]: (r["status"], r["note"]) for r in sheet["rows"]} == {
-        people[0]["id"]: ("present", ""), people[1]["id"]: ("absent", ""),
-        people[2]["id"]: ("excused", "Legetime på Ålgård")}
+        people[0]["id"]: ("present", ""),
+        people[1]["id"]: ("absent", ""),
+        people[2]["id"]: ("excused", "Legetime på Ålgård"),
+    }
 
 
 async def test_excused_needs_a_note_and_the_status_must_be_known(client, course):
     leader, out, people = course
-    for status, note, key in (("excused", "", "note"), ("excused", "   ", "note"), ("sent", "", "status"),
-                              ("PRESENT", "", "status")):
+    for status, note, key in (
+        ("excused", "", "note"),
+        ("excused", "   ", "note"),
+        ("sent", "", "status"),
+        ("PRESENT", "", "status"),
+    ):
         response = await mark(client, leader, out["id"], 1, people[0]["id"], status, note)
         assert response.status_code == 422, (status, note, response.text)
         assert error_keys(response) == {key}, (status, note, response.text)
@@ -101,14 +115,20 @@ async def test_each_participant_has_an_attendance_rate_on_the_roster(client, wor
     rows = await roster(client, leader, out["id"])
     attendance = [row_for(rows, p["id"])["attendance"] for p in people]
     assert [(a["present"], a["absent"], a["excused"], a["rate"]) for a in attendance] == [
-        (2, 0, 0, 1.0), (1, 1, 0, 0.5), (1, 0, 1, 0.5)]
+        (2, 0, 0, 1.0),
+        (1, 1, 0, 0.5),
+        (1, 0, 1, 0.5),
+    ]
     assert row_for(rows, unmarked["id"])["attendance"]["rate"] is None
 
 
 async def test_two_absences_in_a_row_raise_a_warning_on_the_roster(client, course):
     leader, out, people = course
-    marks = {people[0]["id"]: ("absent", "absent"), people[1]["id"]: ("absent", "excused"),
-             people[2]["id"]: ("absent", "present")}
+    marks = {
+        people[0]["id"]: ("absent", "absent"),
+        people[1]["id"]: ("absent", "excused"),
+        people[2]["id"]: ("absent", "present"),
+    }
     for pid, (first, second) in marks.items():
         await mark(client, leader, out["id"], 1, pid, first, "Syk")
         await mark(client, leader, out["id"], 2, pid, second, "Syk")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-
 from course import clock
 from course.participants.tables import ParticipantLink
 from tests.participants.helpers import (
@@ -25,8 +24,9 @@ async def test_consent_is_given_then_withdrawn_with_the_history_kept(client, wor
     leader = await as_("leader")
     person = await participant(client, leader, world, consent=None)
     assert person["consent"]["participation"] is False
-    given = await consent(client, leader, person["id"], "given", ["participation", "evaluation"],
-                          clock.today() - timedelta(days=2))
+    given = await consent(
+        client, leader, person["id"], "given", ["participation", "evaluation"], clock.today() - timedelta(days=2)
+    )
     assert given.status_code == 201, given.text
     state = given.json()["consent"]
     assert (state["participation"], state["sharing"], state["evaluation"]) == (True, False, True)
@@ -37,7 +37,9 @@ async def test_consent_is_given_then_withdrawn_with_the_history_kept(client, wor
     assert (out["consent"]["participation"], out["consent"]["evaluation"]) == (True, False)
     assert out["consent"]["since"] == clock.today().isoformat()
     assert [(c["action"], c["scopes"]) for c in out["consents"]] == [
-        ("given", ["participation", "evaluation"]), ("withdrawn", ["evaluation"])]
+        ("given", ["participation", "evaluation"]),
+        ("withdrawn", ["evaluation"]),
+    ]
     assert all(c["recorded_by"]["name"] == "Åse Ødegård" for c in out["consents"])
 
 
@@ -55,14 +57,24 @@ async def test_bad_consent_records_are_refused_naming_the_field(client, world, a
     for body, status, key in (
         ({"action": "kanskje", "scopes": ["participation"]}, 422, "action"),
         ({"action": "withdrawn", "scopes": ["evaluation", "evaluation"]}, 422, "scopes"),
-        ({"action": "withdrawn", "scopes": ["participation"],
-          "date": (clock.today() + timedelta(days=2)).isoformat()}, 422, "date"),
+        (
+            {
+                "action": "withdrawn",
+                "scopes": ["participation"],
+                "date": (clock.today() + timedelta(days=2)).isoformat(),
+            },
+            422,
+            "date",
+        ),
         ({"action": "withdrawn", "scopes": ["alt"]}, 400, "scopes.0"),
         ({"action": "withdrawn", "scopes": []}, 400, "scopes"),
         ({"action": "withdrawn", "scopes": "participation"}, 400, "scopes"),
     ):
-        response = await client.post(f"/api/v1/participants/{person['id']}/consents",
-                                     json={"date": clock.today().isoformat(), **body}, headers=leader)
+        response = await client.post(
+            f"/api/v1/participants/{person['id']}/consents",
+            json={"date": clock.today().isoformat(), **body},
+            headers=leader,
+        )
         assert response.status_code == status, (body, response.text)
         assert key in error_keys(response), (body, response.text)
     out = (await client.get(f"/api/v1/participants/{person['id']}", headers=leader)).json()
@@ -110,8 +122,9 @@ async def test_after_withdrawal_no_new_enrolment_or_link_is_made(client, world, 
     person = await participant(client, leader, world)
     course = await cohort(client, world, leader)
     await consent(client, leader, person["id"], "withdrawn", ["participation"])
-    response = await client.post(f"/api/v1/cohorts/{course['id']}/enrolments",
-                                 json={"participant_id": person["id"]}, headers=leader)
+    response = await client.post(
+        f"/api/v1/cohorts/{course['id']}/enrolments", json={"participant_id": person["id"]}, headers=leader
+    )
     assert response.status_code == 422, response.text
     assert error_keys(response) == {"participant_id"}
     link = await client.post(f"/api/v1/participants/{person['id']}/link", headers=leader)
@@ -146,8 +159,7 @@ async def test_an_enrolment_ended_by_withdrawn_consent_cannot_be_patched_back(cl
     course = await cohort(client, world, leader)
     enrolment = await enrolled(client, leader, course["id"], person["id"])
     await consent(client, leader, person["id"], "withdrawn", ["participation"])
-    response = await client.patch(f"/api/v1/enrolments/{enrolment['id']}", json={"status": "enrolled"},
-                                  headers=leader)
+    response = await client.patch(f"/api/v1/enrolments/{enrolment['id']}", json={"status": "enrolled"}, headers=leader)
     assert response.status_code == 422, response.text
 
 
@@ -161,8 +173,9 @@ async def test_withdrawing_consent_after_the_cohort_finished_invites_nobody(clie
     # The rest of the sessions are cancelled, so the cohort ended with its last session held.
     for session in course["sessions"]:
         if date.fromisoformat(session["date"]) >= clock.today():
-            response = await client.patch(f"/api/v1/cohorts/{course['id']}/sessions/{session['number']}",
-                                          json={"cancelled": True}, headers=leader)
+            response = await client.patch(
+                f"/api/v1/cohorts/{course['id']}/sessions/{session['number']}", json={"cancelled": True}, headers=leader
+            )
             assert response.status_code == 200, response.text
     assert (await client.get(f"/api/v1/cohorts/{course['id']}", headers=leader)).json()["status"] == "finished"
     await consent(client, leader, first["id"], "withdrawn", ["participation"])

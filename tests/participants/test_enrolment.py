@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from datetime import date, timedelta
 
-
 from tests.participants.helpers import (
     NAMES,
     cohort,
@@ -42,8 +41,9 @@ async def test_withdrawing_needs_a_reason(client, world, as_):
     enrolment = await enrolled(client, leader, course["id"], (await participant(client, leader, world))["id"])
     for status in ("withdrawn", "dropped_out"):
         for reason in ({}, {"reason": ""}, {"reason": "   "}):
-            response = await client.patch(f"/api/v1/enrolments/{enrolment['id']}", json={"status": status, **reason},
-                                          headers=leader)
+            response = await client.patch(
+                f"/api/v1/enrolments/{enrolment['id']}", json={"status": status, **reason}, headers=leader
+            )
             assert response.status_code == 422, (status, reason, response.text)
             assert error_keys(response) == {"reason"}
     assert (await roster(client, leader, course["id"]))[0]["status"] == "enrolled"
@@ -55,17 +55,24 @@ async def test_withdrawing_an_enrolled_one_invites_the_first_on_the_waiting_list
     people = [await participant(client, leader, world, name=n) for n in NAMES[:4]]
     places = [await enrolled(client, leader, course["id"], p["id"]) for p in people]
     assert [p["status"] for p in places] == ["enrolled", "enrolled", "waiting", "waiting"]
-    response = await client.patch(f"/api/v1/enrolments/{places[0]['id']}",
-                                  json={"status": "withdrawn", "reason": "Fått jobb på Kiwi Årnes"}, headers=leader)
+    response = await client.patch(
+        f"/api/v1/enrolments/{places[0]['id']}",
+        json={"status": "withdrawn", "reason": "Fått jobb på Kiwi Årnes"},
+        headers=leader,
+    )
     assert response.status_code == 200, response.text
     out = response.json()
     assert out["status"] == "withdrawn" and out["reason"] == "Fått jobb på Kiwi Årnes"
     assert out["invited_from_waiting_list"] == [places[2]["id"]]
     rows = await roster(client, leader, course["id"])
     assert (row_for(rows, people[2]["id"])["status"], row_for(rows, people[2]["id"])["waiting_position"]) == (
-        "invited", None)
+        "invited",
+        None,
+    )
     assert (row_for(rows, people[3]["id"])["status"], row_for(rows, people[3]["id"])["waiting_position"]) == (
-        "waiting", 1)
+        "waiting",
+        1,
+    )
 
 
 async def test_a_full_cohort_refuses_taking_someone_off_the_waiting_list_by_hand(client, world, as_):
@@ -84,13 +91,15 @@ async def test_nobody_is_in_two_cohorts_at_the_same_time(client, world, as_):
     other_leader, _ = await office_a_leader(world, "kari@a.no", "Kari Nørstebø")
     person = await participant(client, leader, world)
     spring = await cohort(client, world, leader, title="Klart jeg kan – vår")
-    parallel = await cohort(client, world, leader, title="Klart jeg kan – Ørnen", leader_ids=[other_leader],
-                            location="Møterom Ørnen")
+    parallel = await cohort(
+        client, world, leader, title="Klart jeg kan – Ørnen", leader_ids=[other_leader], location="Møterom Ørnen"
+    )
     later_start = date.fromisoformat(spring["start_date"]) + timedelta(weeks=8)
     later = await cohort(client, world, leader, title="Klart jeg kan – sommer", start_date=later_start.isoformat())
     await enrolled(client, leader, spring["id"], person["id"])
-    response = await client.post(f"/api/v1/cohorts/{parallel['id']}/enrolments",
-                                 json={"participant_id": person["id"]}, headers=leader)
+    response = await client.post(
+        f"/api/v1/cohorts/{parallel['id']}/enrolments", json={"participant_id": person["id"]}, headers=leader
+    )
     assert response.status_code == 409, response.text
     assert error_keys(response) == {"participant_id"}
     assert "Klart jeg kan – vår" in response.json()["detail"]
@@ -103,8 +112,11 @@ async def test_enrolling_the_same_person_twice_conflicts(client, world, as_):
     person = await participant(client, leader, world)
     await enrolled(client, leader, course["id"], person["id"], status="invited")
     for status in ("invited", "enrolled"):
-        response = await client.post(f"/api/v1/cohorts/{course['id']}/enrolments",
-                                     json={"participant_id": person["id"], "status": status}, headers=leader)
+        response = await client.post(
+            f"/api/v1/cohorts/{course['id']}/enrolments",
+            json={"participant_id": person["id"], "status": status},
+            headers=leader,
+        )
         assert response.status_code == 409, response.text
         assert error_keys(response) == {"participant_id"}
     assert len(await roster(client, leader, course["id"])) == 1
@@ -115,8 +127,9 @@ async def test_only_consenting_participants_of_the_office_are_enrolled_as_invite
     course = await cohort(client, world, leader)
     person = await participant(client, leader, world)
     without_consent = await participant(client, leader, world, name="Tårn Ødegård", consent=None)
-    elsewhere = await participant(client, await as_("leader_b"), world, name="Pål Kværne",
-                                  primary_contact_id=world.leader_b)
+    elsewhere = await participant(
+        client, await as_("leader_b"), world, name="Pål Kværne", primary_contact_id=world.leader_b
+    )
     for body, status, key in (
         ({"participant_id": person["id"], "status": "waiting"}, 422, "status"),
         ({"participant_id": person["id"], "status": "completed"}, 422, "status"),
@@ -146,25 +159,38 @@ async def test_statuses_move_along_the_allowed_paths(client, world, as_):
     for person, (start, steps) in zip(people, paths, strict=True):
         enrolment = await enrolled(client, leader, course["id"], person["id"], status=start)
         for status, reason in steps:
-            response = await client.patch(f"/api/v1/enrolments/{enrolment['id']}",
-                                          json={"status": status, "reason": reason}, headers=leader)
+            response = await client.patch(
+                f"/api/v1/enrolments/{enrolment['id']}", json={"status": status, "reason": reason}, headers=leader
+            )
             assert response.status_code == 200, (start, status, response.text)
             assert response.json()["status"] == status and response.json()["reason"] == reason
     assert sorted(r["status"] for r in await roster(client, leader, course["id"])) == [
-        "enrolled", "enrolled", "invited"]
+        "enrolled",
+        "enrolled",
+        "invited",
+    ]
 
 
 async def test_invalid_status_changes_are_refused(client, world, as_):
     leader = await as_("leader")
     course = await cohort(client, world, leader)
-    invited = await enrolled(client, leader, course["id"], (await participant(client, leader, world))["id"],
-                             status="invited")
-    enrolment = await enrolled(client, leader, course["id"],
-                               (await participant(client, leader, world, name="Bjørg Ækre"))["id"])
-    for target, status in ((enrolment, "waiting"), (enrolment, "invited"), (invited, "completed"),
-                           (invited, "dropped_out"), (enrolment, "ferdig"), (enrolment, "")):
-        response = await client.patch(f"/api/v1/enrolments/{target['id']}",
-                                      json={"status": status, "reason": "Fordi"}, headers=leader)
+    invited = await enrolled(
+        client, leader, course["id"], (await participant(client, leader, world))["id"], status="invited"
+    )
+    enrolment = await enrolled(
+        client, leader, course["id"], (await participant(client, leader, world, name="Bjørg Ækre"))["id"]
+    )
+    for target, status in (
+        (enrolment, "waiting"),
+        (enrolment, "invited"),
+        (invited, "completed"),
+        (invited, "dropped_out"),
+        (enrolment, "ferdig"),
+        (enrolment, ""),
+    ):
+        response = await client.patch(
+            f"/api/v1/enrolments/{target['id']}", json={"status": status, "reason": "Fordi"}, headers=leader
+        )
         assert response.status_code == 422, (target["status"], status, response.text)
         assert "status" in error_keys(response)
     rows = await roster(client, leader, course["id"])
@@ -176,8 +202,7 @@ async def test_completing_the_course_does_not_free_a_place(client, world, as_):
     course = await running_cohort(client, world, await as_("admin"), capacity=2)
     people = [await participant(client, leader, world, name=n) for n in NAMES[:3]]
     places = [await enrolled(client, leader, course["id"], p["id"]) for p in people]
-    response = await client.patch(f"/api/v1/enrolments/{places[0]['id']}", json={"status": "completed"},
-                                  headers=leader)
+    response = await client.patch(f"/api/v1/enrolments/{places[0]['id']}", json={"status": "completed"}, headers=leader)
     assert response.status_code == 200, response.text
     assert response.json()["invited_from_waiting_list"] == []
     assert row_for(await roster(client, leader, course["id"]), people[2]["id"])["status"] == "waiting"
@@ -187,15 +212,29 @@ async def test_enrolments_made_at_the_same_moment_never_over_fill_a_cohort(clien
     leader = await as_("leader")
     people = [await participant(client, leader, world, name=n) for n in NAMES[:4]]
     first = date.fromisoformat((await cohort(client, world, leader, capacity=1))["start_date"])
-    courses = [await cohort(client, world, leader, capacity=1, title=f"Klart jeg kan – runde {k}",
-                            start_date=(first + timedelta(weeks=6 * k)).isoformat()) for k in range(1, 4)]
+    courses = [
+        await cohort(
+            client,
+            world,
+            leader,
+            capacity=1,
+            title=f"Klart jeg kan – runde {k}",
+            start_date=(first + timedelta(weeks=6 * k)).isoformat(),
+        )
+        for k in range(1, 4)
+    ]
     # Connections in the pool first, so that the requests really run side by side.
     await asyncio.gather(*[client.get("/api/v1/participants", headers=leader) for _ in people])
     taken = []
     for course in courses:
-        responses = await asyncio.gather(*[
-            client.post(f"/api/v1/cohorts/{course['id']}/enrolments", json={"participant_id": p["id"]},
-                        headers=leader) for p in people])
+        responses = await asyncio.gather(
+            *[
+                client.post(
+                    f"/api/v1/cohorts/{course['id']}/enrolments", json={"participant_id": p["id"]}, headers=leader
+                )
+                for p in people
+            ]
+        )
         assert {r.status_code for r in responses} == {201}, [r.text for r in responses]
         taken.append(sorted(r.json()["status"] for r in responses))
     assert taken == [["enrolled", "waiting", "waiting", "waiting"]] * len(courses)

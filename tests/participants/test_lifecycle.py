@@ -46,8 +46,11 @@ async def test_leaving_a_cohort_cancels_the_planned_talks_in_it(client, world, a
     person = await participant(client, leader, world)
     enrolment = await enrolled(client, leader, course["id"], person["id"])
     talk = await booked(client, leader, course["id"], person["id"], world.leader, free_day(course, 1))
-    left = await client.patch(f"/api/v1/enrolments/{enrolment['id']}",
-                              json={"status": "withdrawn", "reason": "Fått jobb på Ørje"}, headers=leader)
+    left = await client.patch(
+        f"/api/v1/enrolments/{enrolment['id']}",
+        json={"status": "withdrawn", "reason": "Fått jobb på Ørje"},
+        headers=leader,
+    )
     assert left.status_code == 200
     assert (await client.get(f"/api/v1/talks/{talk['id']}", headers=leader)).json()["status"] == "cancelled"
 
@@ -59,8 +62,9 @@ async def test_going_back_on_the_waiting_list_means_the_back_of_the_queue(client
     await enrolled(client, leader, course["id"], first["id"])
     early = await enrolled(client, leader, course["id"], second["id"])
     assert early["status"] == "waiting"
-    out = await client.patch(f"/api/v1/enrolments/{early['id']}", json={"status": "withdrawn", "reason": "Syk"},
-                             headers=leader)
+    out = await client.patch(
+        f"/api/v1/enrolments/{early['id']}", json={"status": "withdrawn", "reason": "Syk"}, headers=leader
+    )
     assert out.status_code == 200
     late = await enrolled(client, leader, course["id"], third["id"])
     assert late["waiting_position"] == 1

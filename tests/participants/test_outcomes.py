@@ -27,8 +27,11 @@ async def test_every_outcome_kind_is_recorded_and_can_be_changed_later(client, w
     enrolment = await enrolled(client, leader, course["id"], (await participant(client, leader, world))["id"])
     for kind in KINDS:
         note = f"Nå: {kind} på Løten"
-        response = await client.put(f"/api/v1/enrolments/{enrolment['id']}/outcome",
-                                    json={"kind": kind, "date": clock.today().isoformat(), "note": note}, headers=leader)
+        response = await client.put(
+            f"/api/v1/enrolments/{enrolment['id']}/outcome",
+            json={"kind": kind, "date": clock.today().isoformat(), "note": note},
+            headers=leader,
+        )
         assert response.status_code == 200, (kind, response.text)
         outcome = response.json()["outcome"]
         assert (outcome["kind"], outcome["note"]) == (kind, note)
@@ -42,8 +45,9 @@ async def test_bad_outcomes_are_refused_naming_the_field(client, world, as_):
     leader = await as_("leader")
     course = await running_cohort(client, world, await as_("admin"), capacity=1)
     first = await enrolled(client, leader, course["id"], (await participant(client, leader, world))["id"])
-    waiting = await enrolled(client, leader, course["id"],
-                             (await participant(client, leader, world, name="Bjørg Ækre"))["id"])
+    waiting = await enrolled(
+        client, leader, course["id"], (await participant(client, leader, world, name="Bjørg Ækre"))["id"]
+    )
     assert waiting["status"] == "waiting"
     before_start = (date.fromisoformat(course["start_date"]) - timedelta(days=1)).isoformat()
     today = clock.today().isoformat()
@@ -69,21 +73,32 @@ async def test_the_summary_counts_and_rates_without_names(client, world, as_):
         for number, status in enumerate(marks, start=1):
             assert (await mark(client, leader, course["id"], number, person["id"], status)).status_code == 200
     talk = await booked(client, leader, course["id"], people[0]["id"], world.leader, free_day(course, 0))
-    assert (await client.patch(f"/api/v1/talks/{talk['id']}", json={"status": "held"},
-                               headers=leader)).status_code == 200
+    assert (
+        await client.patch(f"/api/v1/talks/{talk['id']}", json={"status": "held"}, headers=leader)
+    ).status_code == 200
     changes = [(places[2], {"status": "no_show"}), (places[3], {"status": "withdrawn", "reason": "Flyttet"})]
     for place, change in changes:
         assert (await client.patch(f"/api/v1/enrolments/{place['id']}", json=change, headers=leader)).status_code == 200
     for place, kind in ((places[0], "job"), (places[1], "school"), (places[2], "did_not_show")):
-        response = await client.put(f"/api/v1/enrolments/{place['id']}/outcome",
-                                    json={"kind": kind, "date": clock.today().isoformat()}, headers=leader)
+        response = await client.put(
+            f"/api/v1/enrolments/{place['id']}/outcome",
+            json={"kind": kind, "date": clock.today().isoformat()},
+            headers=leader,
+        )
         assert response.status_code == 200, response.text
 
     response = await client.get(f"/api/v1/cohorts/{course['id']}/summary", headers=await as_("manager"))
     assert response.status_code == 200, response.text
     summary = response.json()
-    assert summary["statuses"] == {"invited": 0, "enrolled": 2, "waiting": 0, "completed": 0, "dropped_out": 0,
-                                   "no_show": 1, "withdrawn": 1}
+    assert summary["statuses"] == {
+        "invited": 0,
+        "enrolled": 2,
+        "waiting": 0,
+        "completed": 0,
+        "dropped_out": 0,
+        "no_show": 1,
+        "withdrawn": 1,
+    }
     assert summary["participants"] == 2
     assert summary["attendance_rate"] == 0.75
     assert (summary["talks_held"], summary["talks_per_participant"]) == (1, 0.5)

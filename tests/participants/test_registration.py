@@ -6,7 +6,6 @@ from __future__ import annotations
 import unicodedata
 from datetime import datetime, timedelta
 
-
 from course import clock
 from tests.participants.conftest import TODAY as DAY  # the frozen day; the parameters below are made at import
 from tests.participants.helpers import error_keys, participant
@@ -36,8 +35,9 @@ async def test_a_participant_is_registered_with_the_least_data(client, world, as
 async def test_registration_keeps_contact_details_referral_and_consent(client, world, as_):
     leader = await as_("leader")
     referral = clock.today() - timedelta(days=10)
-    person = await participant(client, leader, world, name="Mari Sæbø", email="Mari.Saebo@Eksempel.NO",
-                               referral_date=referral.isoformat())
+    person = await participant(
+        client, leader, world, name="Mari Sæbø", email="Mari.Saebo@Eksempel.NO", referral_date=referral.isoformat()
+    )
     assert person["phone"] == "+4791234567"
     assert person["email"] == "mari.saebo@eksempel.no"
     assert person["referral_date"] == referral.isoformat()
@@ -51,8 +51,12 @@ async def test_no_national_identity_number_is_accepted(client, world, as_):
     for field in ("fodselsnummer", "national_id", "personnummer"):
         response = await client.post(
             "/api/v1/participants",
-            json={"name": "Øyvind Kværnø", "birth_year": YEAR - 19, "primary_contact_id": world.leader,
-                  field: "01020312345"},
+            json={
+                "name": "Øyvind Kværnø",
+                "birth_year": YEAR - 19,
+                "primary_contact_id": world.leader,
+                field: "01020312345",
+            },
             headers=leader,
         )
         assert response.status_code in (400, 422), response.text
@@ -92,8 +96,9 @@ async def test_the_primary_contact_must_be_staff_of_the_participants_office(clie
     leader = await as_("leader")
     good = {"name": "Øyvind Kværnø", "birth_year": YEAR - 19}
     for contact, status in ((world.leader_b, 422), (world.manager, 422), (99999, 422), ("Åse", 400), (0, 400)):
-        response = await client.post("/api/v1/participants", json={**good, "primary_contact_id": contact},
-                                     headers=leader)
+        response = await client.post(
+            "/api/v1/participants", json={**good, "primary_contact_id": contact}, headers=leader
+        )
         assert response.status_code == status, (contact, response.text)
         assert error_keys(response) == {"primary_contact_id"}, (contact, response.text)
 
@@ -116,8 +121,12 @@ async def test_bad_consent_at_registration_is_refused_naming_the_field(client, w
     for consent, status, key in BAD_CONSENTS:
         response = await client.post(
             "/api/v1/participants",
-            json={"name": "Øyvind Kværnø", "birth_year": YEAR - 19, "primary_contact_id": world.leader,
-                  "consent": consent},
+            json={
+                "name": "Øyvind Kværnø",
+                "birth_year": YEAR - 19,
+                "primary_contact_id": world.leader,
+                "consent": consent,
+            },
             headers=leader,
         )
         assert response.status_code == status, (consent, response.text)
@@ -173,22 +182,36 @@ async def test_details_are_changed_with_patch(client, world, as_):
     referral = (clock.today() - timedelta(days=3)).isoformat()
     response = await client.patch(
         f"/api/v1/participants/{person['id']}",
-        json={"name": "Sølvi Åkerø", "phone": "90 00 00 00", "email": "solvi@eksempel.no", "referral_date": referral,
-              "birth_year": YEAR - 25},
+        json={
+            "name": "Sølvi Åkerø",
+            "phone": "90 00 00 00",
+            "email": "solvi@eksempel.no",
+            "referral_date": referral,
+            "birth_year": YEAR - 25,
+        },
         headers=leader,
     )
     assert response.status_code == 200, response.text
     again = (await client.get(f"/api/v1/participants/{person['id']}", headers=leader)).json()
     assert (again["name"], again["phone"], again["email"], again["referral_date"], again["birth_year"]) == (
-        "Sølvi Åkerø", "90000000", "solvi@eksempel.no", referral, YEAR - 25)
+        "Sølvi Åkerø",
+        "90000000",
+        "solvi@eksempel.no",
+        referral,
+        YEAR - 25,
+    )
 
 
 async def test_patch_leaves_out_fields_alone_and_refuses_bad_ones(client, world, as_):
     leader = await as_("leader")
     person = await participant(client, leader, world)
-    for change, key in (({"name": " "}, "name"), ({"birth_year": YEAR}, "birth_year"), ({"phone": "123"}, "phone"),
-                        ({"primary_contact_id": world.leader_b}, "primary_contact_id"),
-                        ({"referral_date": (clock.today() + timedelta(days=2)).isoformat()}, "referral_date")):
+    for change, key in (
+        ({"name": " "}, "name"),
+        ({"birth_year": YEAR}, "birth_year"),
+        ({"phone": "123"}, "phone"),
+        ({"primary_contact_id": world.leader_b}, "primary_contact_id"),
+        ({"referral_date": (clock.today() + timedelta(days=2)).isoformat()}, "referral_date"),
+    ):
         response = await client.patch(f"/api/v1/participants/{person['id']}", json=change, headers=leader)
         assert response.status_code == 422, (change, response.text)
         assert error_keys(response) == {key}, (change, response.text)
@@ -224,8 +247,9 @@ async def test_categories_one_to_four_are_accepted(client, world, as_):
     leader = await as_("leader")
     person = await participant(client, leader, world)
     for category in (1, 2, 3, 4, 3):
-        response = await client.put(f"/api/v1/participants/{person['id']}/category", json={"category": category},
-                                    headers=leader)
+        response = await client.put(
+            f"/api/v1/participants/{person['id']}/category", json={"category": category}, headers=leader
+        )
         assert response.status_code == 200, response.text
         assert response.json()["category"] == category
     assert len(response.json()["categories"]) == 5
@@ -236,8 +260,9 @@ async def test_a_category_outside_one_to_four_is_refused(client, world, as_):
     person = await participant(client, leader, world)
     # Out of the schema's range or of the wrong JSON type: 400, naming the field.
     for category in (0, 5, "x", "3", -1, True, None, 2.5):
-        response = await client.put(f"/api/v1/participants/{person['id']}/category", json={"category": category},
-                                    headers=leader)
+        response = await client.put(
+            f"/api/v1/participants/{person['id']}/category", json={"category": category}, headers=leader
+        )
         assert response.status_code == 400, (category, response.text)
         assert error_keys(response) == {"category"}
     out = (await client.get(f"/api/v1/participants/{person['id']}", headers=leader)).json()

@@ -40,8 +40,10 @@ def page_forms(person: dict, course: dict, enrolment: dict) -> list[tuple[str, d
     today = clock.today().isoformat()
     return [
         (f"/participants/{p}/edit", {"name": "Ødelagt Navn", "birth_year": "2005", "primary_contact_id": "1"}),
-        (f"/participants/{p}/consents",
-         {"action": "withdrawn", "scopes": "participation", "consent_date": today, "consent_version": "2025-1"}),
+        (
+            f"/participants/{p}/consents",
+            {"action": "withdrawn", "scopes": "participation", "consent_date": today, "consent_version": "2025-1"},
+        ),
         (f"/participants/{p}/category", {"category": "2"}),
         (f"/participants/{p}/link", {}),
         (f"/participants/{p}/link/revoke", {}),
@@ -98,8 +100,9 @@ async def test_a_manager_may_not_list_or_register_participants(client, world, as
     for path in ("/participants", "/participants/new"):
         response = await client.get(path)
         assert response.status_code == 403 and "Sølvi" not in response.text, path
-    response = await client.post("/participants/new", data={"name": "Ny Person", "birth_year": "2005",
-                                                             "_csrf_token": token})
+    response = await client.post(
+        "/participants/new", data={"name": "Ny Person", "birth_year": "2005", "_csrf_token": token}
+    )
     assert response.status_code == 403
     assert await Participant.count() == 1
 
@@ -119,17 +122,24 @@ async def test_warnings_name_no_one_to_others(client, world, as_, who):
 async def test_an_admin_reaches_another_offices_people(client, world, as_):
     leader_b = await as_("leader_b")
     person = await participant(client, leader_b, world, primary_contact_id=world.leader_b)
-    course = await running_cohort(client, world, await as_("admin"), office_id=world.office_b,
-                                  leader_ids=[world.leader_b])
+    course = await running_cohort(
+        client, world, await as_("admin"), office_id=world.office_b, leader_ids=[world.leader_b]
+    )
     enrolment = await enrolled(client, leader_b, course["id"], person["id"])
     admin = await as_("admin")
-    for path in (f"/api/v1/participants/{person['id']}", f"/api/v1/cohorts/{course['id']}/enrolments",
-                 f"/api/v1/cohorts/{course['id']}/sessions/1/attendance"):
+    for path in (
+        f"/api/v1/participants/{person['id']}",
+        f"/api/v1/cohorts/{course['id']}/enrolments",
+        f"/api/v1/cohorts/{course['id']}/sessions/1/attendance",
+    ):
         response = await client.get(path, headers=admin)
         assert response.status_code == 200 and "Sølvi" in response.text, path
     assert (await mark(client, admin, course["id"], 1, person["id"], "present")).status_code == 200
-    response = await client.put(f"/api/v1/enrolments/{enrolment['id']}/outcome",
-                                json={"kind": "job", "date": clock.today().isoformat()}, headers=admin)
+    response = await client.put(
+        f"/api/v1/enrolments/{enrolment['id']}/outcome",
+        json={"kind": "job", "date": clock.today().isoformat()},
+        headers=admin,
+    )
     assert response.status_code == 200 and response.json()["outcome"]["kind"] == "job"
     # The leader of office A still finds none of it.
     leader = await as_("leader")
@@ -156,12 +166,16 @@ async def test_each_scope_selects_the_callers_office_all_for_an_admin_none_for_a
     for office, who, leader_id in (("a", "leader", world.leader), ("b", "leader_b", world.leader_b)):
         headers = await as_(who)
         person = await participant(client, headers, world, primary_contact_id=leader_id)
-        course = await running_cohort(client, world, admin, office_id=getattr(world, f"office_{office}"),
-                                      leader_ids=[leader_id])
+        course = await running_cohort(
+            client, world, admin, office_id=getattr(world, f"office_{office}"), leader_ids=[leader_id]
+        )
         enrolment = await enrolled(client, headers, course["id"], person["id"])
         assert (await mark(client, headers, course["id"], 1, person["id"], "present")).status_code == 200
-        await client.put(f"/api/v1/enrolments/{enrolment['id']}/outcome",
-                         json={"kind": "job", "date": clock.today().isoformat()}, headers=headers)
+        await client.put(
+            f"/api/v1/enrolments/{enrolment['id']}/outcome",
+            json={"kind": "job", "date": clock.today().isoformat()},
+            headers=headers,
+        )
         await client.put(f"/api/v1/participants/{person['id']}/category", json={"category": 2}, headers=headers)
         await client.post(f"/api/v1/participants/{person['id']}/link", json={"days": 30}, headers=headers)
         rows[office] = {
@@ -195,8 +209,9 @@ async def test_each_scope_selects_the_callers_office_all_for_an_admin_none_for_a
 async def test_only_the_primary_contact_or_an_admin_may_hand_the_role_on(client, world, as_):
     person = await participant(client, await as_("leader"), world)
     for who, may in (("leader", True), ("admin", True), ("leader_b", False), ("manager", False)):
-        found = await Participant.exists().where(policies.handover_scope(staff(world, who)),
-                                                 Participant.id == person["id"])
+        found = await Participant.exists().where(
+            policies.handover_scope(staff(world, who)), Participant.id == person["id"]
+        )
         assert found is may, who
 
 

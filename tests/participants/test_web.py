@@ -15,11 +15,21 @@ from tests.participants.helpers import enrolled, participant, running_cohort
 
 async def test_leader_registers_a_participant_through_the_form(client, world, login_as):
     await login_as("leader")
-    response = await csrf_post(client, "/participants/new", {
-        "name": "Øyvind Ærø Lånke", "birth_year": str(clock.today().year - 19), "phone": "912 34 567",
-        "email": "", "primary_contact_id": str(world.leader), "referral_date": "",
-        "scopes": "participation", "consent_date": clock.today().isoformat(), "consent_version": "2026-1",
-    })
+    response = await csrf_post(
+        client,
+        "/participants/new",
+        {
+            "name": "Øyvind Ærø Lånke",
+            "birth_year": str(clock.today().year - 19),
+            "phone": "912 34 567",
+            "email": "",
+            "primary_contact_id": str(world.leader),
+            "referral_date": "",
+            "scopes": "participation",
+            "consent_date": clock.today().isoformat(),
+            "consent_version": "2026-1",
+        },
+    )
     assert response.status_code == 302, response.text
     page = await client.get(response.headers["location"])
     assert "Øyvind Ærø Lånke" in page.text and "91234567" in page.text
@@ -31,11 +41,19 @@ async def test_leader_registers_a_participant_through_the_form(client, world, lo
 
 async def test_the_form_names_each_bad_field_and_keeps_what_was_typed(client, world, login_as):
     await login_as("leader")
-    response = await csrf_post(client, "/participants/new", {
-        "name": "Kåre Bø", "birth_year": "1890", "phone": "12", "email": "ikke-en-adresse",
-        "primary_contact_id": str(world.leader_b), "consent_date": clock.today().isoformat(),
-        "consent_version": "2026-1",
-    })
+    response = await csrf_post(
+        client,
+        "/participants/new",
+        {
+            "name": "Kåre Bø",
+            "birth_year": "1890",
+            "phone": "12",
+            "email": "ikke-en-adresse",
+            "primary_contact_id": str(world.leader_b),
+            "consent_date": clock.today().isoformat(),
+            "consent_version": "2026-1",
+        },
+    )
     assert response.status_code == 422
     text = response.text
     for anchor in ('href="#birth_year"', 'href="#phone"', 'href="#email"', 'href="#primary_contact_id"'):
@@ -51,10 +69,17 @@ async def test_a_withdrawal_through_the_page_ends_the_link(client, world, login_
     path = "/p/" + link.json()["url"].rsplit("/p/", 1)[1]
     assert (await client.get(path)).status_code == 200
     await login_as("leader")
-    response = await csrf_post(client, f"/participants/{person['id']}/consents", {
-        "action": "withdrawn", "scopes": "participation", "consent_date": clock.today().isoformat(),
-        "consent_version": "2026-1",
-    }, page=f"/participants/{person['id']}")
+    response = await csrf_post(
+        client,
+        f"/participants/{person['id']}/consents",
+        {
+            "action": "withdrawn",
+            "scopes": "participation",
+            "consent_date": clock.today().isoformat(),
+            "consent_version": "2026-1",
+        },
+        page=f"/participants/{person['id']}",
+    )
     assert response.status_code == 302, response.text
     gone = await client.get(path)
     assert gone.status_code == 410 and "Lenken virker ikke lenger" in gone.text
@@ -93,7 +118,8 @@ async def test_an_expired_link_answers_410(client, world, api_as):
     link = await client.post(f"/api/v1/participants/{person['id']}/link", json={"days": 1}, headers=leader)
     token = link.json()["url"].rsplit("/p/", 1)[1]
     await ParticipantLink.update({ParticipantLink.expires_at: ParticipantLink.created_at}).where(
-        ParticipantLink.participant == person["id"])
+        ParticipantLink.participant == person["id"]
+    )
     assert (await client.get(f"/p/{token}")).status_code == 410
     assert (await client.get(f"/p/{token}/calendar.ics")).status_code == 404
 
@@ -108,15 +134,18 @@ async def test_register_saves_one_tap_and_answers_the_row_to_htmx(client, world,
     page = await client.get(register)
     assert page.status_code == 200 and "Jørgen Bråten" in page.text
     token = csrf_from(page.text)
-    row = await client.post(f"{register}/{person['id']}", data={"status": "absent", "_csrf_token": token},
-                            headers={"HX-Request": "true"})
+    row = await client.post(
+        f"{register}/{person['id']}", data={"status": "absent", "_csrf_token": token}, headers={"HX-Request": "true"}
+    )
     assert row.status_code == 200
     assert row.text.lstrip().startswith("<li") and "Lagret" in row.text and "<html" not in row.text
-    excused = await client.post(f"{register}/{person['id']}", data={"status": "excused", "_csrf_token": token},
-                                headers={"HX-Request": "true"})
+    excused = await client.post(
+        f"{register}/{person['id']}", data={"status": "excused", "_csrf_token": token}, headers={"HX-Request": "true"}
+    )
     assert excused.status_code == 422 and "Skriv hvorfor fraværet er gyldig." in excused.text
-    plain = await client.post(f"{register}/{person['id']}",
-                              data={"status": "excused", "note": "Tannlege på Åssiden", "_csrf_token": token})
+    plain = await client.post(
+        f"{register}/{person['id']}", data={"status": "excused", "note": "Tannlege på Åssiden", "_csrf_token": token}
+    )
     assert plain.status_code == 302 and plain.headers["location"].endswith(f"#p{person['id']}")
     rows = await Attendance.select(Attendance.status, Attendance.note)
     assert rows == [{"status": "excused", "note": "Tannlege på Åssiden"}]
@@ -144,8 +173,11 @@ async def test_others_cannot_open_participant_pages(client, world, login_as, api
     cohort = await running_cohort(client, world, admin)
     enrolment = await enrolled(client, leader, cohort["id"], person["id"])
     await login_as(who)
-    for path in (f"/participants/{person['id']}", f"/enrolments/{enrolment['id']}",
-                 f"/cohorts/{cohort['id']}/sessions/1/attendance"):
+    for path in (
+        f"/participants/{person['id']}",
+        f"/enrolments/{enrolment['id']}",
+        f"/cohorts/{cohort['id']}/sessions/1/attendance",
+    ):
         response = await client.get(path)
         assert response.status_code == status, path
         assert "Sølvi" not in response.text
@@ -156,8 +188,11 @@ async def test_the_manager_sees_the_summary_without_names(client, world, login_a
     person = await participant(client, leader, world)
     cohort = await running_cohort(client, world, admin)
     enrolment = await enrolled(client, leader, cohort["id"], person["id"])
-    await client.put(f"/api/v1/enrolments/{enrolment['id']}/outcome",
-                     json={"kind": "work_practice", "date": clock.today().isoformat()}, headers=leader)
+    await client.put(
+        f"/api/v1/enrolments/{enrolment['id']}/outcome",
+        json={"kind": "work_practice", "date": clock.today().isoformat()},
+        headers=leader,
+    )
     await login_as("manager")
     for path in (f"/cohorts/{cohort['id']}", f"/cohorts/{cohort['id']}/summary"):
         page = await client.get(path)
@@ -173,8 +208,12 @@ async def test_outcome_through_the_enrolment_page_is_audited(client, world, logi
     enrolment = await enrolled(client, leader, cohort["id"], person["id"])
     await login_as("leader")
     path = f"/enrolments/{enrolment['id']}"
-    response = await csrf_post(client, f"{path}/outcome", {"kind": "school", "date": clock.today().isoformat(),
-                                                            "note": "Begynner på Åssiden vgs."}, page=path)
+    response = await csrf_post(
+        client,
+        f"{path}/outcome",
+        {"kind": "school", "date": clock.today().isoformat(), "note": "Begynner på Åssiden vgs."},
+        page=path,
+    )
     assert response.status_code == 302
     assert await AuditEvent.count().where(AuditEvent.action == "outcome_set") == 1
     bad = await csrf_post(client, f"{path}/outcome", {"kind": "lottery", "date": "i går"}, page=path)
@@ -189,12 +228,14 @@ async def test_only_the_primary_contact_hands_the_role_on(client, world, api_as)
     leader = await api_as("leader")
     person = await participant(client, leader, world)  # Åse is the primary contact
     other_id, other = await office_a_leader(world, "torbjorn@a.no", "Torbjørn Ås")
-    taken = await client.patch(f"/api/v1/participants/{person['id']}", json={"primary_contact_id": other_id},
-                               headers=other)
+    taken = await client.patch(
+        f"/api/v1/participants/{person['id']}", json={"primary_contact_id": other_id}, headers=other
+    )
     assert taken.status_code == 422
     assert [e["key"] for e in taken.json()["extra"]] == ["primary_contact_id"]
-    handed = await client.patch(f"/api/v1/participants/{person['id']}", json={"primary_contact_id": other_id},
-                                headers=leader)
+    handed = await client.patch(
+        f"/api/v1/participants/{person['id']}", json={"primary_contact_id": other_id}, headers=leader
+    )
     assert handed.status_code == 200 and handed.json()["primary_contact"]["id"] == other_id
     event = await AuditEvent.select(AuditEvent.details).where(AuditEvent.action == "participant_updated").first()
     details = event["details"] if isinstance(event["details"], dict) else json.loads(event["details"])

@@ -86,24 +86,50 @@ def test_a_token_pasted_in_two_halves_is_cut_whole(data, token):
 
 # Non-token paths: the app's own, and random ones whose segments are no route marker.
 PLAIN_PATHS = [
-    "/", "/p", "/p/", "/e", "/e/", "/calendar", "/calendar/", "/api/v1/evaluations", "/api/v1/evaluations/",
-    "/cohorts/3/calendar.ics", "/api/v1/cohorts/7/evaluation", "/api/v1/evaluation-comments/Ab12",
-    "/reports/evaluations.csv", "/participants", "/static/css/app.css", "/login", "/pe/x", "/ep/x",
-    "/calendars/x", "/api/v2/evaluations/x",
+    "/",
+    "/p",
+    "/p/",
+    "/e",
+    "/e/",
+    "/calendar",
+    "/calendar/",
+    "/api/v1/evaluations",
+    "/api/v1/evaluations/",
+    "/cohorts/3/calendar.ics",
+    "/api/v1/cohorts/7/evaluation",
+    "/api/v1/evaluation-comments/Ab12",
+    "/reports/evaluations.csv",
+    "/participants",
+    "/static/css/app.css",
+    "/login",
+    "/pe/x",
+    "/ep/x",
+    "/calendars/x",
+    "/api/v2/evaluations/x",
 ]
 segments = st.text(alphabet=string.ascii_letters + string.digits + "-_.~", min_size=1, max_size=20).filter(
-    lambda s: s.lower() not in {"p", "e", "calendar"})
+    lambda s: s.lower() not in {"p", "e", "calendar"}
+)
 
 
-@given(st.one_of(st.sampled_from(PLAIN_PATHS), st.lists(segments, max_size=6).map(lambda s: "/" + "/".join(s))),
-       st.sampled_from(["", "?", "?q=S%C3%B8lvi", "?next=/p/abc&y=2"]))
+@given(
+    st.one_of(st.sampled_from(PLAIN_PATHS), st.lists(segments, max_size=6).map(lambda s: "/" + "/".join(s))),
+    st.sampled_from(["", "?", "?q=S%C3%B8lvi", "?next=/p/abc&y=2"]),
+)
 def test_other_paths_lose_only_their_query(path, query):
     assert redact(path + query) == path
 
 
 def _access_record(path: str) -> logging.LogRecord:
-    return logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
-                             ("203.0.113.7:51234", "GET", path, "1.1", 200), None)
+    return logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("203.0.113.7:51234", "GET", path, "1.1", 200),
+        None,
+    )
 
 
 def test_the_access_filter_hides_the_address_and_the_token():
@@ -118,8 +144,9 @@ def test_other_loggers_redact_paths_in_messages_and_tracebacks():
         raise ValueError("could not load http://x/p/s3cr3t-in-traceback/evaluation/3?q=Ola")
     except ValueError:
         exc_info = sys.exc_info()
-    record = logging.LogRecord("course", logging.ERROR, __file__, 1, "unhandled error on %s %s",
-                               ("GET", "/e/s3cr3t-in-message"), exc_info)
+    record = logging.LogRecord(
+        "course", logging.ERROR, __file__, 1, "unhandled error on %s %s", ("GET", "/e/s3cr3t-in-message"), exc_info
+    )
     assert RedactFilter().filter(record)
     text = DefaultFormatter("%(message)s", use_colors=False).format(record)
     assert "s3cr3t" not in text and "Ola" not in text
@@ -127,8 +154,15 @@ def test_other_loggers_redact_paths_in_messages_and_tracebacks():
 
 
 def test_a_websocket_line_loses_its_address():
-    record = logging.LogRecord("uvicorn.error", logging.INFO, __file__, 1, '%s - "WebSocket %s" %d',
-                               ("203.0.113.7:51234", "/p/s3cr3t?x=1", 403), None)
+    record = logging.LogRecord(
+        "uvicorn.error",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "WebSocket %s" %d',
+        ("203.0.113.7:51234", "/p/s3cr3t?x=1", 403),
+        None,
+    )
     RedactFilter().filter(record)
     assert record.getMessage() == '- - "WebSocket /p/…" 403'
 

@@ -19,9 +19,7 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 
 def extracted() -> set:
     found = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(
-        ROOT, METHODS, OPTIONS, keywords=KEYWORDS
-    ):
+    for _file, _line, message, _comments, _context in extract_from_dir(ROOT, METHODS, OPTIONS, keywords=KEYWORDS):
         found.add(message[0] if isinstance(message, tuple) else message)
     return found
 
@@ -60,7 +58,9 @@ def _files(*patterns: str) -> list[Path]:
 
 
 def test_no_assets_from_other_hosts():
-    external = re.compile(r"""(src|href)\s*=\s*["']?(https?:)?//|@import\s+url\(\s*["']?https?:|url\(\s*["']?(https?:)?//""")
+    external = re.compile(
+        r"""(src|href)\s*=\s*["']?(https?:)?//|@import\s+url\(\s*["']?https?:|url\(\s*["']?(https?:)?//"""
+    )
     for path in _files("templates/**/*.html", "course/web/static/**/*.css", "course/web/static/**/*.js"):
         assert not external.search(path.read_text()), path
 

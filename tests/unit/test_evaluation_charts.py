@@ -13,12 +13,13 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from course.evaluations import charts, exports
-from course.evaluations.reports import AREAS, aggregate, split
 from course.evaluations.reporting import PartFigures, Report, ShownComment
+from course.evaluations.reports import AREAS, aggregate, split
 
 SVG = "{http://www.w3.org/2000/svg}"
-WORDS = charts.Words(target="mål %(value)s", below="under målet", mean="snitt %(value)s",
-                     too_few="for få svar", answers="%(count)s svar")
+WORDS = charts.Words(
+    target="mål %(value)s", below="under målet", mean="snitt %(value)s", too_few="for få svar", answers="%(count)s svar"
+)
 LABELS = {area: f"Område «{area}» <b>&</b> æøå" for area in AREAS}
 
 answer = st.fixed_dictionaries({area: st.integers(0, 10) for area in AREAS})
@@ -82,16 +83,19 @@ def report_from(parts: dict[str, list[dict]]) -> Report:
     every = [a for answers in parts.values() for a in answers]
     shown = split(parts)
     return Report(
-        responses=len(every), invited=len(every), response_rate=1.0 if every else None,
+        responses=len(every),
+        invited=len(every),
+        response_rate=1.0 if every else None,
         figures=aggregate(every),
         cohorts=[PartFigures(key, key, figures) for key, figures in shown.items()],
         trend=[PartFigures("2027-Q1", "2027-Q1", aggregate(every))],
-        comments=[ShownComment(1, "overall", "=HYPERLINK(\"http://x\")")],
+        comments=[ShownComment(1, "overall", '=HYPERLINK("http://x")')],
     )
 
 
-parts = st.dictionaries(st.sampled_from(["Gruppe Åsen", "Gruppe Ørje", "=1+1", "Bæreia"]),
-                        st.lists(answer, max_size=8), min_size=1)
+parts = st.dictionaries(
+    st.sampled_from(["Gruppe Åsen", "Gruppe Ørje", "=1+1", "Bæreia"]), st.lists(answer, max_size=8), min_size=1
+)
 
 
 @given(parts)
@@ -103,8 +107,11 @@ def test_the_csv_carries_the_figures_shown_and_nothing_hidden(split_answers):
     for row in rows:
         by_group.setdefault((row["level"], row["group"]), []).append(row)
     for (level, name), group_rows in by_group.items():
-        figures = report.figures if level != "cohort" else next(
-            p.figures for p in report.cohorts if exports._inert(p.label) == name)
+        figures = (
+            report.figures
+            if level != "cohort"
+            else next(p.figures for p in report.cohorts if exports._inert(p.label) == name)
+        )
         assert [r["area"] for r in group_rows] == list(AREAS)
         for r, area in zip(group_rows, AREAS, strict=True):
             if figures.suppressed:

@@ -18,8 +18,7 @@ from course.evaluations.reports import (
 
 answer = st.fixed_dictionaries({area: st.integers(0, 10) for area in AREAS})
 answers = st.lists(answer, max_size=40)
-sizes = st.dictionaries(st.sampled_from(["Åse", "Ørjan", "Kjærsti", "Pål", "Bjørn"]), st.integers(0, 12),
-                        min_size=1)
+sizes = st.dictionaries(st.sampled_from(["Åse", "Ørjan", "Kjærsti", "Pål", "Bjørn"]), st.integers(0, 12), min_size=1)
 
 
 @given(answers)
@@ -45,8 +44,12 @@ def test_the_historic_benchmark_flags_area_two_below_seven_point_eight():
     group = [dict.fromkeys(AREAS, 10) | {"next_step": 7}] * 3
     flagged = [a.area for a in aggregate(group).areas if a.below_target]
     assert flagged == ["next_step"]
-    assert [a.area for a in aggregate([dict.fromkeys(AREAS, 8)] * 3).areas
-            if a.below_target] == ["benefit", "atmosphere", "leaders", "participation"]
+    assert [a.area for a in aggregate([dict.fromkeys(AREAS, 8)] * 3).areas if a.below_target] == [
+        "benefit",
+        "atmosphere",
+        "leaders",
+        "participation",
+    ]
 
 
 @given(sizes)
@@ -88,30 +91,36 @@ def test_a_small_part_beside_large_ones_takes_the_smallest_large_one_with_it():
 # --- the cohort is the atom -------------------------------------------------------------------
 
 # Small cohorts often, where a difference of one or two answers could hide.
-cohort_state = st.builds(CohortState, evaluated=st.booleans(), closed=st.booleans(),
-                         answers=st.integers(0, 4) | st.integers(0, 14))
+cohort_state = st.builds(
+    CohortState, evaluated=st.booleans(), closed=st.booleans(), answers=st.integers(0, 4) | st.integers(0, 14)
+)
 # A cohort as a report filter sees it: office, variant, leader, quarter, and its state.
-cohort = st.fixed_dictionaries({
-    "office": st.sampled_from(["Drammen", "Lier", "Ås"]),
-    "variant": st.sampled_from(["kjk", "ny_retning"]),
-    "leader": st.sampled_from(["Åse", "Ørjan", "Kjærsti"]),
-    "quarter": st.integers(0, 7),
-    "state": cohort_state,
-})
+cohort = st.fixed_dictionaries(
+    {
+        "office": st.sampled_from(["Drammen", "Lier", "Ås"]),
+        "variant": st.sampled_from(["kjk", "ny_retning"]),
+        "leader": st.sampled_from(["Åse", "Ørjan", "Kjærsti"]),
+        "quarter": st.integers(0, 7),
+        "state": cohort_state,
+    }
+)
 # A filter is any combination of the report's narrowings (None: not narrowed).
-report_filter = st.fixed_dictionaries({
-    "office": st.none() | st.sampled_from(["Drammen", "Lier", "Ås"]),
-    "variant": st.none() | st.sampled_from(["kjk", "ny_retning"]),
-    "leader": st.none() | st.sampled_from(["Åse", "Ørjan", "Kjærsti"]),
-    "first": st.none() | st.integers(0, 7),
-    "last": st.none() | st.integers(0, 7),
-})
+report_filter = st.fixed_dictionaries(
+    {
+        "office": st.none() | st.sampled_from(["Drammen", "Lier", "Ås"]),
+        "variant": st.none() | st.sampled_from(["kjk", "ny_retning"]),
+        "leader": st.none() | st.sampled_from(["Åse", "Ørjan", "Kjærsti"]),
+        "first": st.none() | st.integers(0, 7),
+        "last": st.none() | st.integers(0, 7),
+    }
+)
 
 
 def report_answers(cohorts: list[dict], flt: dict) -> set[tuple[int, int]]:
     """The answers (cohort, n) a report with this filter is made of."""
     chosen = {
-        i: c["state"] for i, c in enumerate(cohorts)
+        i: c["state"]
+        for i, c in enumerate(cohorts)
         if all(flt[k] is None or c[k] == flt[k] for k in ("office", "variant", "leader"))
         and (flt["first"] is None or c["quarter"] >= flt["first"])
         and (flt["last"] is None or c["quarter"] <= flt["last"])

@@ -54,8 +54,12 @@ def test_a_cohort_of_twelve_gets_four_talks_each_one_a_week_shared_evenly():
 
 
 def test_group_sessions_and_other_bookings_are_avoided():
-    sessions = [Busy(datetime.combine(d, time(9)), datetime.combine(d, time(14)), leader=l)
-                for l in (1, 2) for first, _ in WEEKS for d in (first + timedelta(days=1), first + timedelta(days=3))]
+    sessions = [
+        Busy(datetime.combine(d, time(9)), datetime.combine(d, time(14)), leader=l)
+        for l in (1, 2)
+        for first, _ in WEEKS
+        for d in (first + timedelta(days=1), first + timedelta(days=3))
+    ]
     doctor = Busy(datetime.combine(MONDAY, time(8)), datetime.combine(MONDAY, time(16)), participant=100)
     slots = ample_slots(days=(0, 1, 2, 3, 4))
     plan = plan_talks(list(range(100, 106)), WEEKS, slots, sessions + [doctor])
@@ -71,7 +75,8 @@ def test_who_cannot_be_fitted_is_named_with_the_reason():
     assert (100, 3, NO_SLOT_IN_WEEK) in reasons and (101, 3, NO_SLOT_IN_WEEK) in reasons
     assert (101, 1, NO_SLOT_IN_WEEK) in reasons  # 100 took week 1's only slot
     assert {(u.participant, u.reason) for u in plan.unplaced if u.week == 0} == {
-        (100, TOO_FEW_SLOTS), (101, TOO_FEW_SLOTS)
+        (100, TOO_FEW_SLOTS),
+        (101, TOO_FEW_SLOTS),
     }
 
 
@@ -80,14 +85,21 @@ def scenarios(draw):
     leaders = draw(st.sampled_from([(1,), (1, 2)]))
     days = draw(st.lists(st.integers(0, 4), min_size=1, max_size=5, unique=True))
     hours = draw(st.lists(st.integers(8, 15), min_size=1, max_size=6, unique=True))
-    slots = [slot(l, first + timedelta(days=d), h, draw(st.sampled_from([0, 30])))
-             for l in leaders for first, _ in WEEKS for d in days for h in hours]
+    slots = [
+        slot(l, first + timedelta(days=d), h, draw(st.sampled_from([0, 30])))
+        for l in leaders
+        for first, _ in WEEKS
+        for d in days
+        for h in hours
+    ]
     participants = list(range(100, 100 + draw(st.integers(1, 12))))
     busy = [
-        Busy(datetime.combine(MONDAY + timedelta(days=d), time(h)),
-             datetime.combine(MONDAY + timedelta(days=d), time(h)) + timedelta(hours=2),
-             leader=draw(st.sampled_from([None, *leaders])),
-             participant=draw(st.sampled_from([None, *participants])))
+        Busy(
+            datetime.combine(MONDAY + timedelta(days=d), time(h)),
+            datetime.combine(MONDAY + timedelta(days=d), time(h)) + timedelta(hours=2),
+            leader=draw(st.sampled_from([None, *leaders])),
+            participant=draw(st.sampled_from([None, *participants])),
+        )
         for d, h in draw(st.lists(st.tuples(st.integers(0, 27), st.integers(8, 15)), max_size=10))
     ]
     return participants, slots, busy

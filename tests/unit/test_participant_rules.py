@@ -47,11 +47,11 @@ def scopes_of(state) -> dict[str, bool]:
     return {s: getattr(state, s) for s in SCOPES}
 
 
-@given(consent_events(), st.integers(0, 20), st.integers(10_001, 20_000), st.booleans(), st.booleans(),
-       st.booleans())
+@given(consent_events(), st.integers(0, 20), st.integers(10_001, 20_000), st.booleans(), st.booleans(), st.booleans())
 def test_a_withdrawal_never_turns_a_scope_on(events, day, order, participation, sharing, evaluation):
-    withdrawal = ConsentEvent(order, "withdrawn", DAY0 + timedelta(days=day), "2026-1", participation, sharing,
-                              evaluation)
+    withdrawal = ConsentEvent(
+        order, "withdrawn", DAY0 + timedelta(days=day), "2026-1", participation, sharing, evaluation
+    )
     before = scopes_of(consent_in_force(events))
     after = scopes_of(consent_in_force([*events, withdrawal]))
     for scope in SCOPES:
@@ -59,8 +59,9 @@ def test_a_withdrawal_never_turns_a_scope_on(events, day, order, participation, 
 
 
 @given(consent_events(), st.booleans(), st.booleans(), st.booleans())
-def test_the_latest_withdrawal_switches_its_scopes_off_and_leaves_the_others(events, participation, sharing,
-                                                                               evaluation):
+def test_the_latest_withdrawal_switches_its_scopes_off_and_leaves_the_others(
+    events, participation, sharing, evaluation
+):
     last_day = max((e.date for e in events), default=DAY0)
     withdrawal = ConsentEvent(20_001, "withdrawn", last_day, "2026-1", participation, sharing, evaluation)
     before = scopes_of(consent_in_force(events))
@@ -70,13 +71,21 @@ def test_the_latest_withdrawal_switches_its_scopes_off_and_leaves_the_others(eve
     assert after.since == last_day
 
 
-@given(consent_events(), st.integers(0, 5), st.sampled_from(["2026-1", "2027-1"]), st.booleans(), st.booleans(),
-       st.booleans())
-def test_a_later_consent_replaces_whatever_was_in_force(events, days_after, version, participation, sharing,
-                                                         evaluation):
+@given(
+    consent_events(),
+    st.integers(0, 5),
+    st.sampled_from(["2026-1", "2027-1"]),
+    st.booleans(),
+    st.booleans(),
+    st.booleans(),
+)
+def test_a_later_consent_replaces_whatever_was_in_force(
+    events, days_after, version, participation, sharing, evaluation
+):
     last_day = max((e.date for e in events), default=DAY0)
-    consent = ConsentEvent(20_001, "given", last_day + timedelta(days=days_after), version, participation, sharing,
-                           evaluation)
+    consent = ConsentEvent(
+        20_001, "given", last_day + timedelta(days=days_after), version, participation, sharing, evaluation
+    )
     state = consent_in_force([*events, consent])
     assert scopes_of(state) == {"participation": participation, "sharing": sharing, "evaluation": evaluation}
     assert (state.version, state.since) == (version, consent.date)
@@ -101,7 +110,12 @@ def test_the_date_decides_before_the_record_order():
 def test_nothing_recorded_means_no_consent():
     state = consent_in_force([])
     assert (state.version, state.since, state.participation, state.sharing, state.evaluation) == (
-        None, None, False, False, False)
+        None,
+        None,
+        False,
+        False,
+        False,
+    )
 
 
 # --- attendance ------------------------------------------------------------------------
@@ -114,7 +128,10 @@ def test_the_attendance_rate_is_present_over_registered_between_0_and_1(marks):
     stats = attendance_stats(marks)
     registered = sum(m is not None for m in marks)
     assert (stats.present, stats.absent, stats.excused) == (
-        marks.count("present"), marks.count("absent"), marks.count("excused"))
+        marks.count("present"),
+        marks.count("absent"),
+        marks.count("excused"),
+    )
     if registered == 0:
         assert stats.rate is None
     else:
@@ -192,8 +209,14 @@ def windows(draw, leaders=(1, 2), max_size=6):
     for _ in range(draw(st.integers(0, max_size))):
         start = draw(st.integers(7 * 4, 17 * 4))  # quarters of an hour
         end = draw(st.integers(start + 1, 20 * 4))
-        out.append(Window(draw(st.sampled_from(leaders)), DAY0 + timedelta(days=draw(st.integers(0, 3))),
-                          time(start // 4, start % 4 * 15), time(end // 4, end % 4 * 15)))
+        out.append(
+            Window(
+                draw(st.sampled_from(leaders)),
+                DAY0 + timedelta(days=draw(st.integers(0, 3))),
+                time(start // 4, start % 4 * 15),
+                time(end // 4, end % 4 * 15),
+            )
+        )
     return out
 
 
@@ -202,8 +225,7 @@ def at(day: date, t: time) -> datetime:
 
 
 @settings(max_examples=150)
-@given(windows(), windows(max_size=4), st.sampled_from([30, 45, 60, 90]),
-       st.none() | st.integers(0, 3 * 24 * 4))
+@given(windows(), windows(max_size=4), st.sampled_from([30, 45, 60, 90]), st.none() | st.integers(0, 3 * 24 * 4))
 def test_slots_have_the_length_lie_in_a_window_and_avoid_time_away(available, away, minutes, not_before_q):
     length = timedelta(minutes=minutes)
     not_before = None if not_before_q is None else at(DAY0, time()) + timedelta(minutes=15 * not_before_q)
@@ -211,8 +233,10 @@ def test_slots_have_the_length_lie_in_a_window_and_avoid_time_away(available, aw
     assert slots == sorted(set(slots), key=lambda s: (s.start, s.leader))
     for slot in slots:
         assert slot.end - slot.start == length
-        assert any(w.leader == slot.leader and at(w.day, w.start) <= slot.start and slot.end <= at(w.day, w.end)
-                   for w in available), slot
+        assert any(
+            w.leader == slot.leader and at(w.day, w.start) <= slot.start and slot.end <= at(w.day, w.end)
+            for w in available
+        ), slot
         for a in away:
             if a.leader == slot.leader:
                 assert not (slot.start < at(a.day, a.end) and at(a.day, a.start) < slot.end), (slot, a)
@@ -228,18 +252,21 @@ def test_every_free_cut_of_a_window_is_offered(available, away, minutes):
     for w in available:
         start = at(w.day, w.start)
         while start + length <= at(w.day, w.end):
-            blocked = any(a.leader == w.leader and start < at(a.day, a.end) and at(a.day, a.start) < start + length
-                          for a in away)
+            blocked = any(
+                a.leader == w.leader and start < at(a.day, a.end) and at(a.day, a.start) < start + length for a in away
+            )
             assert ((w.leader, start) in offered) is not blocked
             start += length
 
 
 def test_a_morning_away_leaves_the_afternoon():
     day = DAY0
-    slots = slots_in([Window(1, day, time(8), time(12)), Window(2, day, time(8), time(10))],
-                     [Window(1, day, time(9), time(10, 30))], timedelta(minutes=60))
-    assert [(s.leader, s.start.time()) for s in slots] == [(1, time(8)), (2, time(8)), (2, time(9)),
-                                                           (1, time(11))]
+    slots = slots_in(
+        [Window(1, day, time(8), time(12)), Window(2, day, time(8), time(10))],
+        [Window(1, day, time(9), time(10, 30))],
+        timedelta(minutes=60),
+    )
+    assert [(s.leader, s.start.time()) for s in slots] == [(1, time(8)), (2, time(8)), (2, time(9)), (1, time(11))]
 
 
 def test_shuffled_windows_give_the_same_slots():

@@ -27,8 +27,14 @@ def dates(plan) -> list[str]:
 def test_an_ordinary_month_is_tuesdays_and_thursdays():
     plan = plan_sessions(date(2027, 1, 12), (2, 4))
     assert dates(plan) == [
-        "2027-01-12", "2027-01-14", "2027-01-19", "2027-01-21",
-        "2027-01-26", "2027-01-28", "2027-02-02", "2027-02-04",
+        "2027-01-12",
+        "2027-01-14",
+        "2027-01-19",
+        "2027-01-21",
+        "2027-01-26",
+        "2027-01-28",
+        "2027-02-02",
+        "2027-02-04",
     ]
     assert plan.moved == ()
     assert [s.module for s in plan.sessions] == list(MODULES)
@@ -61,8 +67,14 @@ def test_an_office_closure_for_christmas():
     closure = Closure(date(2026, 12, 21), date(2027, 1, 1), "Juleferie")
     plan = plan_sessions(date(2026, 12, 8), (2, 4), [closure])
     assert dates(plan) == [
-        "2026-12-08", "2026-12-10", "2026-12-15", "2026-12-17",
-        "2027-01-05", "2027-01-07", "2027-01-12", "2027-01-14",
+        "2026-12-08",
+        "2026-12-10",
+        "2026-12-15",
+        "2026-12-17",
+        "2027-01-05",
+        "2027-01-07",
+        "2027-01-12",
+        "2027-01-14",
     ]
     assert plan.moved[0].reason == "Juleferie"
 
@@ -105,9 +117,7 @@ def cases(draw):
     start = monday + timedelta(days=draw(st.sampled_from(weekdays)) - 1)
     closures = [
         Closure(c, c + timedelta(days=draw(st.integers(0, 20))), f"Stengt {i}")
-        for i, c in enumerate(
-            draw(st.lists(st.dates(start, start + timedelta(days=60)), max_size=3))
-        )
+        for i, c in enumerate(draw(st.lists(st.dates(start, start + timedelta(days=60)), max_size=3)))
     ]
     return start, weekdays, closures
 
