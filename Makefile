@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench clean
+.PHONY: run test lint format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,16 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -m "not browser" -n 2 $(PYTEST_ARGS)
 	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
+
+# Style and types: ruff (lint, import order, format) and mypy, as configured in pyproject.toml.
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check course tests bench
+	$(BIN)/ruff format --check course tests bench
+	$(BIN)/mypy
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff check --fix course tests bench
+	$(BIN)/ruff format course tests bench
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/login.py

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from course import clock, wiring  # noqa: F401 (the demo books talks and cancels: hooks answered)
 from course.accounts import services
+from course.accounts.schemas import OfficeOut
 from course.accounts.tables import StaffUser
 
 DEMO_PASSWORD = "klart-jeg-kan-demo"
@@ -23,6 +24,14 @@ USERS = [
     ("pal.kvaerne@demo.kjk.no", "Pål Kværne", "leader", "lier"),
     ("marte.saeboe@demo.kjk.no", "Marte Sæbø", "manager", "lier"),
 ]
+
+
+async def _office(code: str) -> OfficeOut:
+    """An office the demo made a moment ago."""
+    office = await services.office_by_code(code)
+    if office is None:
+        raise RuntimeError(f"the demo office {code} is missing")
+    return office
 
 
 # title, office, leaders, weeks from this week's Monday, weekdays, location
@@ -65,7 +74,7 @@ async def _load_cohorts() -> int:
     today = clock.today()
     monday = today - timedelta(days=today.weekday())
     for title, office_code, emails, weeks, weekdays, location in COHORTS:
-        office = await services.office_by_code(office_code)
+        office = await _office(office_code)
         if await Cohort.exists().where(Cohort.title == title, Cohort.office == office.id):
             continue
         leaders = await StaffUser.select(StaffUser.id).where(StaffUser.email.is_in(emails))
@@ -125,6 +134,8 @@ async def _staff(email: str):
         .where(StaffUser.email == email)
         .first()
     )
+    if row is None:
+        raise RuntimeError(f"the demo user {email} is missing")
     return Staff(
         row["id"], row["email"], row["name"], Role(row["role"]), row["office_id"], row["code"], row["office_name"]
     )
@@ -143,7 +154,7 @@ async def _load_participants() -> int:
     if await Participant.exists().where(Participant.office == ase.office_id):
         return 0
     cohorts = {
-        key: (await Cohort.select(Cohort.id).where(Cohort.title == title).first())["id"]
+        key: (await Cohort.select(Cohort.id).where(Cohort.title == title).output(as_list=True))[0]
         for key, title in (("A", COHORTS[0][0]), ("B", COHORTS[1][0]))
     }
     for leader in (ase, orjan):
@@ -276,7 +287,7 @@ async def seed_history(
     from course.participants.tables import Consent, Enrolment, Participant
 
     rng = random.Random(seed)
-    office = await services.office_by_code(office_code)
+    office = await _office(office_code)
     admin = Staff(0, "demo", "demo", Role.admin, office.id, office.code, office.name)
     pairs = [
         [r["id"] for r in await StaffUser.select(StaffUser.id).where(StaffUser.email.is_in(emails))]
@@ -358,7 +369,7 @@ async def seed_history(
                 a: max(0, min(10, round(rng.gauss(centre[a] - (1.5 if dip and a == "next_step" else 0), 1))))
                 for a in AREAS
             }
-            answers.append(EvaluationResponse(cohort=created.id, on_paper=rng.random() < 0.3, **scores))
+            answers.append(EvaluationResponse(cohort=created.id, on_paper=rng.random() < 0.3, **scores))  # type: ignore[arg-type]  # the five area columns
         await EvaluationResponse.insert(*answers)
         if comments:
             await EvaluationRemark.insert(
@@ -377,7 +388,7 @@ async def _load_history() -> int:
 
     from course.cohorts.tables import Cohort
 
-    office = await services.office_by_code("drammen")
+    office = await _office("drammen")
     if await Cohort.exists().where(Cohort.office == office.id, Cohort.start_date < clock.today() - timedelta(weeks=10)):
         return 0
     return await seed_history(

@@ -68,14 +68,14 @@ async def resolve_token(token: str) -> tuple[Staff, int] | None:
             ApiToken.user.email.as_alias("email"),
             ApiToken.user.name.as_alias("name"),
             ApiToken.user.role.as_alias("role"),
-            ApiToken.user.office.id.as_alias("office_id"),
-            ApiToken.user.office.code.as_alias("office_code"),
-            ApiToken.user.office.name.as_alias("office_name"),
+            ApiToken.user._.office._.id.as_alias("office_id"),
+            ApiToken.user._.office._.code.as_alias("office_code"),
+            ApiToken.user._.office._.name.as_alias("office_name"),
         )
         .where(
             ApiToken.token_hash == digest(token),
             ApiToken.revoked_at.is_null(),
-            ApiToken.user.active.eq(True),
+            ApiToken.user._.active.eq(True),
         )
         .first()
     )

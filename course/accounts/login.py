@@ -113,7 +113,7 @@ async def authenticate(email: str, password: str, address: str | None, *, is_log
             .first()
         )
     ok = await passwords.verify_password(row["password_hash"] if row else None, password)
-    if not ok:
+    if not ok or row is None:
         if row:
             await AuditEvent.update({AuditEvent.target_user: row["id"]}).where(AuditEvent.id == attempt)
         raise InvalidInput({"email": N_("Wrong e-mail address or password.")})

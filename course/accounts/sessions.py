@@ -49,9 +49,9 @@ async def resolve_session(token: str) -> Staff | None:
             WebSession.user.name.as_alias("name"),
             WebSession.user.role.as_alias("role"),
             WebSession.user.active.as_alias("active"),
-            WebSession.user.office.id.as_alias("office_id"),
-            WebSession.user.office.code.as_alias("office_code"),
-            WebSession.user.office.name.as_alias("office_name"),
+            WebSession.user._.office._.id.as_alias("office_id"),
+            WebSession.user._.office._.code.as_alias("office_code"),
+            WebSession.user._.office._.name.as_alias("office_name"),
         )
         .where(WebSession.id_hash == digest(token))
         .first()

@@ -93,7 +93,7 @@ async def create_user(
     checked_role = check_role(role, errors)
     check_password(password, errors)
     office = await _office_id(office_id, office_code, errors)
-    if errors:
+    if errors or checked_role is None:
         raise InvalidInput(errors)
     password_hash = await passwords.hash_password(password)
     async with write_transaction():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Request
 from litestar.response import Template
 
@@ -11,7 +13,7 @@ from course.web.guards import current_staff
 
 async def account(request: Request, **extra) -> Template:
     staff = current_staff(request)
-    context = {
+    context: dict[str, Any] = {
         "tokens": await services.list_tokens(staff),
         "errors": {},
         "new_token": None,

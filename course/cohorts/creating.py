@@ -3,6 +3,7 @@ of the room's and the leaders' other bookings."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from course import clock
@@ -106,7 +107,7 @@ async def validate(staff: Staff, data: CohortInput) -> dict:
     }
 
 
-def moved_out(moved: list[schedule.Move]) -> list[dict]:
+def moved_out(moved: Sequence[schedule.Move]) -> list[dict]:
     return [{"number": m.number, "from": m.original, "to": m.planned, "reason": m.reason} for m in moved]
 
 

@@ -56,7 +56,7 @@ async def feed_calendar(token: str) -> bytes:
             CalendarFeed.user.id.as_alias("id"),
             CalendarFeed.user.name.as_alias("name"),
         )
-        .where(CalendarFeed.token_hash == digest(token), CalendarFeed.user.active.eq(True))
+        .where(CalendarFeed.token_hash == digest(token), CalendarFeed.user._.active.eq(True))
         .first()
     )
     if feed is None:  # no such secret, or its owner no longer works here

@@ -56,6 +56,7 @@ async def change_session(staff: Staff, cohort_id: int, number: int, change: Sess
             errors["date"] = N_("The date cannot be in the past.")
     if errors:
         raise InvalidInput(errors, params)
+    assert new_date is not None  # parse_date answered None only with an error
     values: dict = {Session.date: new_date, Session.start_time: start, Session.end_time: end}
     if change.cancelled is not None:
         values[Session.cancelled_at] = clock.now() if change.cancelled else None

@@ -63,7 +63,7 @@ async def accept_term(staff: Staff, data: CohortInput, start_dates: list[str]) -
         for index, start in enumerate(start_dates):
             errors: dict[str, str] = {}
             day = parse_date(start, errors, "start_dates")
-            if errors:
+            if errors or day is None:
                 raise InvalidInput(errors)
             title = f"{' '.join(str(data.title).split())} {day.strftime('%d.%m.%Y')}"
             one = CohortInput(**{**data.__dict__, "start_date": start, "title": title})

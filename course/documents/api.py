@@ -42,7 +42,7 @@ def _section(kind: str, section: rules.Section):
             forbid_unknown_fields=True,
             module=__name__,
         )
-        return Annotated[list[row], msgspec.Meta(max_length=rules.MAX_ITEMS, description=about)] | None
+        return Annotated[list[row], msgspec.Meta(max_length=rules.MAX_ITEMS, description=about)] | None  # type: ignore[valid-type]  # a struct made at import from the rules
     if section.kind == "lines":
         return (
             Annotated[
@@ -122,7 +122,7 @@ def _handlers(kind: str, what: str) -> list:
     async def save(
         staff: NamedDependency[Staff],
         enrolment_id: PathId,
-        data: JSONBody[DocumentIn],  # noqa: F821 (in signature_namespace)
+        data: JSONBody[DocumentIn],  # type: ignore[name-defined]  # noqa: F821 (in signature_namespace)
     ) -> services.DocumentOut:
         return await services.save_document(
             services.Actor(staff=staff), enrolment_id, kind, msgspec.to_builtins(data.content), data.version

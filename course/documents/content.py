@@ -300,8 +300,7 @@ def from_form(kind: str, data: dict[str, str]) -> dict:
         if section.kind == "lines":
             content[key] = data.get(key, "").splitlines()
         elif section.kind == "rows":
-            count = data.get(f"{key}-rows", "0")
-            count = min(whole_number(count) or 0, MAX_ITEMS + 1)
+            count = min(whole_number(data.get(f"{key}-rows", "0")) or 0, MAX_ITEMS + 1)
             content[key] = [{c.key: data.get(f"{key}-{i}-{c.key}", "") for c in section.columns} for i in range(count)]
         else:
             content[key] = data.get(key, "")

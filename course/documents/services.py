@@ -81,7 +81,7 @@ ENROLMENT_COLUMNS = (
     Enrolment.cohort,
     Enrolment.participant,
     Enrolment.participant.name.as_alias("name"),
-    Enrolment.participant.primary_contact.name.as_alias("contact"),
+    Enrolment.participant._.primary_contact._.name.as_alias("contact"),
 )
 
 

@@ -53,7 +53,8 @@ def groups(kind: str) -> list[tuple[str | None, str | None, list[rules.Section]]
         return [(None, None, list(rules.PLAN))]
     by_module: dict[int, list] = {}
     for section in rules.CV:
-        by_module.setdefault(section.module, []).append(section)
+        if section.module is not None:
+            by_module.setdefault(section.module, []).append(section)
     return [
         (f"module-{m}", _("Module %(number)s: %(name)s") % {"number": m, "name": _(MODULES[m - 1])}, sections)
         for m, sections in sorted(by_module.items())

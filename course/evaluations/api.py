@@ -74,8 +74,8 @@ Comments = msgspec.defstruct(
 
 
 class AnswerIn(msgspec.Struct, forbid_unknown_fields=True):
-    scores: Annotated[Scores, msgspec.Meta(description="A score from 0 to 10 for each area")]
-    comments: Annotated[Comments | None, msgspec.Meta(description="Comments on any of the areas")] = None
+    scores: Annotated[Scores, msgspec.Meta(description="A score from 0 to 10 for each area")]  # type: ignore[valid-type]  # made at import from AREAS
+    comments: Annotated[Comments | None, msgspec.Meta(description="Comments on any of the areas")] = None  # type: ignore[valid-type]
     comment: Annotated[Comment | None, msgspec.Meta(description="A comment on the whole")] = None
 
 

@@ -56,7 +56,8 @@ async def people(cohort_id: int) -> tuple[list[PersonRef], list[PersonRef]]:
     rows = await Enrolment.select(Enrolment.participant, Enrolment.participant.name.as_alias("name")).where(
         Enrolment.cohort == cohort_id, Enrolment.status.is_in(list(ANSWERS))
     )
-    yes, no = [], []
+    yes: list[PersonRef] = []
+    no: list[PersonRef] = []
     for r in sorted(rows, key=lambda r: nb_sort_key(r["name"])):
         consented = (await consent_state(r["participant"])).evaluation
         (yes if consented else no).append(PersonRef(r["participant"], r["name"]))

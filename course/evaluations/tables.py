@@ -38,8 +38,6 @@ class Evaluation(Table, tablename="evaluation"):
 class EvaluationTicket(Table, tablename="evaluation_ticket"):
     """One way in to an evaluation, minted in anonymous batches: it names no one."""
 
-    id: Serial  # the primary key Piccolo adds, declared for the type checker
-
     id = UUID(primary_key=True)
     evaluation = ForeignKey(Evaluation, null=False, on_delete=OnDelete.cascade, index=True)
     token_hash = Varchar(length=64, unique=True)
@@ -51,8 +49,6 @@ class EvaluationSeal(Table, tablename="evaluation_seal"):
     can offer it. It names no one either: the page finds its own box by trying to
     open the evaluation's boxes with the link."""
 
-    id: Serial  # the primary key Piccolo adds, declared for the type checker
-
     id = UUID(primary_key=True)
     evaluation = ForeignKey(Evaluation, null=False, on_delete=OnDelete.cascade, index=True)
     sealed = Text()
@@ -62,8 +58,6 @@ class EvaluationPending(Table, tablename="evaluation_pending"):
     """An answer to an evaluation that is still open, encrypted under a key derived
     from the server's secret. Written out as scores and comments when it closes."""
 
-    id: Serial  # the primary key Piccolo adds, declared for the type checker
-
     id = UUID(primary_key=True)
     evaluation = ForeignKey(Evaluation, null=False, on_delete=OnDelete.cascade, index=True)
     sealed = Text()
@@ -72,8 +66,6 @@ class EvaluationPending(Table, tablename="evaluation_pending"):
 class EvaluationResponse(Table, tablename="evaluation_response"):
     """One set of scores of a closed evaluation: the cohort only, a random id, written
     with all the others in shuffled order when the evaluation closed."""
-
-    id: Serial  # the primary key Piccolo adds, declared for the type checker
 
     id = UUID(primary_key=True)
     cohort = ForeignKey(Cohort, null=False, on_delete=OnDelete.cascade, index=True)
@@ -89,12 +81,10 @@ class EvaluationRemark(Table, tablename="evaluation_remark"):
     """Free text of a closed evaluation, kept apart from the scores (and from each
     other), shown only after a leader has reviewed it."""
 
-    id: Serial  # the primary key Piccolo adds, declared for the type checker
-
     id = UUID(primary_key=True)
     cohort = ForeignKey(Cohort, null=False, on_delete=OnDelete.cascade, index=True)
     # The comment's name outside the database, random like its id.
-    ref = Varchar(length=24, default="", unique=True)
+    ref = Varchar(length=24, default="", unique=True)  # type: ignore[assignment]  # shadows Table.ref(), unused here
     area = Varchar(length=20)  # one of the five areas, or "overall"
     text = Text()
     status = Varchar(length=10, default="pending")  # pending | shown | hidden

@@ -95,7 +95,7 @@ async def set_weekly(staff: Staff, windows: list) -> AvailabilityOut:
         end = cohorts.parse_time(window.get("end_time"), errors, key + ".end_time")
         if start and end and end <= start:
             errors[key + ".end_time"] = N_("The end time must be after the start time.")
-        if key + ".weekday" not in errors and start and end and end > start:
+        if key + ".weekday" not in errors and isinstance(day, int) and start and end and end > start:
             if any(d == day and s < end and start < e for d, s, e in parsed):
                 errors[key] = N_("The window overlaps another on the same day.")
             parsed.append((day, start, end))

@@ -24,6 +24,7 @@ from course.guidance.talks import (
     talk_without_note,
     talks_by_id,
 )
+from course.validation import as_id
 
 
 @dataclass
@@ -57,10 +58,13 @@ async def book_talk(staff: Staff, cohort_id: int, data: TalkInput) -> TalkOut:
         cohort, data.participant_id, data.leader_id, data.date, data.start_time, data.end_time, errors, params
     )
     location = talk_location(data.location, cohort.location, errors)
+    participant, leader = as_id(data.participant_id), as_id(data.leader_id)
     if errors:
         raise InvalidInput(errors, params)
+    # check_talk leaves no error only with every part found.
+    assert participant and leader and day and start and end
     async with write_transaction():
-        talk_id = await insert_talk(cohort, int(data.participant_id), int(data.leader_id), day, start, end, location)
+        talk_id = await insert_talk(cohort, participant, leader, day, start, end, location)
     return (await talks_by_id(staff, [talk_id]))[0]
 
 
@@ -83,7 +87,7 @@ async def change_talk(staff: Staff, talk_id: int, change: TalkChange) -> TalkOut
             errors,
             params,
         )
-        leader = int(change.leader_id) if change.leader_id is not None and "leader_id" not in errors else leader
+        leader = as_id(change.leader_id) or leader if "leader_id" not in errors else leader
         values.update({Talk.date: day, Talk.start_time: start, Talk.end_time: end, Talk.leader: leader})
     if change.location is not None:
         values[Talk.location] = talk_location(change.location, cohort.location, errors)

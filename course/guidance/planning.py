@@ -170,5 +170,6 @@ async def accept_talks(staff: Staff, cohort_id: int, talks: list) -> list[TalkOu
         # the locks each booking takes again below are already held.
         await lock(*(f"staff:{t[1]}" for t in checked), *(f"participant:{t[0]}" for t in checked))
         for participant, leader, day, start, end in checked:
+            assert participant and leader and day and start and end  # checked without an error
             ids.append(await insert_talk(cohort, participant, leader, day, start, end, cohort.location))
     return await talks_by_id(staff, ids)

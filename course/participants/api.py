@@ -123,8 +123,8 @@ class LinkOut(msgspec.Struct):
     expires_at: str
 
 
-def _consent(data: ConsentCreate | None) -> services.ConsentInput | None:
-    return services.ConsentInput(**msgspec.structs.asdict(data)) if data else None
+def _consent(data: ConsentCreate) -> services.ConsentInput:
+    return services.ConsentInput(**msgspec.structs.asdict(data))
 
 
 @get(
@@ -148,7 +148,7 @@ async def create_participant(
     staff: NamedDependency[Staff], data: JSONBody[ParticipantCreate]
 ) -> services.ParticipantOut:
     fields = msgspec.structs.asdict(data)
-    fields["consent"] = _consent(data.consent)
+    fields["consent"] = _consent(data.consent) if data.consent else None
     return await services.create_participant(staff, services.ParticipantInput(**fields))
 
 

@@ -80,6 +80,7 @@ async def record_consent(staff: Staff, participant_id: int, data: ConsentInput) 
     consent = parse_consent(data, errors)
     if errors:
         raise InvalidInput(errors)
+    assert consent is not None  # parsed from data that was given
     at = now()
     async with write_transaction():
         # Every cohort the withdrawal may free a place in, as ``_end_participation`` sees them.

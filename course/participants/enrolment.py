@@ -54,6 +54,8 @@ async def fill_from_waiting_list(cohort_id: int, now: datetime) -> list[int]:
     """Invite the first on the waiting list into places that have come free, in a
     cohort the caller has already selected (inside their write transaction)."""
     cohort = await Cohort.select(Cohort.capacity).where(Cohort.id == cohort_id).first()
+    if cohort is None:
+        return []
     waiting = await Enrolment.select(Enrolment.id, Enrolment.created_at).where(
         Enrolment.cohort == cohort_id, Enrolment.status == "waiting"
     )
@@ -269,7 +271,7 @@ async def change_enrolment(staff: Staff, enrolment_id: int, status: str, reason:
             .where(policies.enrolment_scope(staff), Enrolment.id == enrolment_id)
             .first()
         )
-        if fresh["status"] != row["status"]:
+        if fresh is None or fresh["status"] != row["status"]:
             raise Conflict(N_("Someone else changed the enrolment. Reload the page."), field="status")
         if (
             status in rules.TAKES_A_PLACE
@@ -283,7 +285,7 @@ async def change_enrolment(staff: Staff, enrolment_id: int, status: str, reason:
             )
         if status in rules.HOLDS_TIME and row["status"] not in rules.HOLDS_TIME:
             await _check_no_overlap(row["participant"], cohort)
-        values = {Enrolment.status: status, Enrolment.reason: reason_text, Enrolment.changed_at: at}
+        values: dict = {Enrolment.status: status, Enrolment.reason: reason_text, Enrolment.changed_at: at}
         if status == "waiting" and row["status"] != "waiting":
             values[Enrolment.created_at] = at  # back of the queue, like anyone joining it now
         await Enrolment.update(values).where(policies.enrolment_scope(staff), Enrolment.id == enrolment_id)

@@ -127,6 +127,8 @@ async def own_schedule(token: str) -> OwnPage:
     portal adds their guidance talks."""
     participant_id = await participant_for_token(token)
     person = await Participant.select(Participant.name).where(Participant.id == participant_id).first()
+    if person is None:
+        raise LinkExpired
     theirs = Enrolment.select(Enrolment.cohort).where(
         Enrolment.participant == participant_id, Enrolment.status.is_in(["invited", "enrolled", "completed"])
     )

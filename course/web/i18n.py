@@ -33,13 +33,13 @@ def translations(locale: str) -> NullTranslations:
         if not message.id or message.fuzzy:
             continue
         if isinstance(message.id, tuple):
-            for index, text in enumerate(message.string):
+            for index, text in enumerate(message.string or ()):
                 if text:
                     entries[(message.id[0], index)] = text
         elif message.string:
             entries[message.id] = message.string
     result._catalog = entries
-    result.plural = c2py(catalog.plural_expr)
+    result.plural = c2py(catalog.plural_expr)  # type: ignore[assignment]  # babel's own plural function
     return result
 
 

@@ -17,12 +17,12 @@ import msgspec
 from litestar import Request
 from litestar.exceptions import ValidationException
 from litestar.openapi import ResponseSpec
-from litestar.openapi.spec import SecurityScheme
+from litestar.openapi.spec import Reference, SecurityScheme
 
 from course.validation import MAX_ID
 
 BEARER_SCHEME = "BearerToken"
-SECURITY_SCHEMES = {
+SECURITY_SCHEMES: dict[str, SecurityScheme | Reference] = {
     BEARER_SCHEME: SecurityScheme(
         type="http",
         scheme="bearer",
@@ -31,7 +31,7 @@ SECURITY_SCHEMES = {
     )
 }
 # The security requirement of an operation that needs a token.
-BEARER = [{BEARER_SCHEME: []}]
+BEARER: list[dict[str, list[str]]] = [{BEARER_SCHEME: []}]
 
 
 # Field types shared by the request bodies. Dates and times stay strings, so that a
