@@ -54,7 +54,8 @@ async def new_participant(request: Request) -> Template:
         "primary_contact_id": str(current_staff(request).id),
         "consent_version": rules.CURRENT_CONSENT_VERSION,
         "consent_date": clock.today().isoformat(),
-        "scopes": list(rules.SCOPES),
+        # Consent is an active choice: no box starts ticked.
+        "scopes": [],
     }
     return await _form(request, defaults, {})
 

@@ -39,6 +39,14 @@ async def test_leader_registers_a_participant_through_the_form(client, world, lo
     assert "Øyvind" not in none.text and "Ingen treff" in none.text
 
 
+async def test_the_registration_form_starts_with_no_consent_ticked(client, world, login_as):
+    await login_as("leader")
+    page = await client.get("/participants/new")
+    assert page.status_code == 200
+    boxes = [line for line in page.text.splitlines() if 'name="scopes"' in line]
+    assert len(boxes) == 3 and not any("checked" in line for line in boxes)
+
+
 async def test_the_form_names_each_bad_field_and_keeps_what_was_typed(client, world, login_as):
     await login_as("leader")
     response = await csrf_post(
