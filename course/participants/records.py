@@ -197,15 +197,18 @@ async def list_participants(staff: Staff, query: str = "") -> list[ParticipantSu
         rows = [r for r in rows if needle in unicodedata.normalize("NFC", r["name"]).casefold()]
     if not rows:
         return []
+    # A search reads the categories and consents of those it found, not of the whole office.
+    found = [CategoryChange.participant.is_in([r["id"] for r in rows])] if needle else []
     # The latest category of each (rows in order, so the last one stays).
     categories = {
         r["participant"]: r["category"]
         for r in await CategoryChange.select(CategoryChange.participant, CategoryChange.category)
-        .where(policies.category_scope(staff))
+        .where(policies.category_scope(staff), *found)
         .order_by(CategoryChange.id)
     }
+    found = [Consent.participant.is_in([r["id"] for r in rows])] if needle else []
     by_person: dict[int, list[dict]] = {}
-    for c in await Consent.select().where(policies.consent_scope(staff)):
+    for c in await Consent.select().where(policies.consent_scope(staff), *found):
         by_person.setdefault(c["participant"], []).append(c)
     names = await staff_names(r["primary_contact"] for r in rows)
     out = [
