@@ -52,3 +52,19 @@ async def test_409_and_422_come_in_one_language_per_request(client, world, as_):
     norwegian = (await client.post(path, json=bad, headers={**leader, "Accept-Language": "nb"})).json()
     assert english["extra"][0]["message"] != norwegian["extra"][0]["message"]
     assert set(english) == set(norwegian) == {"status_code", "detail", "extra"}
+
+
+async def test_a_body_off_its_schema_answers_400_in_the_same_language(client, world, as_):  # noqa: F811 (fixture)
+    leader, admin = await as_("leader"), await as_("admin")
+    course = await running_cohort(client, world, admin)
+    path = f"/api/v1/cohorts/{course['id']}/enrolments"
+    wrong = {"participant_id": "en", "status": "enrolled"}
+    for language, detail, message in (
+        ("nb", "Ugyldig innhold: participant_id", "Passer ikke skjemaet"),
+        ("en", "Invalid input: participant_id", "Expected `int`, got `str`"),
+    ):
+        response = await client.post(path, json=wrong, headers={**leader, "Accept-Language": language})
+        assert response.status_code == 400 and response.json()["detail"] == detail, response.text
+        assert response.headers["content-language"] == language
+        [field] = response.json()["extra"]
+        assert field["key"] == "participant_id" and field["message"].startswith(message)

@@ -6,7 +6,7 @@ import logging
 from urllib.parse import quote
 
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException
+from litestar.exceptions import HTTPException, ValidationException
 from litestar.exceptions.responses import create_exception_response
 from litestar.response import Redirect, Template
 from litestar.status_codes import (
@@ -57,6 +57,7 @@ def _page(request: Request, status: int, headers=None) -> Response:
 
 API_MESSAGES = {
     "invalid": N_("Invalid input"),
+    "off_schema": N_("Does not match the schema: a wrong type, an unknown field or a value out of range"),
     "not_found": N_("Not found"),
     "forbidden": N_("Forbidden"),
     "throttled": N_("Too many attempts; try again in %(seconds)s seconds"),
@@ -94,6 +95,21 @@ def handle_exception(request: Request, exc: Exception) -> Response:
         headers = {**(headers or {}), "Retry-After": str(exc.retry_after_s)}
         if is_api:
             return _json(status, translate(API_MESSAGES["throttled"]) % {"seconds": exc.retry_after_s}, headers=headers)
+    elif is_api and isinstance(exc, ValidationException):
+        # A body, path or query parameter off its schema, named as the services' 422s name
+        # theirs, in the request's language (msgspec explains the fault in English only).
+        status = exc.status_code
+        fields = [e for e in exc.extra or [] if isinstance(e, dict)] if isinstance(exc.extra, list) else []
+        extra = [
+            {
+                "key": str(e.get("key") or "body"),
+                "message": str(e.get("message")) if locale == "en" else translate(API_MESSAGES["off_schema"]),
+                "source": e.get("source", "body"),
+            }
+            for e in fields
+        ] or [{"key": "body", "message": translate(API_MESSAGES["off_schema"]), "source": "body"}]
+        detail = translate(API_MESSAGES["invalid"]) + ": " + ", ".join(e["key"] for e in extra)
+        return _json(status, detail, extra, headers)
     elif isinstance(exc, HTTPException):
         status = exc.status_code
         if is_api:
