@@ -24,6 +24,12 @@ def now() -> datetime:
     return datetime.now(OSLO)
 
 
+def utc_now() -> datetime:
+    """The same moment in UTC, as timestamps are stored: one offset for every row, so
+    SQLite, which keeps them as text, orders them as PostgreSQL does."""
+    return now().astimezone(UTC)
+
+
 def today() -> date:
     return now().date()
 

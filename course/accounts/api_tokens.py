@@ -7,8 +7,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from course import clock
 from course.accounts import policies
-from course.accounts.checks import utc_now
 from course.accounts.schemas import Staff
 from course.accounts.sessions import SESSION_TOUCH
 from course.accounts.tables import ApiToken
@@ -44,7 +44,7 @@ async def create_token(staff: Staff, name: str, address: str | None = None) -> s
     async with write_transaction():
         token_id = (
             await ApiToken.insert(
-                ApiToken(user=staff.id, token_hash=digest(token), name=name, created_at=utc_now())
+                ApiToken(user=staff.id, token_hash=digest(token), name=name, created_at=clock.utc_now())
             ).returning(ApiToken.id)
         )[0]["id"]
         await audit.record(
@@ -81,7 +81,7 @@ async def resolve_token(token: str) -> tuple[Staff, int] | None:
     )
     if row is None:
         return None
-    now = utc_now()
+    now = clock.utc_now()
     if row["last_used_at"] is None or now - row["last_used_at"] > SESSION_TOUCH:
         await ApiToken.update({ApiToken.last_used_at: now}).where(ApiToken.id == row["token_id"])
     return staff_of(row), row["token_id"]
@@ -101,7 +101,7 @@ async def list_tokens(staff: Staff) -> list[TokenInfo]:
 async def revoke_token(staff: Staff, token_id: int, address: str | None = None) -> None:
     async with write_transaction():
         rows = (
-            await ApiToken.update({ApiToken.revoked_at: utc_now()})
+            await ApiToken.update({ApiToken.revoked_at: clock.utc_now()})
             .where(policies.token_scope(staff), ApiToken.id == token_id, ApiToken.revoked_at.is_null())
             .returning(ApiToken.id)
         )

@@ -1,22 +1,15 @@
-"""The checks every accounts form shares: e-mail, name, password and role, and the
-time in UTC that accounts rows are stamped with."""
+"""The checks every accounts form shares: e-mail, name, password and role."""
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 
-from course import clock
 from course.accounts import passwords
 from course.accounts.schemas import Role
 from course.errors import N_
 from course.validation import has_control_chars
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-def utc_now() -> datetime:
-    return clock.now().astimezone(UTC)
 
 
 def normalize_email(email: str) -> str:

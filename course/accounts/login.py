@@ -6,8 +6,9 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
+from course import clock
 from course.accounts import passwords
-from course.accounts.checks import check_password, normalize_email, utc_now
+from course.accounts.checks import check_password, normalize_email
 from course.accounts.schemas import Staff
 from course.accounts.tables import StaffUser
 from course.accounts.users import USER_COLUMNS, end_all_logins, staff_of
@@ -31,7 +32,7 @@ async def set_password(user_id: int, password: str, *, actor: int | None = None)
     password_hash = await passwords.hash_password(password)
     async with write_transaction():
         rows = (
-            await StaffUser.update({StaffUser.password_hash: password_hash, StaffUser.updated_at: utc_now()})
+            await StaffUser.update({StaffUser.password_hash: password_hash, StaffUser.updated_at: clock.utc_now()})
             .where(StaffUser.id == user_id)
             .returning(StaffUser.id)
         )
@@ -91,7 +92,7 @@ async def authenticate(email: str, password: str, address: str | None, *, is_log
     address = without_control_chars(address)[:45] if address else None
     async with write_transaction():
         await _lock_account(account)
-        now = utc_now()  # read under the lock, so it is never before a counted attempt
+        now = clock.utc_now()  # read under the lock, so it is never before a counted attempt
         wait = await _throttle_wait(account, address, now)
         attempt = None
         if not wait:

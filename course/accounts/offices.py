@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
+from course import clock
 from course.accounts import policies
-from course.accounts.checks import check_name, utc_now
+from course.accounts.checks import check_name
 from course.accounts.schemas import OfficeOut, Staff
 from course.accounts.tables import Office
 from course.audit import services as audit
@@ -49,7 +50,9 @@ async def create_office(code: str, name: str, *, actor: int | None = None) -> Of
             raise InvalidInput({"code": N_("An office with this code already exists.")})
         try:
             row = (
-                await Office.insert(Office(code=code, name=name, created_at=utc_now())).returning(*Office.all_columns())
+                await Office.insert(Office(code=code, name=name, created_at=clock.utc_now())).returning(
+                    *Office.all_columns()
+                )
             )[0]
         except Exception as exc:
             if is_unique_violation(exc):  # a parallel request took the code first

@@ -6,7 +6,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from course.accounts.checks import utc_now
+from course import clock
 from course.accounts.schemas import Staff
 from course.accounts.tables import WebSession
 from course.accounts.users import staff_of
@@ -24,7 +24,7 @@ async def start_session(staff: Staff, previous_token: str | None = None) -> str:
     """Open a session after login. A new id every time (the old one, if any,
     is dropped), so a session id planted before login is worthless after it."""
     token = secrets.token_urlsafe(32)
-    now = utc_now()
+    now = clock.utc_now()
     async with write_transaction():
         if previous_token:
             await WebSession.delete().where(WebSession.id_hash == digest(previous_token))
@@ -38,7 +38,7 @@ async def start_session(staff: Staff, previous_token: str | None = None) -> str:
 async def resolve_session(token: str) -> Staff | None:
     if not token or len(token) > 100:
         return None
-    now = utc_now()
+    now = clock.utc_now()
     row = (
         await WebSession.select(
             WebSession.id.as_alias("session_id"),

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from course import clock
 from course.accounts import offices, passwords, policies
-from course.accounts.checks import check_email, check_name, check_password, check_role, utc_now
+from course.accounts.checks import check_email, check_name, check_password, check_role
 from course.accounts.schemas import OfficeOut, Role, Staff, UserOut
 from course.accounts.tables import ApiToken, Office, StaffUser, WebSession
 from course.audit import services as audit
@@ -99,7 +100,7 @@ async def create_user(
     async with write_transaction():
         if await StaffUser.exists().where(StaffUser.email == email):
             raise InvalidInput({"email": N_("A user with this e-mail address already exists.")})
-        now = utc_now()
+        now = clock.utc_now()
         try:
             inserted = await StaffUser.insert(
                 StaffUser(
@@ -169,7 +170,7 @@ async def update_user(user_id: int, changes: UserChanges, *, actor: int | None =
         before = await _user(user_id)
         if not values:
             return before
-        values[StaffUser.updated_at] = utc_now()
+        values[StaffUser.updated_at] = clock.utc_now()
         await StaffUser.update(values).where(StaffUser.id == user_id)
         after = await _user(user_id)
         changed = {
@@ -193,6 +194,6 @@ async def update_user(user_id: int, changes: UserChanges, *, actor: int | None =
 async def end_all_logins(user_id: int) -> None:
     """Every web session of the user ends and every API token of theirs is revoked."""
     await WebSession.delete().where(WebSession.user == user_id)
-    await ApiToken.update({ApiToken.revoked_at: utc_now()}).where(
+    await ApiToken.update({ApiToken.revoked_at: clock.utc_now()}).where(
         ApiToken.user == user_id, ApiToken.revoked_at.is_null()
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
@@ -35,7 +35,7 @@ def build_calendar(name: str, entries: Sequence[CalendarEntry], stamp: datetime 
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", "Europe/Oslo")
-    stamp = stamp or clock.now().astimezone(UTC)  # DTSTAMP is UTC (RFC 5545)
+    stamp = stamp or clock.utc_now()  # DTSTAMP is UTC (RFC 5545)
     for entry in entries:
         event = Event()
         event.add("uid", entry.uid)

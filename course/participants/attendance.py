@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from course import clock
 from course.accounts.schemas import Staff
 from course.cohorts.tables import Cohort, Session
 from course.db import lock, write_transaction
 from course.errors import N_, InvalidInput, NotFound
 from course.participants import policies, rules
-from course.participants.common import now, people_cohort, today
+from course.participants.common import people_cohort
 from course.participants.tables import Attendance, Enrolment
 from course.validation import has_control_chars, nb_sort_key
 
@@ -79,7 +80,7 @@ async def register(staff: Staff, cohort_id: int, number: int) -> RegisterOut:
         date=session.date,
         module_name=session.module_name,
         session_status=session.status,
-        can_register=session.status != "cancelled" and session.date <= today(),
+        can_register=session.status != "cancelled" and session.date <= clock.today(),
         rows=sorted(rows, key=lambda r: nb_sort_key(r.name)),
     )
 
@@ -103,12 +104,12 @@ async def mark_attendance(
         errors["note"] = N_("Write why the absence is excused.")
     if sheet.session_status == "cancelled":
         errors["session"] = N_("The session is cancelled.")
-    elif sheet.date > today():
+    elif sheet.date > clock.today():
         errors["session"] = N_("Attendance can be registered from the day of the session.")
     if errors:
         raise InvalidInput(errors)
     session_id = await _session_id(staff, cohort_id, number)
-    at = now()
+    at = clock.utc_now()
     async with write_transaction():
         await lock(f"attendance:{session_id}:{participant_id}")
         updated = (

@@ -1,25 +1,17 @@
-"""What the participants modules share: the clock, a person by name, and a cohort read
-through the people scope."""
+"""What the participants modules share: a person by name, a date not in the future,
+and a cohort read through the people scope."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 from course import clock
 from course.accounts.schemas import Staff
 from course.cohorts import services as cohorts
 from course.errors import N_
 from course.participants import policies
-
-
-def now() -> datetime:
-    return clock.now().astimezone(UTC)
-
-
-def today() -> date:
-    return clock.today()
 
 
 @dataclass
@@ -34,7 +26,7 @@ async def staff_names(ids: Iterable[int]) -> dict[int, str]:
 
 def past_date(value, errors: dict[str, str], key: str) -> date | None:
     day = cohorts.parse_date(value, errors, key)
-    if day and day > today():
+    if day and day > clock.today():
         errors[key] = N_("The date cannot be in the future.")
     return day
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from course import clock
 from course.accounts.schemas import Staff
 from course.audit import services as audit
 from course.cohorts import services as cohorts
@@ -13,7 +14,7 @@ from course.cohorts.tables import Cohort
 from course.db import lock, write_transaction
 from course.errors import N_, InvalidInput
 from course.participants import hooks, rules
-from course.participants.common import now, past_date
+from course.participants.common import past_date
 from course.participants.enrolment import fill_from_waiting_list
 from course.participants.records import ParticipantOut, consent_state, get_participant, participant_row
 from course.participants.tables import Consent, Enrolment, ParticipantLink
@@ -81,7 +82,7 @@ async def record_consent(staff: Staff, participant_id: int, data: ConsentInput) 
     if errors:
         raise InvalidInput(errors)
     assert consent is not None  # parsed from data that was given
-    at = now()
+    at = clock.utc_now()
     async with write_transaction():
         # Every cohort the withdrawal may free a place in, as ``_end_participation`` sees them.
         open_cohorts = await Enrolment.select(Enrolment.cohort).where(

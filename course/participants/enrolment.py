@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from course import clock
 from course.accounts.schemas import Staff
 from course.audit import services as audit
 from course.cohorts import services as cohorts
@@ -14,7 +15,7 @@ from course.cohorts.tables import Cohort, Session
 from course.db import lock, write_transaction
 from course.errors import N_, Conflict, InvalidInput, NotFound
 from course.participants import hooks, policies, rules
-from course.participants.common import PersonRef, now, people_cohort, staff_names
+from course.participants.common import PersonRef, people_cohort, staff_names
 from course.participants.records import consent_state, list_participants
 from course.participants.tables import Enrolment, Outcome, Participant
 from course.validation import has_control_chars, valid_id
@@ -149,7 +150,7 @@ async def enrol(staff: Staff, cohort_id: int, participant_id, status: str = "enr
         errors["cohort"] = N_("The cohort is cancelled or finished.")
     if errors:
         raise InvalidInput(errors)
-    at = now()
+    at = clock.utc_now()
     async with write_transaction():
         # One writer at a time per cohort (its places) and per person (their time).
         await lock(f"cohort:{cohort_id}", f"participant:{participant_id}")
@@ -257,7 +258,7 @@ async def change_enrolment(staff: Staff, enrolment_id: int, status: str, reason:
         raise InvalidInput(errors, params)
     if status == row["status"] and reason_text == row["reason"]:
         return await enrolment_out(staff, enrolment_id)
-    at = now()
+    at = clock.utc_now()
     async with write_transaction():
         await lock(f"cohort:{cohort.id}", f"participant:{row['participant']}")
         if (

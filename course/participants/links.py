@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from course import sealing
+from course import clock, sealing
 from course.accounts.schemas import Staff
 from course.audit import services as audit
 from course.cohorts import services as cohorts
@@ -15,7 +15,6 @@ from course.cohorts.tables import Cohort
 from course.db import write_transaction
 from course.errors import N_, InvalidInput, NotFound
 from course.participants import policies
-from course.participants.common import now
 from course.participants.records import consent_state, participant_row
 from course.participants.tables import Enrolment, Participant, ParticipantLink
 from course.tokens import digest
@@ -38,7 +37,7 @@ async def issue_link(staff: Staff, participant_id: int, days=LINK_DAYS) -> LinkO
     if not (await consent_state(participant_id)).participation:
         raise InvalidInput({"participant": N_("The participant has not consented to taking part.")})
     token = secrets.token_urlsafe(32)
-    at = now()
+    at = clock.utc_now()
     expires = at + timedelta(days=days)
     async with write_transaction():
         await ParticipantLink.update({ParticipantLink.revoked_at: at}).where(
@@ -65,7 +64,7 @@ async def issue_link(staff: Staff, participant_id: int, days=LINK_DAYS) -> LinkO
 async def revoke_link(staff: Staff, participant_id: int) -> None:
     row = await participant_row(staff, participant_id)
     async with write_transaction():
-        await ParticipantLink.update({ParticipantLink.revoked_at: now()}).where(
+        await ParticipantLink.update({ParticipantLink.revoked_at: clock.utc_now()}).where(
             policies.link_scope(staff),
             ParticipantLink.participant == participant_id,
             ParticipantLink.revoked_at.is_null(),
@@ -81,7 +80,7 @@ async def seal_keys(participant_ids: list[int]) -> dict[int, str]:
     rows = await ParticipantLink.select(ParticipantLink.participant, ParticipantLink.seal_key).where(
         ParticipantLink.participant.is_in(participant_ids or [0]),
         ParticipantLink.revoked_at.is_null(),
-        ParticipantLink.expires_at > now(),
+        ParticipantLink.expires_at > clock.utc_now(),
         ParticipantLink.seal_key.is_not_null(),
     )
     return {r["participant"]: r["seal_key"] for r in rows}
@@ -98,7 +97,7 @@ async def participant_for_token(token: str) -> int:
     row = await ParticipantLink.select().where(ParticipantLink.token_hash == digest(token)).first()
     if row is None:
         raise NotFound
-    if row["revoked_at"] is not None or row["expires_at"] <= now():
+    if row["revoked_at"] is not None or row["expires_at"] <= clock.utc_now():
         raise LinkExpired
     return row["participant"]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from course import clock
 from course.accounts.schemas import Staff
 from course.audit import services as audit
 from course.cohorts import services as cohorts
@@ -13,7 +14,7 @@ from course.cohorts.tables import Cohort, CohortLeader
 from course.db import lock, write_transaction
 from course.errors import N_, InvalidInput
 from course.participants import policies, rules
-from course.participants.common import PersonRef, now, today
+from course.participants.common import PersonRef
 from course.participants.enrolment import EnrolmentOut, enrolment_out, enrolment_row
 from course.participants.roster import RosterRow, roster_of
 from course.participants.tables import Enrolment, Outcome
@@ -35,7 +36,7 @@ async def set_outcome(staff: Staff, enrolment_id: int, kind: str, day: str, note
         errors["kind"] = N_("An outcome is recorded for those who were enrolled.")
     if errors:
         raise InvalidInput(errors, {"kind": {"choices": ", ".join(rules.OUTCOMES)}})
-    at = now()
+    at = clock.utc_now()
     async with write_transaction():
         await lock(f"enrolment:{enrolment_id}")
         updated = (
@@ -123,7 +124,7 @@ class WarningOut:
 async def warnings_for(staff: Staff) -> list[WarningOut]:
     """Warnings for the cohorts the caller leads and the participants they are
     primary contact for: running cohorts and those that ended in the last 30 days."""
-    day = today()
+    day = clock.today()
     led = CohortLeader.select(CohortLeader.cohort).where(CohortLeader.leader == staff.id)
     contact_of = Enrolment.select(Enrolment.cohort).where(Enrolment.participant.primary_contact == staff.id)
     rows = (

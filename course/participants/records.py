@@ -7,10 +7,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from course import clock
 from course.accounts.schemas import Staff
 from course.errors import NotFound
 from course.participants import policies, rules
-from course.participants.common import PersonRef, now, staff_names
+from course.participants.common import PersonRef, staff_names
 from course.participants.tables import (
     CategoryChange,
     Consent,
@@ -144,7 +145,7 @@ async def get_participant(staff: Staff, participant_id: int) -> ParticipantOut:
             policies.link_scope(staff),
             ParticipantLink.participant == participant_id,
             ParticipantLink.revoked_at.is_null(),
-            ParticipantLink.expires_at > now(),
+            ParticipantLink.expires_at > clock.utc_now(),
         )
         .first()
     )

@@ -6,13 +6,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from course import clock
 from course.accounts.schemas import Staff
 from course.accounts.tables import StaffUser
 from course.audit import services as audit
 from course.db import write_transaction
 from course.errors import N_, InvalidInput
 from course.participants import policies
-from course.participants.common import now, past_date, today
+from course.participants.common import past_date
 from course.participants.consent import ConsentInput, insert_consent, parse_consent
 from course.participants.records import ParticipantOut, get_participant, participant_row
 from course.participants.tables import CategoryChange, Participant
@@ -45,7 +46,7 @@ class ParticipantChanges:
 
 
 def _birth_year(value, errors: dict[str, str]) -> int | None:
-    year = today().year
+    year = clock.today().year
     if isinstance(value, str) and (number := whole_number(value.strip())) is not None:
         value = number
     if isinstance(value, bool) or not isinstance(value, int) or not year - 35 <= value <= year - 14:
@@ -88,7 +89,7 @@ def _name(value, errors: dict[str, str]) -> str:
 
 
 def _year_params() -> dict:
-    year = today().year
+    year = clock.today().year
     return {"birth_year": {"first": year - 35, "last": year - 14}}
 
 
@@ -106,7 +107,7 @@ async def create_participant(staff: Staff, data: ParticipantInput) -> Participan
         errors["consent.action"] = N_("A new participant can only be registered with a consent given.")
     if errors:
         raise InvalidInput(errors, _year_params())
-    at = now()
+    at = clock.utc_now()
     async with write_transaction():
         participant_id = (
             await Participant.insert(
@@ -180,7 +181,9 @@ async def set_category(staff: Staff, participant_id: int, category) -> Participa
         raise InvalidInput({"category": N_("Choose a follow-up category from 1 to 4.")})
     async with write_transaction():
         await CategoryChange.insert(
-            CategoryChange(participant=participant_id, category=category, changed_by=staff.id, changed_at=now())
+            CategoryChange(
+                participant=participant_id, category=category, changed_by=staff.id, changed_at=clock.utc_now()
+            )
         )
         await audit.record(
             "category_changed",

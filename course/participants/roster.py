@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from course import clock
 from course.accounts.schemas import Staff
 from course.cohorts import services as cohorts
 from course.errors import N_
 from course.participants import hooks, rules
-from course.participants.common import PersonRef, people_cohort, staff_names, today
+from course.participants.common import PersonRef, people_cohort, staff_names
 from course.participants.tables import Attendance, Enrolment, Outcome
 from course.validation import nb_sort_key
 
@@ -71,7 +72,7 @@ async def roster_of(cohort: cohorts.CohortOut) -> list[RosterRow]:
     ).where(Enrolment.cohort == cohort.id)
     if not rows:
         return []
-    day = today()
+    day = clock.today()
     held = [s.number for s in cohort.sessions if s.status != "cancelled" and s.date <= day]
     marks = await Attendance.select(
         Attendance.session.number.as_alias("number"), Attendance.participant, Attendance.status

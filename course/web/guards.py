@@ -47,5 +47,5 @@ def _staff(request: ASGIConnection) -> Staff:
     return current_staff(request)
 
 
-# The app's dependency: a handler that names ``staff: Staff`` gets the caller.
+# The API router's dependency: a handler that takes ``staff: NamedDependency[Staff]`` gets the caller.
 STAFF = {"staff": Provide(_staff, sync_to_thread=False)}
