@@ -27,9 +27,14 @@ from course.evaluations.api import answer, evaluations_api
 from course.guidance import pages as guidance_pages
 from course.guidance.api import guidance_api
 from course.home import pages as home_pages
+from course.participants import admin_pages as participant_admin_pages
 from course.participants import pages as participant_pages
 from course.participants.api import participants_api
 from course.portal import pages as portal_pages
+from course.privacy import audit_pages, retention_pages
+from course.privacy import pages as privacy_pages
+from course.privacy.api import privacy_api
+from course.privacy.audit_api import audit_api
 from course.settings import Settings, get_settings
 from course.web.errors import handle_exception
 from course.web.guards import STAFF
@@ -60,7 +65,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
     with_token = Router(
         path="/",
         security=BEARER,
-        route_handlers=[accounts_api, cohorts_api, participants_api, guidance_api, evaluations_api, documents_api],
+        route_handlers=[
+            accounts_api,
+            cohorts_api,
+            participants_api,
+            guidance_api,
+            evaluations_api,
+            documents_api,
+            privacy_api,
+            audit_api,
+        ],
     )
     api = Router(
         path="/api/v1",
@@ -76,9 +90,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *home_pages.route_handlers,
             *cohort_pages.route_handlers,
             *participant_pages.route_handlers,
+            *participant_admin_pages.route_handlers,
             *guidance_pages.route_handlers,
             *evaluation_pages.route_handlers,
             *document_pages.route_handlers,
+            *privacy_pages.route_handlers,
+            *audit_pages.route_handlers,
+            *retention_pages.route_handlers,
             *portal_pages.route_handlers,
             create_static_files_router(
                 path="/static",

@@ -10,9 +10,9 @@ from course.settings import ROOT
 # A domain may import only those before it. Below them all: audit, web and the shared
 # modules at the top of course/; above them: the two doors that gather several domains
 # (the staff start page and the participant's own pages), then the CLI and the app.
-ORDER = ["accounts", "cohorts", "participants", "guidance", "evaluations", "documents", "home", "portal"]
+ORDER = ["accounts", "cohorts", "participants", "guidance", "evaluations", "documents", "privacy", "home", "portal"]
 # The doors: only the app imports them. What two doors share lives in a views module.
-DOORS = ("pages", "api", "admin_pages")
+DOORS = ("pages", "api", "admin_pages", "audit_pages", "audit_api", "retention_pages")
 
 
 def sources():

@@ -14,6 +14,7 @@ from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from course.accounts import services
+from course.audit import services as audit
 
 SESSION_COOKIE = "kjk_session"
 CSRF_COOKIE = "kjk_csrf"
@@ -49,6 +50,8 @@ class AuthMiddleware(ASGIMiddleware):
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         scope["user"] = None
         scope["auth"] = None
+        client = scope.get("client")
+        audit.request_address.set(client[0] if client else None)
         headers = Headers.from_scope(scope)
         # The API trusts only bearer tokens and pages only the session cookie, so
         # a cookie can never authorise an API call made by another site.

@@ -1,4 +1,4 @@
-from piccolo.columns import Boolean, ForeignKey, Serial, Timestamptz, Varchar
+from piccolo.columns import Boolean, ForeignKey, Integer, Serial, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -11,6 +11,10 @@ class Office(Table, tablename="office"):
     code = Varchar(length=20, unique=True)
     name = Varchar(length=200)
     created_at = Timestamptz()
+    # Personal data is erased this many months after a participant's last cohort ends.
+    retention_months = Integer(default=12)
+    # Audit events about the office are kept this many months.
+    audit_months = Integer(default=24)
 
 
 class StaffUser(Table, tablename="staff_user"):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +19,10 @@ PASSWORD_CHANGED = "password_changed"
 OFFICE_CREATED = "office_created"
 OFFICE_UPDATED = "office_updated"
 
+# The address the request being served came from, set once per request by the
+# authentication middleware, so every event written while serving it says where from.
+request_address: ContextVar[str | None] = ContextVar("request_address", default=None)
+
 
 async def record(
     action: str,
@@ -26,12 +31,14 @@ async def record(
     account: str | None = None,
     target_user: int | None = None,
     office: int | None = None,
+    participant: int | None = None,
     address: str | None = None,
     details: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> int:
     """Write one audit event and answer its id; inside a transaction it commits
-    or rolls back with it."""
+    or rolls back with it. ``details`` names what was done, never the data itself."""
+    address = address or request_address.get()
     rows = await AuditEvent.insert(
         AuditEvent(
             at=at or clock.now(),
@@ -40,6 +47,7 @@ async def record(
             account=account,
             target_user=target_user,
             office=office,
+            participant=participant,
             address=(address or None) and address[:45],
             details=details or {},
         )

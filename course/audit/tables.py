@@ -16,6 +16,9 @@ class AuditEvent(Table, tablename="audit_event"):
     # The e-mail address a login was tried for, lower-cased (known or not).
     account = Varchar(length=254, null=True, default=None, index=True)
     target_user = Integer(null=True, default=None)
+    # The participant whose data was read or changed. Not a foreign key: the number
+    # outlives an erasure, which leaves only "participant #id erased" behind.
+    participant = Integer(null=True, default=None, index=True)
     office = Integer(null=True, default=None)
     address = Varchar(length=45, null=True, default=None, index=True)
     details = JSON(default="{}")

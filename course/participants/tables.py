@@ -23,11 +23,30 @@ class Participant(Table, tablename="participant"):
 
     office = ForeignKey(Office, null=False, on_delete=OnDelete.restrict)
     name = Varchar(length=200)
-    birth_year = Integer()
+    birth_year = Integer()  # 0 once erased
     phone = Varchar(length=30, default="")
     email = Varchar(length=254, default="")
     primary_contact = ForeignKey(StaffUser, null=False, on_delete=OnDelete.restrict, index=True)
     referral_date = Date(null=True, default=None)
+    created_at = Timestamptz()
+    # Set when the person is erased: the row stays, with nothing personal left, so
+    # enrolments, attendance and outcomes still count in anonymous statistics.
+    erased_at = Timestamptz(null=True, default=None, index=True)
+
+
+class ConsentText(Table, tablename="consent_text"):
+    """One version of the consent text, in Norwegian; the version with the latest
+    effective date on or before today is in force."""
+
+    id: Serial  # the primary key Piccolo adds, declared for the type checker
+
+    version = Varchar(length=40, unique=True)
+    effective_from = Date()
+    intro = Text()
+    participation = Text()  # shown beside the box for taking part
+    sharing = Text()  # beside the box for sharing with NAV
+    evaluation = Text()  # beside the box for the evaluation
+    created_by = ForeignKey(StaffUser, null=True, default=None, on_delete=OnDelete.set_null)
     created_at = Timestamptz()
 
 
@@ -112,3 +131,16 @@ class ParticipantLink(Table, tablename="participant_link"):
     created_by = ForeignKey(StaffUser, null=False, on_delete=OnDelete.restrict)
     expires_at = Timestamptz()
     revoked_at = Timestamptz(null=True, default=None)
+
+
+class RetentionExtension(Table, tablename="retention_extension"):
+    """A leader's decision to keep a participant's data past the office's retention
+    period: until a date, with a reason. Erased with the person."""
+
+    id: Serial  # the primary key Piccolo adds, declared for the type checker
+
+    participant = ForeignKey(Participant, null=False, on_delete=OnDelete.cascade, index=True)
+    until = Date()
+    reason = Varchar(length=500)
+    staff = ForeignKey(StaffUser, null=True, default=None, on_delete=OnDelete.set_null)
+    at = Timestamptz()
