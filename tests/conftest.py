@@ -96,16 +96,21 @@ class Database:
     url: str
 
 
+# Rows the migrations write, kept as a fresh SQLite copy keeps them: the first consent text.
+_SEEDED = {"consent_text": "WHERE version <> '2026-1'"}
 # Every table but Piccolo's own, children before parents (foreign keys restrict).
 _EMPTY_TABLES = "".join(
-    f'DELETE FROM "{t._meta.tablename}";\n'
+    f'DELETE FROM "{t._meta.tablename}" {_SEEDED.get(t._meta.tablename, "")};\n'
     for t in reversed(sort_table_classes([t for t in db.all_tables() if t is not Migration]))
 )
 # Ids start at 1 again, as in a fresh SQLite copy: only sequences used since the
-# last reset (last_value is null until then), never the migration table's.
+# last reset (last_value is null until then), never the migration table's; those of
+# seeded tables go on after the seeded rows.
 _RESET_SEQUENCES = (
     "SELECT setval(format('%I', sequencename), 1, false) FROM pg_sequences "
-    "WHERE schemaname = 'public' AND sequencename <> 'migration_id_seq' AND last_value IS NOT NULL;"
+    "WHERE schemaname = 'public' AND sequencename <> 'migration_id_seq' AND last_value IS NOT NULL"
+    f" AND sequencename NOT IN ({', '.join(repr(t + '_id_seq') for t in _SEEDED)});"
+    + "".join(f"SELECT setval('{t}_id_seq', (SELECT max(id) FROM \"{t}\"));" for t in _SEEDED)
 )
 # One round trip and one transaction; ~2 ms where TRUNCATE … RESTART IDENTITY
 # CASCADE took ~110 ms (it makes new files for every table).
