@@ -7,7 +7,10 @@ from piccolo.table import Table
 
 ID = "2026-12-03T07:53:46:000000"
 VERSION = "1.38.0"
-DESCRIPTION = "The consent text in force until now, as version 2026-1"
+DESCRIPTION = (
+    "The consent text in force until now, as version 2026-1; audit events about a participant name them in "
+    "their own column"
+)
 
 
 class ConsentText(Table, tablename="consent_text"):
@@ -53,5 +56,20 @@ async def forwards():
         if not await ConsentText.exists().where(ConsentText.version == FIRST.version):
             await ConsentText.insert(FIRST)
 
+    async def name_participants():
+        engine = engine_finder()
+        # Events written before the column named the participant in their details.
+        if engine.engine_type == "postgres":
+            await engine.run_ddl(
+                "UPDATE audit_event SET participant = (details->>'participant')::integer "
+                "WHERE details->>'participant' IS NOT NULL"
+            )
+        else:
+            await engine.run_ddl(
+                "UPDATE audit_event SET participant = json_extract(details, '$.participant') "
+                "WHERE json_extract(details, '$.participant') IS NOT NULL"
+            )
+
     manager.add_raw(seed)
+    manager.add_raw(name_participants)
     return manager
