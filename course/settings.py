@@ -35,6 +35,13 @@ def _default_var_dir() -> Path:
     return Path(os.environ.get("KJK_VAR_DIR") or ROOT / "var")
 
 
+def erasure_list_path() -> Path:
+    """The erasure list: the ids of erased participants, one a line with the day, so
+    that a restored backup can be erased again. ``KJK_ERASURE_LIST``, or
+    ``erasures.txt`` in the var folder; read when asked, never at import time."""
+    return Path(os.environ.get("KJK_ERASURE_LIST") or _default_var_dir() / "erasures.txt")
+
+
 def _check_database_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme in ("postgresql", "postgres"):

@@ -60,3 +60,32 @@ async def events(action: str | None = None, limit: int = 100) -> list[dict]:
     if action:
         query = query.where(AuditEvent.action == action)
     return await query
+
+
+def _names_one_of(key: str, ids: list[int]):
+    """Events whose details name one of these ids under ``key`` (written before the
+    participant column, or naming an enrolment or a talk of the person)."""
+    from piccolo.columns.combination import WhereRaw
+
+    from course.db import is_sqlite
+
+    values: list[int | str]
+    if is_sqlite():
+        expression, values = f"json_extract(details, '$.{key}')", list(ids)
+    else:
+        expression, values = f"(details->>'{key}')", [str(i) for i in ids]
+    return WhereRaw(f"{expression} IN ({', '.join(['{}'] * len(values))})", *values)
+
+
+async def forget_participant(
+    participant_id: int, *, enrolments: list[int] | None = None, talks: list[int] | None = None
+) -> None:
+    """Delete every event about an erased participant: those that name them (in the
+    participant column or in their details), and those about one of their enrolments
+    (status, outcome, CV and plan) or talks (the private note's reads and changes).
+    Inside the erasure's transaction, before the one event that says they were erased."""
+    about = (AuditEvent.participant == participant_id) | _names_one_of("participant", [participant_id])
+    for key, ids in (("enrolment", sorted(set(enrolments or []))), ("talk", sorted(set(talks or [])))):
+        if ids:
+            about = about | _names_one_of(key, ids)
+    await AuditEvent.delete().where(about)

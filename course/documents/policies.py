@@ -38,12 +38,14 @@ def edits_whole_cohort(staff: Staff, leader_ids) -> bool:
 
 def enrolment_scope(staff: Staff):
     """Enrolments whose documents the caller may reach at all: by the office of both
-    the cohort and the participant. Outside it an enrolment is not found (404)."""
-    if staff.role is Role.admin:
-        return Enrolment.id.is_not_null()
+    the cohort and the participant, never an erased participant's (whose documents
+    are gone). Outside it an enrolment is not found (404)."""
     if not may_see_documents(staff):
         return Enrolment.id.is_null()
-    return (Enrolment.cohort.office == staff.office_id) & (Enrolment.participant.office == staff.office_id)
+    living = Enrolment.participant._.erased_at.is_null()
+    if staff.role is Role.admin:
+        return living
+    return (Enrolment.cohort.office == staff.office_id) & (Enrolment.participant.office == staff.office_id) & living
 
 
 def document_scope(staff: Staff):

@@ -374,3 +374,124 @@ async def for_participant(participant_id: int) -> list[dict]:
         Enrolment.cohort.cancelled_at.is_null(),
     )
     return [{"enrolment_id": r["id"], "cohort_title": r["title"]} for r in sorted(rows, key=lambda r: r["start"])]
+
+
+# --- one participant's documents as a whole: export and erasure ------------------------------
+
+
+@dataclass
+class VersionContent:
+    number: int
+    created_at: datetime
+    author: str
+    restored_from: int | None
+    content: dict
+
+
+@dataclass
+class DocumentHistory:
+    enrolment_id: int
+    cohort_title: str
+    kind: str  # cv | plan
+    versions: list[VersionContent]  # newest first
+
+
+@dataclass
+class ParticipantDocuments:
+    documents: list[DocumentHistory]
+    # The participant's documents (a CV or a plan on one enrolment) that the caller may
+    # not read, being neither the cohort's leader nor the primary contact: counted, not shown.
+    withheld: int
+
+
+async def participant_documents(staff: Staff, participant_id: int) -> ParticipantDocuments:
+    """Every version of every CV and plan of a participant, with its content, for the
+    enrolments whose documents the caller reads (``document_scope`` in the query)."""
+    rows = await Enrolment.select(*ENROLMENT_COLUMNS, Enrolment.cohort.title.as_alias("title")).where(
+        policies.document_scope(staff), Enrolment.participant == participant_id
+    )
+    readable = {r["id"]: r for r in rows}
+    versions = (
+        await DocumentVersion.select()
+        .where(DocumentVersion.enrolment.is_in(sorted(readable) or [0]))
+        .order_by(DocumentVersion.enrolment)
+        .order_by(DocumentVersion.kind)
+        .order_by(DocumentVersion.number, ascending=False)
+    )
+    names = await _authors(versions)
+    out: dict[tuple[int, str], DocumentHistory] = {}
+    for v in versions:
+        enrolment = readable[v["enrolment"]]
+        history = out.setdefault(
+            (v["enrolment"], v["kind"]), DocumentHistory(v["enrolment"], enrolment["title"], v["kind"], [])
+        )
+        history.versions.append(
+            VersionContent(
+                v["number"],
+                v["created_at"],
+                _author(v, names, enrolment["name"]),
+                v["restored_from"],
+                {**rules.empty(v["kind"]), **json.loads(v["content"])},
+            )
+        )
+    withheld = await DocumentVersion.count().where(
+        DocumentVersion.enrolment.is_in(
+            Enrolment.select(Enrolment.id).where(
+                policies.enrolment_scope(staff),
+                Enrolment.participant == participant_id,
+                Enrolment.id.not_in(sorted(readable) or [0]),
+            )
+        ),
+        DocumentVersion.number == 1,
+    )
+    return ParticipantDocuments(list(out.values()), withheld)
+
+
+@dataclass
+class ReadableSection:
+    label: str
+    lines: list[str]
+
+
+def readable_content(kind: str, content: dict) -> list[ReadableSection]:
+    """A version's content as headed lines of text in the current language, for
+    reading: the sections that have anything in them, rows as "Column: value; …"."""
+    from course.web.i18n import gettext
+
+    out = []
+    for section in rules.SECTIONS[kind]:
+        value = content.get(section.key)
+        if not value:
+            continue
+        if section.kind == "rows":
+            lines = []
+            for row in value:
+                cells = []
+                for column in section.columns:
+                    cell = row.get(column.key)
+                    if not cell:
+                        continue
+                    text = gettext(dict(column.choices).get(cell, "")) or cell if column.choices else cell
+                    cells.append(f"{gettext(column.label)}: {text}")
+                lines.append("; ".join(cells))
+        elif section.kind == "lines":
+            lines = [str(line) for line in value]
+        else:
+            lines = [str(value)]
+        out.append(ReadableSection(gettext(section.label), lines))
+    return out
+
+
+async def erase_documents(participant_id: int) -> int:
+    """Delete every version of every CV and plan of a participant's enrolments (inside
+    the caller's write transaction); answers how many versions went."""
+    rows = (
+        await DocumentVersion.delete()
+        .where(
+            DocumentVersion.enrolment.is_in(
+                Enrolment.select(Enrolment.id).where(Enrolment.participant == participant_id)
+            )
+        )
+        .returning(DocumentVersion.id)
+    )
+    return len(rows)

@@ -52,9 +52,13 @@ def pending_key(evaluation_id: int) -> bytes:
 
 
 async def people(cohort_id: int) -> tuple[list[PersonRef], list[PersonRef]]:
-    """Those on the cohort at its end: (consented to the evaluation, not consented)."""
+    """Those on the cohort at its end: (consented to the evaluation, not consented).
+    An erased participant is neither: no slip is made for them any more (the number
+    invited, once counted, stays)."""
     rows = await Enrolment.select(Enrolment.participant, Enrolment.participant.name.as_alias("name")).where(
-        Enrolment.cohort == cohort_id, Enrolment.status.is_in(list(ANSWERS))
+        Enrolment.cohort == cohort_id,
+        Enrolment.status.is_in(list(ANSWERS)),
+        Enrolment.participant._.erased_at.is_null(),
     )
     yes: list[PersonRef] = []
     no: list[PersonRef] = []

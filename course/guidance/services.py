@@ -13,6 +13,7 @@ domain is divided:
 - notes: the private note, its readers and the audit of each read
 - planning: proposing and accepting a cohort's talks
 - receivers: what guidance answers for earlier domains' hooks, and a participant's own talks
+- person: one participant's talks as a whole, for an export and for erasure
 
 Who may see what is in ``course.guidance.policies``, applied in every query.
 """
@@ -32,6 +33,7 @@ from course.guidance.availability import (
 from course.guidance.booking import TalkChange, TalkInput, book_talk, change_talk
 from course.guidance.clashes import Booking, bookings, raise_on_clash
 from course.guidance.notes import get_talk, may_write_note
+from course.guidance.person import erase_talks, participant_talks
 from course.guidance.planning import ProposedTalk, Shortfall, TalkProposal, accept_talks, propose_talks
 from course.guidance.receivers import OwnTalk, own_talks
 from course.guidance.rules import (
@@ -67,11 +69,13 @@ __all__ = [
     "bookings",
     "change_talk",
     "course_weeks",
+    "erase_talks",
     "get_availability",
     "get_talk",
     "list_talks",
     "may_write_note",
     "own_talks",
+    "participant_talks",
     "propose_talks",
     "raise_on_clash",
     "remove_exception",

@@ -143,7 +143,7 @@ async def warnings_for(staff: Staff) -> list[WarningOut]:
             continue
         leads = staff.id in cohort.leader_ids
         for row in await roster_of(cohort):
-            if not leads and row.primary_contact.id != staff.id:
+            if row.erased or (not leads and row.primary_contact.id != staff.id):
                 continue
             for w in row.warnings:
                 out.append(WarningOut(cohort.id, cohort.title, row.participant, w.code, w.message, w.params))

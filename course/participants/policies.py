@@ -32,11 +32,22 @@ def may_see_people(staff: Staff) -> bool:
 
 def participant_scope(staff: Staff):
     """Participants the caller may see and change: a leader their office's, an admin
-    every one, a manager none."""
+    every one, a manager none. An erased participant is no one's: their row stays
+    only so that what they took part in still counts in anonymous figures."""
+    if staff.role is Role.admin:
+        return Participant.erased_at.is_null()
+    if staff.role is Role.leader:
+        return (Participant.office == staff.office_id) & Participant.erased_at.is_null()
+    return Participant.id.is_null()
+
+
+def erase_scope(staff: Staff):
+    """Participants the caller may erase, used together with ``participant_scope``:
+    an admin any, a leader those they are primary contact for, nobody else."""
     if staff.role is Role.admin:
         return Participant.id.is_not_null()
     if staff.role is Role.leader:
-        return Participant.office == staff.office_id
+        return Participant.primary_contact == staff.id
     return Participant.id.is_null()
 
 

@@ -15,6 +15,10 @@ from course.participants.common import PersonRef, people_cohort, staff_names
 from course.participants.tables import Attendance, Enrolment, Outcome
 from course.validation import nb_sort_key
 
+# An erased participant's row stays on the cohort, so its counts do not change; it
+# shows this in place of the name.
+ERASED_NAME = N_("Erased participant")
+
 
 @dataclass
 class AttendanceOut:
@@ -55,6 +59,7 @@ class RosterRow:
     outcome: str | None
     outcome_date: date | None
     warnings: list[Warning]
+    erased: bool = False  # the person is erased: no name, still counted
 
 
 async def roster(staff: Staff, cohort_id: int) -> list[RosterRow]:
@@ -69,6 +74,7 @@ async def roster_of(cohort: cohorts.CohortOut) -> list[RosterRow]:
         *Enrolment.all_columns(),
         Enrolment.participant.name.as_alias("name"),
         Enrolment.participant.primary_contact.as_alias("contact"),
+        Enrolment.participant.erased_at.as_alias("erased_at"),
     ).where(Enrolment.cohort == cohort.id)
     if not rows:
         return []
@@ -83,6 +89,9 @@ async def roster_of(cohort: cohorts.CohortOut) -> list[RosterRow]:
     names = await staff_names(r["contact"] for r in rows)
     waiting = sorted((r for r in rows if r["status"] == "waiting"), key=lambda r: (r["created_at"], r["id"]))
     course_over = cohort.status == "finished"
+    from course.web.i18n import gettext
+
+    erased_name = gettext(ERASED_NAME)
     out = []
     for r in rows:
         stats = rules.attendance_stats([mark.get((number, r["participant"])) for number in held])
@@ -105,7 +114,7 @@ async def roster_of(cohort: cohorts.CohortOut) -> list[RosterRow]:
         out.append(
             RosterRow(
                 enrolment_id=r["id"],
-                participant=PersonRef(r["participant"], r["name"]),
+                participant=PersonRef(r["participant"], erased_name if r["erased_at"] else r["name"]),
                 primary_contact=PersonRef(r["contact"], names.get(r["contact"], "")),
                 status=r["status"],
                 reason=r["reason"],
@@ -115,6 +124,7 @@ async def roster_of(cohort: cohorts.CohortOut) -> list[RosterRow]:
                 outcome=outcome["kind"] if outcome else None,
                 outcome_date=outcome["date"] if outcome else None,
                 warnings=warnings,
+                erased=r["erased_at"] is not None,
             )
         )
     order = {s: i for i, s in enumerate(rules.STATUSES)}

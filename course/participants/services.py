@@ -14,6 +14,8 @@ the ones the doors and the later domains call (``services.roster``,
 - attendance: a session's register and marking it
 - outcomes: outcomes, the cohort summary and the start page's warnings
 - links: the personal link and what it opens
+- history: one participant's enrolments, attendance and outcomes as a whole, for an export
+- erasure: erasing a participant from this domain's tables (the privacy domain decides who)
 
 Who may see what is in ``policies``: every query selects through one of its scopes.
 """
@@ -33,6 +35,8 @@ from course.participants.enrolment import (
     enrol_candidates,
     get_enrolment,
 )
+from course.participants.erasure import erase_participant, lock_for_erasure
+from course.participants.history import EnrolmentHistory, SessionAttendance, participant_history
 from course.participants.links import (
     LINK_DAYS,
     MAX_LINK_DAYS,
@@ -89,6 +93,7 @@ __all__ = [
     "ConsentOut",
     "ConsentStateOut",
     "EnrolmentBrief",
+    "EnrolmentHistory",
     "EnrolmentOut",
     "LinkExpired",
     "LinkInfo",
@@ -104,6 +109,7 @@ __all__ = [
     "RegisterOut",
     "RegisterRow",
     "RosterRow",
+    "SessionAttendance",
     "TalkCounts",
     "Warning",
     "WarningOut",
@@ -114,14 +120,17 @@ __all__ = [
     "create_participant",
     "enrol",
     "enrol_candidates",
+    "erase_participant",
     "get_enrolment",
     "get_participant",
     "hooks",
     "issue_link",
     "list_participants",
+    "lock_for_erasure",
     "mark_attendance",
     "own_schedule",
     "participant_for_token",
+    "participant_history",
     "policies",
     "record_consent",
     "register",
