@@ -6,6 +6,7 @@ from litestar import Request, Response, Router, get, post
 from litestar.response import Redirect, Template
 
 from course.accounts import services
+from course.accounts.offices import DEFAULT_AUDIT_MONTHS, DEFAULT_RETENTION_MONTHS
 from course.errors import InvalidInput
 from course.validation import valid_id
 from course.web.forms import PathId, form_data, translated
@@ -34,14 +35,20 @@ def _office_form(values: dict, errors: dict, office=None) -> Template:
 
 @get("/offices/new")
 async def office_new() -> Template:
-    return _office_form({}, {})
+    return _office_form({"retention_months": DEFAULT_RETENTION_MONTHS, "audit_months": DEFAULT_AUDIT_MONTHS}, {})
 
 
 @post("/offices/new")
 async def office_create(request: Request) -> Response:
     data = await form_data(request)
     try:
-        await services.create_office(data.get("code", ""), data.get("name", ""), actor=current_staff(request).id)
+        await services.create_office(
+            data.get("code", ""),
+            data.get("name", ""),
+            retention_months=data.get("retention_months", DEFAULT_RETENTION_MONTHS),
+            audit_months=data.get("audit_months", DEFAULT_AUDIT_MONTHS),
+            actor=current_staff(request).id,
+        )
     except InvalidInput as exc:
         return _office_form(data, translated(exc))
     return Redirect(path="/admin")
@@ -50,7 +57,13 @@ async def office_create(request: Request) -> Response:
 @get("/offices/{office_id:int}")
 async def office_edit(request: Request, office_id: PathId) -> Template:
     office = await services.get_office(current_staff(request), office_id)
-    return _office_form({"code": office.code, "name": office.name}, {}, office)
+    values = {
+        "code": office.code,
+        "name": office.name,
+        "retention_months": office.retention_months,
+        "audit_months": office.audit_months,
+    }
+    return _office_form(values, {}, office)
 
 
 @post("/offices/{office_id:int}")
@@ -58,7 +71,13 @@ async def office_update(request: Request, office_id: PathId) -> Response:
     office = await services.get_office(current_staff(request), office_id)
     data = await form_data(request)
     try:
-        await services.update_office(office_id, data.get("name", ""), actor=current_staff(request).id)
+        await services.update_office(
+            office_id,
+            data.get("name", ""),
+            retention_months=data.get("retention_months"),
+            audit_months=data.get("audit_months"),
+            actor=current_staff(request).id,
+        )
     except InvalidInput as exc:
         return _office_form({**data, "code": office.code}, translated(exc), office)
     return Redirect(path="/admin")

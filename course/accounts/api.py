@@ -12,6 +12,13 @@ from litestar.params import JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from course.accounts import services
+from course.accounts.offices import (
+    AUDIT_MONTHS,
+    DEFAULT_AUDIT_MONTHS,
+    DEFAULT_RETENTION_MONTHS,
+    RETENTION_MONTHS,
+    OfficeDetail,
+)
 from course.accounts.schemas import OfficeOut, Role, Staff, UserOut
 from course.errors import InvalidInput
 from course.web.forms import PathId, QueryId, client_address
@@ -49,13 +56,33 @@ class TokenInfoOut(msgspec.Struct):
     revoked: bool
 
 
+RetentionMonths = Annotated[
+    int,
+    msgspec.Meta(
+        ge=RETENTION_MONTHS[0],
+        le=RETENTION_MONTHS[1],
+        description="Personal data is erased this many months after a participant's last cohort ends",
+    ),
+]
+AuditMonths = Annotated[
+    int,
+    msgspec.Meta(
+        ge=AUDIT_MONTHS[0], le=AUDIT_MONTHS[1], description="The office's audit events are kept this many months"
+    ),
+]
+
+
 class OfficeCreate(msgspec.Struct, forbid_unknown_fields=True):
     code: Annotated[str, msgspec.Meta(description="1 to 20 letters, digits, - or _; unique", examples=["drammen"])]
     name: Name
+    retention_months: RetentionMonths = DEFAULT_RETENTION_MONTHS
+    audit_months: AuditMonths = DEFAULT_AUDIT_MONTHS
 
 
 class OfficeUpdate(msgspec.Struct, forbid_unknown_fields=True):
-    name: Name
+    name: Name | None = None
+    retention_months: RetentionMonths | None = None
+    audit_months: AuditMonths | None = None
 
 
 class UserCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -136,23 +163,27 @@ async def me(staff: NamedDependency[Staff]) -> Me:
 
 
 @get("/offices", guards=[login_required], responses=error_responses(401))
-async def list_offices(staff: NamedDependency[Staff]) -> list[OfficeOut]:
+async def list_offices(staff: NamedDependency[Staff]) -> list[OfficeDetail]:
     return await services.list_offices(staff)
 
 
 @get("/offices/{office_id:int}", guards=[login_required], responses=error_responses(400, 401, 404))
-async def get_office(staff: NamedDependency[Staff], office_id: PathId) -> OfficeOut:
+async def get_office(staff: NamedDependency[Staff], office_id: PathId) -> OfficeDetail:
     return await services.get_office(staff, office_id)
 
 
 @post("/offices", guards=[admin_only], status_code=HTTP_201_CREATED, responses=error_responses(400, 401, 403, 422))
-async def create_office(staff: NamedDependency[Staff], data: JSONBody[OfficeCreate]) -> OfficeOut:
-    return await services.create_office(data.code, data.name, actor=staff.id)
+async def create_office(staff: NamedDependency[Staff], data: JSONBody[OfficeCreate]) -> OfficeDetail:
+    return await services.create_office(
+        data.code, data.name, retention_months=data.retention_months, audit_months=data.audit_months, actor=staff.id
+    )
 
 
 @patch("/offices/{office_id:int}", guards=[admin_only], responses=error_responses(400, 401, 403, 404, 422))
-async def update_office(staff: NamedDependency[Staff], office_id: PathId, data: JSONBody[OfficeUpdate]) -> OfficeOut:
-    return await services.update_office(office_id, data.name, actor=staff.id)
+async def update_office(staff: NamedDependency[Staff], office_id: PathId, data: JSONBody[OfficeUpdate]) -> OfficeDetail:
+    return await services.update_office(
+        office_id, data.name, retention_months=data.retention_months, audit_months=data.audit_months, actor=staff.id
+    )
 
 
 @get("/users", guards=[login_required], summary="Staff users the caller may see", responses=error_responses(400, 401))

@@ -1,8 +1,10 @@
-"""Offices: listed and read through the caller's office scope, created and renamed."""
+"""Offices: listed and read through the caller's office scope, created and renamed;
+how long each keeps personal data and its audit events."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from course import clock
 from course.accounts import policies
@@ -12,37 +14,81 @@ from course.accounts.tables import Office
 from course.audit import services as audit
 from course.db import is_unique_violation, write_transaction
 from course.errors import N_, InvalidInput, NotFound
+from course.validation import whole_number
 
 OFFICE_CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
+# Months after a participant's last cohort ends before their data is erased.
+RETENTION_MONTHS = (1, 120)
+DEFAULT_RETENTION_MONTHS = 12
+# Months the office's audit events are kept.
+AUDIT_MONTHS = (6, 120)
+DEFAULT_AUDIT_MONTHS = 24
 
 
-def office_out(row: dict) -> OfficeOut:
-    return OfficeOut(id=row["id"], code=row["code"], name=row["name"])
+@dataclass(frozen=True)
+class OfficeDetail(OfficeOut):
+    """An office with how long it keeps personal data and audit events."""
+
+    retention_months: int = DEFAULT_RETENTION_MONTHS
+    audit_months: int = DEFAULT_AUDIT_MONTHS
 
 
-async def list_offices(staff: Staff) -> list[OfficeOut]:
+def office_out(row: dict) -> OfficeDetail:
+    return OfficeDetail(
+        id=row["id"],
+        code=row["code"],
+        name=row["name"],
+        retention_months=row["retention_months"],
+        audit_months=row["audit_months"],
+    )
+
+
+def _months(value, field: str, bounds: tuple[int, int], errors: dict[str, str]) -> int:
+    """A whole number of months within ``bounds``, given as a number or its digits."""
+    if isinstance(value, str):
+        value = whole_number(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or not bounds[0] <= value <= bounds[1]:
+        errors[field] = (
+            N_("Give a whole number of months from 1 to 120.")
+            if bounds == RETENTION_MONTHS
+            else N_("Give a whole number of months from 6 to 120.")
+        )
+        return 0
+    return value
+
+
+async def list_offices(staff: Staff) -> list[OfficeDetail]:
     rows = await Office.select().where(policies.office_scope(staff)).order_by(Office.name)
     return [office_out(r) for r in rows]
 
 
-async def get_office(staff: Staff, office_id: int) -> OfficeOut:
+async def get_office(staff: Staff, office_id: int) -> OfficeDetail:
     row = await Office.select().where(policies.office_scope(staff), Office.id == office_id).first()
     if row is None:
         raise NotFound
     return office_out(row)
 
 
-async def office_by_code(code: str) -> OfficeOut | None:
+async def office_by_code(code: str) -> OfficeDetail | None:
     row = await Office.select().where(Office.code == code.strip()).first()
     return office_out(row) if row else None
 
 
-async def create_office(code: str, name: str, *, actor: int | None = None) -> OfficeOut:
+async def create_office(
+    code: str,
+    name: str,
+    *,
+    retention_months: object = DEFAULT_RETENTION_MONTHS,
+    audit_months: object = DEFAULT_AUDIT_MONTHS,
+    actor: int | None = None,
+) -> OfficeDetail:
     errors: dict[str, str] = {}
     code = code.strip()
     if not OFFICE_CODE_RE.match(code):
         errors["code"] = N_("The code must be 1 to 20 letters, digits, - or _.")
     name = check_name(name, errors)
+    retention = _months(retention_months, "retention_months", RETENTION_MONTHS, errors)
+    audit_period = _months(audit_months, "audit_months", AUDIT_MONTHS, errors)
     if errors:
         raise InvalidInput(errors)
     async with write_transaction():
@@ -50,9 +96,15 @@ async def create_office(code: str, name: str, *, actor: int | None = None) -> Of
             raise InvalidInput({"code": N_("An office with this code already exists.")})
         try:
             row = (
-                await Office.insert(Office(code=code, name=name, created_at=clock.utc_now())).returning(
-                    *Office.all_columns()
-                )
+                await Office.insert(
+                    Office(
+                        code=code,
+                        name=name,
+                        created_at=clock.utc_now(),
+                        retention_months=retention,
+                        audit_months=audit_period,
+                    )
+                ).returning(*Office.all_columns())
             )[0]
         except Exception as exc:
             if is_unique_violation(exc):  # a parallel request took the code first
@@ -62,14 +114,37 @@ async def create_office(code: str, name: str, *, actor: int | None = None) -> Of
     return office_out(row)
 
 
-async def update_office(office_id: int, name: str, *, actor: int | None = None) -> OfficeOut:
+async def update_office(
+    office_id: int,
+    name: str | None,
+    *,
+    retention_months: object = None,
+    audit_months: object = None,
+    actor: int | None = None,
+) -> OfficeDetail:
+    """Change what is given (None keeps it): the name, the months data and audit events are kept."""
     errors: dict[str, str] = {}
-    name = check_name(name, errors)
+    changes: dict = {}
+    details: dict[str, object] = {}
+    if name is not None:
+        changes[Office.name] = details["name"] = check_name(name, errors)
+    if retention_months is not None:
+        changes[Office.retention_months] = details["retention_months"] = _months(
+            retention_months, "retention_months", RETENTION_MONTHS, errors
+        )
+    if audit_months is not None:
+        changes[Office.audit_months] = details["audit_months"] = _months(
+            audit_months, "audit_months", AUDIT_MONTHS, errors
+        )
     if errors:
         raise InvalidInput(errors)
     async with write_transaction():
-        rows = await Office.update({Office.name: name}).where(Office.id == office_id).returning(*Office.all_columns())
+        if changes:
+            rows = await Office.update(changes).where(Office.id == office_id).returning(*Office.all_columns())
+        else:
+            rows = await Office.select().where(Office.id == office_id)
         if not rows:
             raise NotFound
-        await audit.record(audit.OFFICE_UPDATED, actor=actor, office=office_id, details={"name": name})
+        if changes:
+            await audit.record(audit.OFFICE_UPDATED, actor=actor, office=office_id, details=details)
     return office_out(rows[0])
