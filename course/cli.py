@@ -1,4 +1,4 @@
-"""The kjk command: serve, migrate, demo, office and user administration."""
+"""The kjk command: serve, migrate, demo, office and user administration, retention."""
 
 from __future__ import annotations
 
@@ -39,6 +39,11 @@ def _parser() -> argparse.ArgumentParser:
     user_add.add_argument(
         "--password-stdin", action="store_true", required=True, help="les passordet fra standard input"
     )
+
+    retention = sub.add_parser(
+        "retention", help="slett personopplysninger som har passert lagringstiden, og rydd utløpte rader"
+    )
+    retention.add_argument("--dry-run", action="store_true", help="vis hva som ville blitt slettet, uten å slette")
     return parser
 
 
@@ -135,6 +140,9 @@ def _run(args, settings: Settings) -> int:
         uvicorn.run(app, host=args.host, port=args.port, proxy_headers=True, log_level="info", log_config=log_config())
         return 0
 
+    if args.command == "retention":
+        return _retention(args, settings)
+
     try:
         if args.command == "office":
 
@@ -167,3 +175,34 @@ def _run(args, settings: Settings) -> int:
             print(f"kjk: {field}: {gettext(message)}", file=sys.stderr)
         return 1
     return 1
+
+
+def _retention(args, settings: Settings) -> int:
+    from course import clock, wiring  # noqa: F401 (an erasure cancels talks: hooks answered)
+    from course.privacy import retention
+
+    async def work():
+        return await retention.run(clock.today(), dry_run=args.dry_run)
+
+    report = asyncio.run(_with_database(settings, work))
+    if args.dry_run:
+        print(f"Prøvekjøring {report.today.isoformat()}: ingenting er endret.")
+    for due in report.due:
+        print(f"  #{due.participant_id} ({due.office_code}): {due.reason}")
+    purged = report.purged
+    if args.dry_run:
+        print(f"Til sletting: {len(report.due)} deltakere.")
+    else:
+        print(f"Slettet: {report.erased} av {len(report.due)} deltakere.")
+    print(
+        ("Ville ryddet: " if args.dry_run else "Ryddet: ")
+        + f"{purged.sessions} utløpte økter, {purged.api_tokens} tilbakekalte API-nøkler, "
+        f"{purged.links} utløpte eller tilbakekalte personlige lenker, "
+        f"{purged.rejected} avviste innlogginger og evalueringslenker, "
+        f"{purged.audit_events} logghendelser eldre enn kontorets loggtid."
+    )
+    if report.failed:
+        ids = ", ".join(f"#{i}" for i in report.failed)
+        print(f"kjk: sletting feilet for {ids}; prøves igjen ved neste kjøring.", file=sys.stderr)
+        return 1
+    return 0

@@ -150,6 +150,7 @@ async def _detail(
             "consent_version": rules.CURRENT_CONSENT_VERSION,
             "today": clock.today(),
             "link_url": link_url,
+            "retention": await services.retention_state(staff, participant_id),
         },
         status_code=status,
     )

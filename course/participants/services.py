@@ -14,6 +14,7 @@ the ones the doors and the later domains call (``services.roster``,
 - attendance: a session's register and marking it
 - outcomes: outcomes, the cohort summary and the start page's warnings
 - links: the personal link and what it opens
+- retention: how long a participant's data is kept, and extending it
 - history: one participant's enrolments, attendance and outcomes as a whole, for an export
 - erasure: erasing a participant from this domain's tables (the privacy domain decides who)
 
@@ -79,11 +80,22 @@ from course.participants.registration import (
     set_category,
     update_participant,
 )
+from course.participants.retention import (
+    MAX_EXTENSION_MONTHS,
+    ExtensionOut,
+    RetentionCandidate,
+    RetentionOut,
+    extend_retention,
+    retention_candidates,
+    retention_state,
+)
+from course.participants.retention_rules import add_months
 from course.participants.roster import AttendanceOut, RosterRow, TalkCounts, Warning, roster
 
 __all__ = [
     "EMAIL_RE",
     "LINK_DAYS",
+    "MAX_EXTENSION_MONTHS",
     "MAX_LINK_DAYS",
     "PHONE_RE",
     "AttendanceOut",
@@ -95,6 +107,7 @@ __all__ = [
     "EnrolmentBrief",
     "EnrolmentHistory",
     "EnrolmentOut",
+    "ExtensionOut",
     "LinkExpired",
     "LinkInfo",
     "LinkOut",
@@ -108,11 +121,14 @@ __all__ = [
     "PersonRef",
     "RegisterOut",
     "RegisterRow",
+    "RetentionCandidate",
+    "RetentionOut",
     "RosterRow",
     "SessionAttendance",
     "TalkCounts",
     "Warning",
     "WarningOut",
+    "add_months",
     "change_enrolment",
     "cohort_summary",
     "cohorts",
@@ -121,6 +137,7 @@ __all__ = [
     "enrol",
     "enrol_candidates",
     "erase_participant",
+    "extend_retention",
     "get_enrolment",
     "get_participant",
     "hooks",
@@ -134,6 +151,8 @@ __all__ = [
     "policies",
     "record_consent",
     "register",
+    "retention_candidates",
+    "retention_state",
     "revoke_link",
     "roster",
     "rules",

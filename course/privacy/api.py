@@ -2,6 +2,59 @@
 
 from __future__ import annotations
 
-from litestar import Router
+from typing import Annotated
 
-privacy_api = Router(path="/", tags=["privacy"], route_handlers=[])
+import msgspec
+from litestar import Router, get, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
+from litestar.status_codes import HTTP_201_CREATED
+
+from course.accounts.schemas import Staff
+from course.participants import services as participants
+from course.web.forms import PathId
+from course.web.guards import see_people
+from course.web.openapi import Date, error_responses
+
+# --- retention ---------------------------------------------------------------------------
+
+
+class RetentionExtension(msgspec.Struct, forbid_unknown_fields=True):
+    until: Annotated[
+        Date, msgspec.Meta(description="Keep the data until this day, included: after today, at most 24 months ahead")
+    ]
+    reason: Annotated[
+        str,
+        msgspec.Meta(
+            description="Why the data is needed longer: one line, 1 to 500 characters. Shown with the "
+            "participant, never written to the audit log",
+            examples=["Venter på svar fra videregående skole om skoleplass"],
+        ),
+    ]
+
+
+@get(
+    "/participants/{participant_id:int}/retention",
+    guards=[see_people],
+    summary="How long the participant's data is kept: the day it is erased, from what, and any extension",
+    responses=error_responses(400, 401, 403, 404),
+)
+async def get_retention(staff: NamedDependency[Staff], participant_id: PathId) -> participants.RetentionOut:
+    return await participants.retention_state(staff, participant_id)
+
+
+@post(
+    "/participants/{participant_id:int}/retention",
+    guards=[see_people],
+    status_code=HTTP_201_CREATED,
+    summary="Keep the participant's data longer than the office's period, until a day and for a reason; "
+    "the newest extension counts",
+    responses=error_responses(400, 401, 403, 404, 422),
+)
+async def extend_retention(
+    staff: NamedDependency[Staff], participant_id: PathId, data: JSONBody[RetentionExtension]
+) -> participants.RetentionOut:
+    return await participants.extend_retention(staff, participant_id, data.until, data.reason)
+
+
+privacy_api = Router(path="/", tags=["privacy"], route_handlers=[get_retention, extend_retention])
