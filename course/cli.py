@@ -1,4 +1,5 @@
-"""The kjk command: serve, migrate, demo, office and user administration, retention."""
+"""The kjk command: serve, migrate, demo, office and user administration, retention,
+backup and restore."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import argparse
 import asyncio
 import sys
 import warnings
+from pathlib import Path
 
 import asyncpg
 
@@ -44,6 +46,13 @@ def _parser() -> argparse.ArgumentParser:
         "retention", help="slett personopplysninger som har passert lagringstiden, og rydd utløpte rader"
     )
     retention.add_argument("--dry-run", action="store_true", help="vis hva som ville blitt slettet, uten å slette")
+
+    backup = sub.add_parser("backup", help="skriv en sikkerhetskopi av databasen mens appen kjører")
+    backup.add_argument("path", type=Path, metavar="STI")
+    backup.add_argument("--force", action="store_true", help="skriv over en fil som finnes")
+
+    restore = sub.add_parser("restore", help="hent tilbake en sikkerhetskopi til en tom database")
+    restore.add_argument("path", type=Path, metavar="STI")
     return parser
 
 
@@ -142,6 +151,14 @@ def _run(args, settings: Settings) -> int:
 
     if args.command == "retention":
         return _retention(args, settings)
+    if args.command in ("backup", "restore"):
+        from course.privacy.backup import BackupError
+
+        try:
+            return _backup(args, settings) if args.command == "backup" else _restore(args, settings)
+        except BackupError as exc:
+            print(f"kjk: {exc}", file=sys.stderr)
+            return 1
 
     try:
         if args.command == "office":
@@ -205,4 +222,52 @@ def _retention(args, settings: Settings) -> int:
         ids = ", ".join(f"#{i}" for i in report.failed)
         print(f"kjk: sletting feilet for {ids}; prøves igjen ved neste kjøring.", file=sys.stderr)
         return 1
+    return 0
+
+
+def _size(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{max(1, round(size / 1000))} kB"
+
+
+def _backup(args, settings: Settings) -> int:
+    from course import db
+    from course.privacy import backup
+
+    if settings.is_postgres:
+        size = backup.backup_postgres(settings.database_url, args.path, force=args.force)
+    else:
+        size = backup.backup_sqlite(Path(db.sqlite_path(settings.database_url)), args.path, force=args.force)
+    print(f"Sikkerhetskopi skrevet til {args.path} ({_size(size)}).")
+    return 0
+
+
+def _restore(args, settings: Settings) -> int:
+    from course import db, wiring  # noqa: F401 (erasing again cancels talks: hooks answered)
+    from course.privacy import backup
+    from course.privacy.erasure import erasure_list_path, read_erasure_list, reapply_erasures
+
+    if settings.is_postgres:
+        tables = asyncio.run(backup.postgres_tables(settings.database_url))
+        if tables:
+            raise backup.BackupError(backup.not_empty(tables))
+        backup.restore_postgres(args.path, settings.database_url)
+    else:
+        backup.restore_sqlite(args.path, Path(db.sqlite_path(settings.database_url)))
+    print(f"Sikkerhetskopien {args.path} er hentet tilbake.")
+    if not erasure_list_path().exists():
+        print(
+            f"kjk: advarsel: finner ingen sletteliste i {erasure_list_path()}; "
+            "deltakere slettet etter sikkerhetskopien kan være tilbake. Sett KJK_ERASURE_LIST.",
+            file=sys.stderr,
+        )
+    erased = read_erasure_list()
+
+    async def again():
+        return await reapply_erasures(erased)
+
+    count = asyncio.run(_with_database(settings, again))
+    print(
+        f"Slettelisten {erasure_list_path()} har {len(erased)} deltakere; "
+        f"{count} av dem fantes i sikkerhetskopien og er slettet på nytt."
+    )
     return 0
