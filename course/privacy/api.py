@@ -5,16 +5,61 @@ from __future__ import annotations
 from typing import Annotated
 
 import msgspec
-from litestar import Router, get, post
+from litestar import Request, Router, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from course.accounts.schemas import Staff
 from course.participants import services as participants
+from course.privacy import erasure
+from course.privacy import export as exports
+from course.web import i18n
 from course.web.forms import PathId
 from course.web.guards import see_people
 from course.web.openapi import Date, error_responses
+
+
+class Erasure(msgspec.Struct, forbid_unknown_fields=True):
+    reason: Annotated[
+        str,
+        msgspec.Meta(
+            min_length=1,
+            max_length=erasure.MAX_REASON,
+            description="Why the participant is erased: one line, 1 to 500 characters. It stays in the audit "
+            "log, so it names no one",
+            examples=["Deltakeren ba selv om å bli slettet"],
+        ),
+    ]
+
+
+@get(
+    "/participants/{participant_id:int}/export",
+    guards=[see_people],
+    summary="Everything held about the participant (access and portability); evaluation answers are not "
+    "linked to anyone and so not included. The export is audited",
+    responses=error_responses(400, 401, 403, 404),
+)
+async def export_participant(
+    request: Request, staff: NamedDependency[Staff], participant_id: PathId
+) -> exports.ParticipantExport:
+    out = await exports.export(staff, participant_id)
+    out.evaluation_answers = i18n.translator(i18n.negotiate(request.headers.get("accept-language")))(
+        out.evaluation_answers
+    )
+    return out
+
+
+@delete(
+    "/participants/{participant_id:int}",
+    guards=[see_people],
+    summary="Erase the participant (admins, and the primary contact): everything about the person goes, "
+    "the anonymous counts stay",
+    responses=error_responses(400, 401, 403, 404, 422),
+)
+async def erase_participant(staff: NamedDependency[Staff], participant_id: PathId, data: JSONBody[Erasure]) -> None:
+    await erasure.erase(staff, participant_id, data.reason)
+
 
 # --- retention ---------------------------------------------------------------------------
 
@@ -57,4 +102,8 @@ async def extend_retention(
     return await participants.extend_retention(staff, participant_id, data.until, data.reason)
 
 
-privacy_api = Router(path="/", tags=["privacy"], route_handlers=[get_retention, extend_retention])
+privacy_api = Router(
+    path="/",
+    tags=["privacy"],
+    route_handlers=[export_participant, erase_participant, get_retention, extend_retention],
+)

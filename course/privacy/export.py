@@ -1,0 +1,141 @@
+"""Everything held about one participant, gathered from each domain through its own
+services and scopes, as JSON and as a readable PDF to hand to the person.
+
+Who: the office's course leaders and admins, as for the participant's record;
+managers never. Within it each domain's own rule holds: a talk's private note is
+included for the cohort's leaders and the primary contact (each read audited), a
+CV or plan for them and admins; what the caller may not read is counted, and the
+export says so. The evaluation answers are not included: they are not linked to
+anyone, and the export says that too. Every export is written to the audit log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from course import clock, pdf
+from course.accounts import services as accounts
+from course.accounts.schemas import Staff
+from course.audit import services as audit
+from course.documents import services as documents
+from course.errors import N_
+from course.guidance import services as guidance
+from course.participants import services as participants
+
+EXPORTED = "participant_exported"
+EVALUATION_STATEMENT = N_(
+    "Answers to the course evaluation are not included: they are anonymous and are not linked to the "
+    "person, so nobody can tell which answers are theirs."
+)
+NOTES_WITHHELD = N_(
+    "Private notes from guidance talks are included only for the cohort's leaders and the primary "
+    "contact: %(count)s note(s) are left out of this export."
+)
+DOCUMENTS_WITHHELD = N_(
+    "A CV or plan is included only for the cohort's leaders, the primary contact and admins: "
+    "%(count)s document(s) are left out of this export."
+)
+
+
+@dataclass
+class Details:
+    id: int
+    name: str
+    birth_year: int
+    phone: str
+    email: str
+    office_id: int
+    office_name: str
+    primary_contact: participants.PersonRef
+    referral_date: date | None
+    created_at: datetime
+
+
+@dataclass
+class ParticipantExport:
+    evaluation_answers: str  # why the evaluation answers are not included
+    exported_at: datetime
+    exported_by: participants.PersonRef
+    participant: Details
+    consent: participants.ConsentStateOut
+    consents: list[participants.ConsentOut]
+    categories: list[participants.CategoryOut]
+    link: participants.LinkInfo | None
+    enrolments: list[participants.EnrolmentHistory]
+    talks: list[guidance.TalkOut]
+    # Private notes the caller may not read (``note`` is then null and ``has_note`` true).
+    notes_withheld: int
+    documents: list[documents.DocumentHistory]  # every version of every CV and plan, newest first
+    documents_withheld: int  # CVs and plans the caller may not read
+
+
+async def export(
+    staff: Staff, participant_id: int, address: str | None = None, kind: str = "json"
+) -> ParticipantExport:
+    """Everything the caller may see about the participant; NotFound outside their scope."""
+    person = await participants.get_participant(staff, participant_id)
+    history = await participants.participant_history(staff, participant_id)
+    talks = await guidance.participant_talks(staff, participant_id, address)
+    docs = await documents.participant_documents(staff, participant_id)
+    office = await accounts.get_office(staff, person.office_id)
+    await audit.record(
+        EXPORTED,
+        actor=staff.id,
+        office=person.office_id,
+        participant=participant_id,
+        address=address,
+        details={"format": kind},
+    )
+    return ParticipantExport(
+        evaluation_answers=EVALUATION_STATEMENT,
+        exported_at=clock.utc_now(),
+        exported_by=participants.PersonRef(staff.id, staff.name),
+        participant=Details(
+            id=person.id,
+            name=person.name,
+            birth_year=person.birth_year,
+            phone=person.phone,
+            email=person.email,
+            office_id=person.office_id,
+            office_name=office.name,
+            primary_contact=person.primary_contact,
+            referral_date=person.referral_date,
+            created_at=person.created_at,
+        ),
+        consent=person.consent,
+        consents=person.consents,
+        categories=person.categories,
+        link=person.link,
+        enrolments=history,
+        talks=talks,
+        notes_withheld=sum(t.has_note and t.note is None for t in talks),
+        documents=docs.documents,
+        documents_withheld=docs.withheld,
+    )
+
+
+def export_html(out: ParticipantExport) -> str:
+    from course.web.layout import environment
+
+    return (
+        environment()
+        .get_template("privacy/export_pdf.html")
+        .render(
+            out=out,
+            scopes=participants.rules.SCOPE_LABELS,
+            enrolment_labels=participants.rules.STATUS_LABELS,
+            outcome_labels=participants.rules.OUTCOME_LABELS,
+            talk_labels=guidance.TALK_STATUS_LABELS,
+            readable=documents.readable_content,
+            evaluation_statement=EVALUATION_STATEMENT,
+            notes_withheld=NOTES_WITHHELD,
+            documents_withheld=DOCUMENTS_WITHHELD,
+        )
+    )
+
+
+async def export_pdf(staff: Staff, participant_id: int, address: str | None = None) -> tuple[bytes, str]:
+    """The export as a PDF to hand over, and a file name for it."""
+    out = await export(staff, participant_id, address, kind="pdf")
+    name = "".join(ch if ch.isalnum() or ch in " -" else " " for ch in out.participant.name)
+    return await pdf.render(export_html(out)), f"{' '.join(name.split()) or 'deltaker'} – innsyn.pdf"

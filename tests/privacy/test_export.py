@@ -1,0 +1,153 @@
+"""Access and portability: everything held about a participant, as JSON and as a PDF
+to hand over, for the office's leaders and admins (each domain's own rule still
+holding inside it), never for managers; every export is audited."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+import pytest
+
+from course import clock, pdf
+from course.audit.tables import AuditEvent
+from tests.conftest import web_login
+from tests.participants.helpers import (
+    booked,
+    enrolled,
+    free_day,
+    mark,
+    office_a_leader,
+    participant,
+    running_cohort,
+)
+
+NAME = "Sølvi Åkerø Dæhli"
+NOTE = "Snakket om å begynne på skole i Ålesund"
+CV = ("Første utkast: liker å sykle", "Jobbet på Bærums Verk kafé")
+PLAN = "Søke lærlingplass som røkter"
+STATEMENT_EN = "Answers to the course evaluation are not included"
+STATEMENT_NB = "Svarene på kursevalueringen er ikke med"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _pdf_pool():
+    """The tests do not enter the app's lifespan, which shuts the render pool down."""
+    yield
+    pdf.shutdown()
+
+
+@dataclass
+class Setup:
+    person: dict
+    enrolment: int
+    talk: int
+
+
+@pytest.fixture
+async def setup(client, world, as_) -> Setup:
+    leader, admin = await as_("leader"), await as_("admin")
+    course = await running_cohort(client, world, admin, weeks_ago=2)
+    person = await participant(client, leader, world, name=NAME, email="solvi@eksempel.no")
+    enrolment = (await enrolled(client, leader, course["id"], person["id"]))["id"]
+    held = [s["number"] for s in course["sessions"] if s["date"] <= clock.today().isoformat()]
+    assert (await mark(client, leader, course["id"], held[0], person["id"], "excused", "Syk")).status_code == 200
+    assert (await mark(client, leader, course["id"], held[1], person["id"], "present")).status_code == 200
+    talk = await booked(client, leader, course["id"], person["id"], world.leader, free_day(course, 2))
+    noted = await client.patch(f"/api/v1/talks/{talk['id']}", json={"note": NOTE}, headers=leader)
+    assert noted.status_code == 200, noted.text
+    for kind, content in (("cv", {"about_me": CV[0]}), ("cv", {"about_me": CV[1]}), ("plan", {"main_goal": PLAN})):
+        saved = await client.put(f"/api/v1/enrolments/{enrolment}/{kind}", json={"content": content}, headers=leader)
+        assert saved.status_code == 200, saved.text
+    category = await client.put(f"/api/v1/participants/{person['id']}/category", json={"category": 2}, headers=leader)
+    assert category.status_code == 200
+    outcome = await client.put(
+        f"/api/v1/enrolments/{enrolment}/outcome",
+        json={"kind": "school", "date": clock.today().isoformat(), "note": "Starter i januar"},
+        headers=leader,
+    )
+    assert outcome.status_code == 200, outcome.text
+    return Setup(person, enrolment, talk["id"])
+
+
+def export_of(client, person_id: int, headers: dict, **extra):
+    return client.get(f"/api/v1/participants/{person_id}/export", headers={**headers, **extra})
+
+
+async def test_the_export_holds_every_section_and_says_why_evaluation_answers_are_not_in_it(client, world, as_, setup):
+    response = await export_of(client, setup.person["id"], await as_("leader"))
+    assert response.status_code == 200, response.text
+    out = response.json()
+    assert next(iter(out)) == "evaluation_answers" and out["evaluation_answers"].startswith(STATEMENT_EN)
+    assert out["participant"]["name"] == NAME and out["participant"]["email"] == "solvi@eksempel.no"
+    assert out["participant"]["office_name"] == "NAV Drammen – Ungdomsteamet"
+    assert [c["scopes"] for c in out["consents"]] == [["participation", "sharing", "evaluation"]]
+    assert [c["category"] for c in out["categories"]] == [2]
+    [enrolment] = out["enrolments"]
+    assert enrolment["id"] == setup.enrolment and len(enrolment["attendance"]) == 8
+    assert [(a["status"], a["note"]) for a in enrolment["attendance"][:2]] == [("excused", "Syk"), ("present", "")]
+    assert (enrolment["outcome"]["kind"], enrolment["outcome"]["note"]) == ("school", "Starter i januar")
+    assert [(t["id"], t["note"]) for t in out["talks"]] == [(setup.talk, NOTE)] and out["notes_withheld"] == 0
+    documents = {d["kind"]: [v["content"] for v in d["versions"]] for d in out["documents"]}
+    assert [v["about_me"] for v in documents["cv"]] == [CV[1], CV[0]]  # newest first
+    assert documents["plan"][0]["main_goal"] == PLAN and out["documents_withheld"] == 0
+    norwegian = await export_of(client, setup.person["id"], await as_("leader"), **{"Accept-Language": "nb"})
+    assert norwegian.json()["evaluation_answers"].startswith(STATEMENT_NB)
+    events = await AuditEvent.select(AuditEvent.action, AuditEvent.actor).where(
+        AuditEvent.participant == setup.person["id"], AuditEvent.action == "participant_exported"
+    )
+    assert events == [{"action": "participant_exported", "actor": world.leader}] * 2
+
+
+async def test_managers_are_refused_other_offices_see_nothing_and_each_rule_inside_holds(client, world, as_, setup):
+    person_id = setup.person["id"]
+    assert (await export_of(client, person_id, await as_("manager"))).status_code == 403
+    assert (await export_of(client, person_id, await as_("leader_b"))).status_code == 404
+    assert (await export_of(client, person_id, {})).status_code == 401
+    # An admin: the documents, not the private note (only the cohort's leaders and the primary contact read it).
+    admin = (await export_of(client, person_id, await as_("admin"))).json()
+    assert [(t["note"], t["has_note"]) for t in admin["talks"]] == [(None, True)] and admin["notes_withheld"] == 1
+    assert len(admin["documents"]) == 2
+    # Another leader of the office: neither, each counted.
+    colleague_id, colleague = await office_a_leader(world, "tone@a.no", "Tone Ødegård")
+    other = (await export_of(client, person_id, colleague)).json()
+    assert other["participant"]["name"] == NAME
+    assert (other["notes_withheld"], other["documents"], other["documents_withheld"]) == (1, [], 2)
+    assert NOTE not in json.dumps(other, ensure_ascii=False) and CV[1] not in json.dumps(other, ensure_ascii=False)
+    reads = await AuditEvent.select(AuditEvent.actor).where(
+        AuditEvent.participant == person_id, AuditEvent.action == "participant_exported"
+    )
+    assert sorted(r["actor"] for r in reads) == sorted([world.admin, colleague_id])
+
+
+def text_of(body: bytes) -> str:
+    if shutil.which("pdftotext"):
+        done = subprocess.run(["pdftotext", "-", "-"], input=body, capture_output=True, check=True)
+        return " ".join(done.stdout.decode().split())
+    from tests.documents.conftest import pdf_text
+
+    return pdf_text(body)
+
+
+async def test_the_pdf_is_readable_in_norwegian_for_the_same_people(client, world, as_, setup):
+    path = f"/participants/{setup.person['id']}/export.pdf"
+    assert (await web_login(client, "ase@a.no")).status_code in (302, 303)
+    response = await client.get(path)
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    assert "innsyn.pdf" in response.headers["content-disposition"]
+    text = text_of(response.content)
+    for expected in (NAME, STATEMENT_NB, "Ressurs-CV", CV[0], CV[1], PLAN, NOTE, "Veiledningssamtaler", "Samtykke"):
+        assert expected in text, expected
+    client.cookies.clear()
+    assert (await web_login(client, "bjorn@a.no")).status_code in (302, 303)
+    assert (await client.get(path)).status_code == 403
+    client.cookies.clear()
+    assert (await web_login(client, "kjaersti@b.no")).status_code in (302, 303)
+    assert (await client.get(path)).status_code == 404
+    events = await AuditEvent.select(AuditEvent.details).where(
+        AuditEvent.participant == setup.person["id"], AuditEvent.action == "participant_exported"
+    )
+    assert [json.loads(e["details"]) for e in events] == [{"format": "pdf"}]
