@@ -66,7 +66,11 @@ async def _talks_page(
         context={
             "cohort": cohort,
             "groups": groups,
-            "participants": [(r.participant.id, r.participant.name) for r in roster if r.status in services.HAS_TALKS],
+            "participants": [
+                (r.participant.id, r.participant.name)
+                for r in roster
+                if r.status in services.HAS_TALKS and not r.erased
+            ],
             "leaders": [(i, leader_names.get(i, "")) for i in cohort.leader_ids],
             "first_day": weeks[0][0],
             "last_day": weeks[-1][1],

@@ -119,6 +119,7 @@ async def check_talk(
         Enrolment.cohort == cohort.id,
         Enrolment.participant == participant_id,
         Enrolment.status.is_in(list(HAS_TALKS)),
+        Enrolment.participant._.erased_at.is_null(),
     ):
         errors[prefix + "participant_id"] = N_("Choose a participant on this cohort.")
     if leader_id not in cohort.leader_ids:

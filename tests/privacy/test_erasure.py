@@ -18,6 +18,7 @@ from course.privacy import erasure
 from tests.conftest import csrf_post, web_login
 from tests.evaluations.helpers import answer, close, open_evaluation
 from tests.participants.helpers import (
+    book,
     booked,
     enrolled,
     free_day,
@@ -39,7 +40,7 @@ TEXTS = {
     "talk_place": "Kafé Grønnsåpe på Løkka",
     "attendance_note": "Tannlege hos dr. Ødegård-Vassbotn",
     "outcome_note": "Fikk fast jobb hos Særtrykk AS",
-    "enrolment_reason": "Flyttet til Kjøllefjord med kjæresten",
+    "enrolment_reason": "Fullførte før flyttingen til Kjøllefjord med kjæresten",
     "retention_reason": "Beholdt for oppfølging av Ståle",
 }
 REASON = "Deltakeren ba selv om å bli slettet"
@@ -180,10 +181,10 @@ async def course_with_traces(client, world, as_) -> Course:
     for link in opened["links"]:
         await answer(client, link)
     await close(client, leader, course["id"])
-    # Leaving the course, with a reason, and an outcome with a note.
+    # Done with the course, with a reason, and an outcome with a note.
     left = await client.patch(
         f"/api/v1/enrolments/{enrolment}",
-        json={"status": "dropped_out", "reason": TEXTS["enrolment_reason"]},
+        json={"status": "completed", "reason": TEXTS["enrolment_reason"]},
         headers=leader,
     )
     assert left.status_code == 200, left.text
@@ -242,9 +243,14 @@ async def test_an_erased_person_leaves_no_trace_in_any_table_and_the_figures_sta
         rows = (await client.get(f"/api/v1/cohorts/{setup.cohort['id']}/enrolments", headers=leader)).json()
         erased = [r for r in rows if r["participant"]["id"] == person_id]
         assert [(r["participant"]["name"], r["erased"], r["status"]) for r in erased] == [
-            ("Slettet deltaker", True, "dropped_out")
+            ("Slettet deltaker", True, "completed")
         ]
         assert (await client.get(f"/api/v1/talks/{setup.talk}", headers=leader)).status_code == 404
+        late = await book(client, leader, setup.cohort["id"], person_id, world.leader, free_day(setup.cohort, 3))
+        assert late.status_code == 422 and "participant_id" in {e["key"] for e in late.json()["extra"]}
+        assert (await web_login(client, "ase@a.no")).status_code in (302, 303)
+        page = (await client.get(f"/cohorts/{setup.cohort['id']}")).text
+        assert "Slettet deltaker" in page and f'href="/participants/{person_id}"' not in page
         assert (await client.get(f"/api/v1/enrolments/{setup.enrolment}/cv", headers=leader)).status_code == 404
     events = await AuditEvent.select().where(AuditEvent.participant == person_id)
     assert [(e["action"], e["actor"], json.loads(e["details"])) for e in events] == [
