@@ -14,7 +14,7 @@ from litestar.status_codes import HTTP_201_CREATED
 from course.accounts.schemas import Staff
 from course.participants import rules, services
 from course.web.forms import PathId, SessionNumber
-from course.web.guards import login_required, see_people
+from course.web.guards import admin_only, login_required, see_people
 from course.web.openapi import Date, Id, error_responses
 
 Scope = Literal["participation", "sharing", "evaluation"]
@@ -43,14 +43,49 @@ class ConsentCreate(msgspec.Struct, forbid_unknown_fields=True):
         ),
     ]
     date: Annotated[Date, msgspec.Meta(description="The day it was given or withdrawn, not in the future")]
-    text_version: Annotated[
+    text_version: (
+        Annotated[
+            str,
+            msgspec.Meta(
+                description="The version of the consent text the person saw (GET /api/v1/consent-texts): one that "
+                "has taken effect. Left out, the version in force on `date`. A withdrawal is stamped with the "
+                "version in force on the day it is recorded, whatever is sent",
+                examples=["2026-1"],
+            ),
+        ]
+        | None
+    ) = None
+    action: Annotated[str, msgspec.Meta(description="given or withdrawn (a new participant: given)")] = "given"
+
+
+ConsentWords = Annotated[
+    str,
+    msgspec.Meta(
+        description=f"Shown beside its box: at most {services.CONSENT_SCOPE_MAX[0]} characters "
+        f"and {services.CONSENT_SCOPE_MAX[1]} lines"
+    ),
+]
+
+
+class ConsentTextCreate(msgspec.Struct, forbid_unknown_fields=True):
+    version: Annotated[
         str,
         msgspec.Meta(
-            description="The version of the consent text, at most 40 characters",
-            examples=[rules.CURRENT_CONSENT_VERSION],
+            description="A new version's name: 1 to 40 letters a–z, digits, points, hyphens or underscores",
+            examples=["2027-1"],
         ),
-    ] = rules.CURRENT_CONSENT_VERSION
-    action: Annotated[str, msgspec.Meta(description="given or withdrawn (a new participant: given)")] = "given"
+    ]
+    effective_from: Annotated[Date, msgspec.Meta(description="The day it takes effect: today or later")]
+    intro: Annotated[
+        str,
+        msgspec.Meta(
+            description=f"The introduction: at most {services.CONSENT_INTRO_MAX[0]} characters "
+            f"and {services.CONSENT_INTRO_MAX[1]} lines"
+        ),
+    ]
+    participation: ConsentWords
+    sharing: ConsentWords
+    evaluation: ConsentWords
 
 
 class ParticipantCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -181,6 +216,29 @@ async def record_consent(
     staff: NamedDependency[Staff], participant_id: PathId, data: JSONBody[ConsentCreate]
 ) -> services.ParticipantOut:
     return await services.record_consent(staff, participant_id, _consent(data))
+
+
+@get(
+    "/consent-texts",
+    guards=[see_people],
+    summary="Every version of the consent text, newest effective date first, marked in force, upcoming or earlier",
+    responses=error_responses(401, 403),
+)
+async def list_consent_texts(staff: NamedDependency[Staff]) -> list[services.ConsentTextOut]:
+    return await services.list_consent_texts(staff)
+
+
+@post(
+    "/consent-texts",
+    guards=[admin_only],
+    status_code=HTTP_201_CREATED,
+    summary="A new version of the consent text (it never changes after); it takes effect on its day",
+    responses=error_responses(400, 401, 403, 409, 422),
+)
+async def create_consent_text(
+    staff: NamedDependency[Staff], data: JSONBody[ConsentTextCreate]
+) -> services.ConsentTextOut:
+    return await services.create_consent_text(staff, services.ConsentTextInput(**msgspec.structs.asdict(data)))
 
 
 @put(
@@ -321,6 +379,8 @@ participants_api = Router(
         get_participant,
         update_participant,
         record_consent,
+        list_consent_texts,
+        create_consent_text,
         set_category,
         issue_link,
         revoke_link,

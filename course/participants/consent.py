@@ -13,7 +13,7 @@ from course.cohorts import services as cohorts
 from course.cohorts.tables import Cohort
 from course.db import lock, write_transaction
 from course.errors import N_, InvalidInput
-from course.participants import hooks, rules
+from course.participants import consent_texts, hooks, rules
 from course.participants.common import past_date
 from course.participants.enrolment import fill_from_waiting_list
 from course.participants.records import ParticipantOut, consent_state, get_participant, participant_row
@@ -27,7 +27,9 @@ OPEN = ["invited", "enrolled", "waiting"]
 class ConsentInput:
     scopes: list
     date: str
-    text_version: str = rules.CURRENT_CONSENT_VERSION
+    # The version of the consent text the person saw; None: the version in force on
+    # the consent's date. A withdrawal is stamped with the version in force that day.
+    text_version: str | None = None
     action: str = "given"
 
 
@@ -41,17 +43,39 @@ def parse_consent(data: ConsentInput | None, errors: dict[str, str], prefix: str
     if not scopes or not all(s in rules.SCOPES for s in scopes) or len(set(scopes)) != len(scopes):
         errors[prefix + "scopes"] = N_("Choose one or more of participation, sharing and evaluation.")
         scopes = []
-    version = check_line(
-        data.text_version,
-        prefix + "text_version",
-        errors,
-        N_("The version contains characters that are not allowed."),
-        N_("Give the version of the consent text."),
-        N_("The version can be at most 40 characters."),
-        max_length=40,
-    )
+    version = None
+    if data.action == "given" and data.text_version is not None:
+        version = check_line(
+            data.text_version,
+            prefix + "text_version",
+            errors,
+            N_("The version contains characters that are not allowed."),
+            N_("Give the version of the consent text."),
+            N_("The version can be at most 40 characters."),
+            max_length=40,
+        )
     day = past_date(data.date, errors, prefix + "date")
     return {"action": data.action, "version": version, "scopes": scopes, "date": day}
+
+
+async def stamp_version(consent: dict | None, errors: dict[str, str], prefix: str = "") -> None:
+    """The version of the consent text a consent checked by ``parse_consent`` is recorded
+    with. A consent given names the version the person saw: one that exists and has
+    taken effect (without one, the version in force on its date). A withdrawal is
+    stamped with the version in force on the day it is recorded, whatever was sent."""
+    if consent is None:
+        return
+    today = clock.today()
+    if consent["action"] != "given":
+        consent["version"] = (await consent_texts.text_in_force(today)).version
+    elif consent["version"] is None:
+        consent["version"] = (await consent_texts.text_in_force(consent["date"] or today)).version
+    elif prefix + "text_version" not in errors:
+        text = await consent_texts.find_text(consent["version"])
+        if text is None:
+            errors[prefix + "text_version"] = N_("There is no consent text with this version.")
+        elif text.effective_from > today:
+            errors[prefix + "text_version"] = N_("This version of the consent text is not in force yet.")
 
 
 async def insert_consent(staff: Staff, participant_id: int, consent: dict, at: datetime) -> None:
@@ -79,6 +103,7 @@ async def record_consent(staff: Staff, participant_id: int, data: ConsentInput) 
     row = await participant_row(staff, participant_id)
     errors: dict[str, str] = {}
     consent = parse_consent(data, errors)
+    await stamp_version(consent, errors)
     if errors:
         raise InvalidInput(errors)
     assert consent is not None  # parsed from data that was given

@@ -42,6 +42,8 @@ async def _form(request: Request, values: dict, errors: dict, status: int = 200,
             "contacts": await cohorts.office_leaders(current_staff(request)),
             "participant": participant,
             "scopes": rules.SCOPE_LABELS,
+            # The text shown beside the boxes; the form carries its version.
+            "consent_text": await services.text_in_force(),
             "today": clock.today(),
         },
         status_code=status,
@@ -52,7 +54,6 @@ async def _form(request: Request, values: dict, errors: dict, status: int = 200,
 async def new_participant(request: Request) -> Template:
     defaults = {
         "primary_contact_id": str(current_staff(request).id),
-        "consent_version": rules.CURRENT_CONSENT_VERSION,
         "consent_date": clock.today().isoformat(),
         # Consent is an active choice: no box starts ticked.
         "scopes": [],
@@ -147,7 +148,7 @@ async def _detail(
             "errors": errors or {},
             "scopes": rules.SCOPE_LABELS,
             "enrolment_labels": rules.STATUS_LABELS,
-            "consent_version": rules.CURRENT_CONSENT_VERSION,
+            "consent_text": await services.text_in_force(),
             "today": clock.today(),
             "link_url": link_url,
             "retention": await services.retention_state(staff, participant_id),

@@ -14,7 +14,7 @@ from course.db import write_transaction
 from course.errors import N_, InvalidInput
 from course.participants import policies
 from course.participants.common import past_date
-from course.participants.consent import ConsentInput, insert_consent, parse_consent
+from course.participants.consent import ConsentInput, insert_consent, parse_consent, stamp_version
 from course.participants.records import ParticipantOut, get_participant, participant_row
 from course.participants.tables import CategoryChange, Participant
 from course.validation import as_id, check_line, has_control_chars, whole_number
@@ -105,6 +105,7 @@ async def create_participant(staff: Staff, data: ParticipantInput) -> Participan
     consent = parse_consent(data.consent, errors, "consent.")
     if consent and consent["action"] != "given":
         errors["consent.action"] = N_("A new participant can only be registered with a consent given.")
+    await stamp_version(consent, errors, "consent.")
     if errors:
         raise InvalidInput(errors, _year_params())
     at = clock.utc_now()

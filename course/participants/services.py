@@ -14,6 +14,7 @@ the ones the doors and the later domains call (``services.roster``,
 - attendance: a session's register and marking it
 - outcomes: outcomes, the cohort summary and the start page's warnings
 - links: the personal link and what it opens
+- consent_texts: the consent texts in versions, the form to print, what a participant consented to
 - retention: how long a participant's data is kept, and extending it
 - history: one participant's enrolments, attendance and outcomes as a whole, for an export
 - erasure: erasing a participant from this domain's tables (the privacy domain decides who)
@@ -28,6 +29,20 @@ from course.participants import hooks, policies, rules
 from course.participants.attendance import RegisterOut, RegisterRow, mark_attendance, register
 from course.participants.common import PersonRef
 from course.participants.consent import ConsentInput, record_consent
+from course.participants.consent_texts import INTRO_MAX as CONSENT_INTRO_MAX
+from course.participants.consent_texts import SCOPE_MAX as CONSENT_SCOPE_MAX
+from course.participants.consent_texts import (
+    ConsentTextInput,
+    ConsentTextOut,
+    OwnConsent,
+    OwnConsents,
+    consent_form_pdf,
+    create_consent_text,
+    get_consent_text,
+    list_consent_texts,
+    own_consents,
+    text_in_force,
+)
 from course.participants.enrolment import (
     EnrolmentOut,
     OutcomeOut,
@@ -162,4 +177,20 @@ __all__ = [
     "summarise",
     "update_participant",
     "warnings_for",
+]
+
+# The consent texts.
+__all__ += [
+    "CONSENT_INTRO_MAX",
+    "CONSENT_SCOPE_MAX",
+    "ConsentTextInput",
+    "ConsentTextOut",
+    "OwnConsent",
+    "OwnConsents",
+    "consent_form_pdf",
+    "create_consent_text",
+    "get_consent_text",
+    "list_consent_texts",
+    "own_consents",
+    "text_in_force",
 ]

@@ -61,6 +61,7 @@ async def own_page(request: Request, token: Token) -> Response:
             "today": today,
             "evaluations": await evaluations.own_evaluations(page.participant_id, token),
             "documents": await documents.for_participant(page.participant_id),
+            "consents": await participants.own_consents(page.participant_id),
             "upcoming": [i for i in page.items if i.date >= today],
             "earlier": [i for i in page.items if i.date < today],
         },
