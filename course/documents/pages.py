@@ -55,7 +55,9 @@ def _staff_pages(kind: str) -> list:
     @get(f"{base}/versions", guards=[see_people], include_in_schema=False)
     async def versions(request: Request, enrolment_id: PathId, number: QueryId = None) -> Template:
         actor = services.Actor(staff=current_staff(request))
-        doc = await services.get_document(actor, enrolment_id, kind)
+        # The page names the document and its newest version; the reads it records are
+        # of the list of versions and of the one shown.
+        doc = await services.get_document(actor, enrolment_id, kind, record_read=False)
         shown = await services.get_version(actor, enrolment_id, kind, number) if number else None
         return Template(
             "documents/versions.html",

@@ -174,9 +174,27 @@ async def _out(ctx: Context, kind: str, row: dict | None) -> DocumentOut:
     )
 
 
-async def get_document(actor: Actor, enrolment_id, kind: str) -> DocumentOut:
+async def _read(actor: Actor, ctx: Context, action: str, kind: str, **details: int) -> None:
+    """A staff member's read of the participant's document goes into the audit log (the
+    participant's own reads do not): which enrolment and document, never the content."""
+    if actor.staff is not None:
+        await audit.read(
+            action,
+            actor=actor.staff.id,
+            participant=ctx.participant_id,
+            office=ctx.office_id,
+            details={"enrolment": ctx.enrolment_id, "kind": kind, **details},
+        )
+
+
+async def get_document(actor: Actor, enrolment_id, kind: str, *, record_read: bool = True) -> DocumentOut:
+    """The newest version; a staff member's read is audited unless ``record_read`` is
+    False, for a page that shows only the document's title and version number."""
     ctx = await _context(actor, enrolment_id)
-    return await _out(ctx, _kind(kind), await _latest(ctx.enrolment_id, kind))
+    doc = await _out(ctx, _kind(kind), await _latest(ctx.enrolment_id, kind))
+    if record_read:
+        await _read(actor, ctx, audit.DOCUMENT_READ, kind)
+    return doc
 
 
 async def _write(
@@ -218,9 +236,10 @@ async def _write(
                 ) from exc
             raise
         await audit.record(
-            "document_restored" if restored_from else "document_saved",
+            audit.DOCUMENT_RESTORED if restored_from else audit.DOCUMENT_SAVED,
             actor=actor.staff.id if actor.staff else None,
             office=ctx.office_id,
+            participant=ctx.participant_id,
             details={
                 "enrolment": ctx.enrolment_id,
                 "kind": kind,
@@ -253,6 +272,7 @@ async def list_versions(actor: Actor, enrolment_id, kind: str) -> list[VersionOu
         .order_by(DocumentVersion.number, ascending=False)
     )
     names = await _authors(rows)
+    await _read(actor, ctx, audit.DOCUMENT_VERSIONS_READ, kind)
     return [
         VersionOut(r["number"], r["created_at"], _author(r, names, ctx.participant_name), r["restored_from"])
         for r in rows
@@ -278,7 +298,9 @@ async def _version_row(ctx: Context, kind: str, number) -> dict:
 
 async def get_version(actor: Actor, enrolment_id, kind: str, number) -> DocumentOut:
     ctx = await _context(actor, enrolment_id)
-    return await _out(ctx, kind, await _version_row(ctx, _kind(kind), number))
+    doc = await _out(ctx, kind, await _version_row(ctx, _kind(kind), number))
+    await _read(actor, ctx, audit.DOCUMENT_VERSION_READ, kind, version=doc.version)
+    return doc
 
 
 async def restore_version(actor: Actor, enrolment_id, kind: str, number, base_version=None) -> DocumentOut:
@@ -318,7 +340,9 @@ async def document_pdf(actor: Actor, enrolment_id, kind: str) -> tuple[bytes, st
     """The PDF and a file name for it."""
     ctx = await _context(actor, enrolment_id)
     doc = await _out(ctx, _kind(kind), await _latest(ctx.enrolment_id, kind))
-    return await pdf.render(document_html(doc, _pdf_context(ctx))), file_name(doc)
+    body = await pdf.render(document_html(doc, _pdf_context(ctx)))
+    await _read(actor, ctx, audit.DOCUMENT_PDF_READ, kind)
+    return body, file_name(doc)
 
 
 def file_name(doc: DocumentOut) -> str:
@@ -358,8 +382,12 @@ async def cohort_zip(staff: Staff, cohort_id: int) -> tuple[bytes, str]:
                 name = name.replace(".pdf", f" ({doc.enrolment_id}).pdf")
             names.add(name)
             archive.writestr(name, body)
-    await audit.record(
-        "documents_zipped", actor=staff.id, office=cohort.office_id, details={"cohort": cohort.id, "files": len(jobs)}
+    # One event for each participant whose CV and plan are in it, in one insert.
+    await audit.record_many(
+        audit.DOCUMENTS_ZIPPED,
+        [(r["participant"], {"cohort": cohort.id, "enrolment": r["id"]}) for r in mine],
+        actor=staff.id,
+        office=cohort.office_id,
     )
     return out.getvalue(), f"{_safe(cohort.title) or 'kurs'} – dokumenter.zip"
 

@@ -127,7 +127,7 @@ async def submit(
     try:
         await services.save_document(actor, enrolment_id, kind, rules.from_form(kind, data), version)
     except InvalidInput as exc:
-        doc = await services.get_document(actor, enrolment_id, kind)
+        doc = await services.get_document(actor, enrolment_id, kind, record_read=False)  # shows what was typed
         doc.version = version if version is not None else doc.version
         return form(
             kind,
@@ -142,7 +142,7 @@ async def submit(
         )
     except Conflict as exc:
         # Keep what they typed; the next save, made knowingly, goes on top of the newest version.
-        doc = await services.get_document(actor, enrolment_id, kind)
+        doc = await services.get_document(actor, enrolment_id, kind, record_read=False)  # shows what was typed
         return form(
             kind,
             doc,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from course import clock
 from course.accounts.schemas import Staff
+from course.audit import services as audit
 from course.cohorts import services as cohorts
 from course.db import lock, write_transaction
 from course.errors import N_, InvalidInput, NotFound
@@ -65,6 +66,13 @@ async def book_talk(staff: Staff, cohort_id: int, data: TalkInput) -> TalkOut:
     assert participant and leader and day and start and end
     async with write_transaction():
         talk_id = await insert_talk(cohort, participant, leader, day, start, end, location)
+        await audit.record(
+            audit.TALK_BOOKED,
+            actor=staff.id,
+            office=cohort.office_id,
+            participant=participant,
+            details={"talk": talk_id},
+        )
     return (await talks_by_id(staff, [talk_id]))[0]
 
 
@@ -132,4 +140,14 @@ async def change_talk(staff: Staff, talk_id: int, change: TalkChange) -> TalkOut
             raise NotFound
         if Talk.note in values:
             await notes.record_note_written(staff, cohort, talk_id, row["participant"])
+        # Which fields changed (the note has its own event), never what they became.
+        fields = sorted(c._meta.name for c in values if c._meta.name not in ("note", "changed_at"))
+        if fields:
+            await audit.record(
+                audit.TALK_CHANGED,
+                actor=staff.id,
+                office=cohort.office_id,
+                participant=row["participant"],
+                details={"talk": talk_id, "fields": fields},
+            )
     return (await talks_by_id(staff, [talk_id]))[0]

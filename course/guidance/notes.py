@@ -32,9 +32,10 @@ async def get_talk(staff: Staff, talk_id: int, address: str | None = None) -> Ta
     )
     if readable and readable["note"]:
         await audit.record(
-            "talk_note_read",
+            audit.TALK_NOTE_READ,
             actor=staff.id,
             office=cohort.office_id,
+            participant=row["participant"],
             address=address,
             details={"talk": talk_id, "participant": row["participant"]},
         )
@@ -63,8 +64,9 @@ async def checked_note(staff: Staff, talk_id: int, text: str, current: str, erro
 
 async def record_note_written(staff: Staff, cohort: cohorts.CohortOut, talk_id: int, participant: int) -> None:
     await audit.record(
-        "talk_note_written",
+        audit.TALK_NOTE_WRITTEN,
         actor=staff.id,
         office=cohort.office_id,
+        participant=participant,
         details={"talk": talk_id, "participant": participant},
     )

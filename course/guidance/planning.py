@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 
 from course import clock
 from course.accounts.schemas import Staff
+from course.audit import services as audit
 from course.cohorts import schedule
 from course.cohorts import services as cohorts
 from course.db import lock, write_transaction
@@ -172,4 +173,10 @@ async def accept_talks(staff: Staff, cohort_id: int, talks: list) -> list[TalkOu
         for participant, leader, day, start, end in checked:
             assert participant and leader and day and start and end  # checked without an error
             ids.append(await insert_talk(cohort, participant, leader, day, start, end, cohort.location))
+        await audit.record_many(
+            audit.TALK_BOOKED,
+            [(t[0], {"talk": talk_id}) for t, talk_id in zip(checked, ids, strict=True)],
+            actor=staff.id,
+            office=cohort.office_id,
+        )
     return await talks_by_id(staff, ids)

@@ -189,7 +189,7 @@ async def create_participant(
 
 @get("/participants/{participant_id:int}", guards=[see_people], responses=error_responses(400, 401, 403, 404))
 async def get_participant(staff: NamedDependency[Staff], participant_id: PathId) -> services.ParticipantOut:
-    return await services.get_participant(staff, participant_id)
+    return await services.open_participant(staff, participant_id)
 
 
 @patch(

@@ -118,11 +118,13 @@ async def record_consent(staff: Staff, participant_id: int, data: ConsentInput) 
         state = await consent_state(participant_id)
         if not state.participation:
             await _end_participation(participant_id, at)
+        # Given or withdrawn; to what stays in the consent history, not in the log.
         await audit.record(
-            "consent_" + consent["action"],
+            audit.CONSENT_GIVEN if consent["action"] == "given" else audit.CONSENT_WITHDRAWN,
             actor=staff.id,
             office=row["office"],
-            details={"participant": participant_id, "scopes": consent["scopes"], "version": consent["version"]},
+            participant=participant_id,
+            details={"participant": participant_id},
         )
     return await get_participant(staff, participant_id)
 

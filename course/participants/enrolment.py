@@ -187,10 +187,11 @@ async def enrol(staff: Staff, cohort_id: int, participant_id, status: str = "enr
                 ).returning(Enrolment.id)
             )[0]["id"]
         await audit.record(
-            "enrolment_created",
+            audit.ENROLMENT_CREATED,
             actor=staff.id,
             office=cohort.office_id,
-            details={"enrolment": enrolment_id, "status": new_status},
+            participant=participant_id,
+            details={"enrolment": enrolment_id},
         )
     return await enrolment_out(staff, enrolment_id)
 
@@ -299,11 +300,18 @@ async def change_enrolment(staff: Staff, enrolment_id: int, status: str, reason:
             and cohort.status in ("planned", "running")
         ):
             invited = await fill_from_waiting_list(cohort.id, at)
+        # Which fields changed, never the status or the reason given.
+        changed = [
+            name
+            for name, differs in (("status", status != row["status"]), ("reason", reason_text != row["reason"]))
+            if differs
+        ]
         await audit.record(
-            "enrolment_changed",
+            audit.ENROLMENT_CHANGED,
             actor=staff.id,
             office=cohort.office_id,
-            details={"enrolment": enrolment_id, "from": row["status"], "to": status},
+            participant=row["participant"],
+            details={"enrolment": enrolment_id, "fields": changed},
         )
     out = await enrolment_out(staff, enrolment_id)
     out.invited_from_waiting_list = invited

@@ -56,7 +56,11 @@ async def issue_link(staff: Staff, participant_id: int, days=LINK_DAYS) -> LinkO
             )
         )
         await audit.record(
-            "participant_link_issued", actor=staff.id, office=row["office"], details={"participant": participant_id}
+            audit.LINK_ISSUED,
+            actor=staff.id,
+            office=row["office"],
+            participant=participant_id,
+            details={"participant": participant_id},
         )
     return LinkOut(token, expires)
 
@@ -70,7 +74,11 @@ async def revoke_link(staff: Staff, participant_id: int) -> None:
             ParticipantLink.revoked_at.is_null(),
         )
         await audit.record(
-            "participant_link_revoked", actor=staff.id, office=row["office"], details={"participant": participant_id}
+            audit.LINK_REVOKED,
+            actor=staff.id,
+            office=row["office"],
+            participant=participant_id,
+            details={"participant": participant_id},
         )
 
 

@@ -56,8 +56,13 @@ async def set_outcome(staff: Staff, enrolment_id: int, kind: str, day: str, note
             await Outcome.insert(
                 Outcome(enrolment=enrolment_id, kind=kind, date=when, note=text, changed_by=staff.id, changed_at=at)
             )
+        # That an outcome was recorded, not which: the kind can say a great deal about a person.
         await audit.record(
-            "outcome_set", actor=staff.id, office=cohort.office_id, details={"enrolment": enrolment_id, "kind": kind}
+            audit.OUTCOME_SET,
+            actor=staff.id,
+            office=cohort.office_id,
+            participant=row["participant"],
+            details={"enrolment": enrolment_id},
         )
     return await enrolment_out(staff, enrolment_id)
 

@@ -98,7 +98,7 @@ async def create_participant(request: Request) -> Response:
 
 @get("/participants/{participant_id:int}/edit", guards=[see_people], include_in_schema=False)
 async def edit_participant(request: Request, participant_id: PathId) -> Template:
-    person = await services.get_participant(current_staff(request), participant_id)
+    person = await services.open_participant(current_staff(request), participant_id)
     values = {
         "name": person.name,
         "birth_year": person.birth_year,
@@ -137,10 +137,17 @@ async def update_participant(request: Request, participant_id: PathId) -> Respon
 
 
 async def _detail(
-    request: Request, participant_id: int, errors: dict | None = None, status: int = 200, link_url: str | None = None
+    request: Request,
+    participant_id: int,
+    errors: dict | None = None,
+    status: int = 200,
+    link_url: str | None = None,
+    opened: bool = False,
 ) -> Template:
+    """The participant page; ``opened`` when it is asked for, not shown again after a change."""
     staff = current_staff(request)
-    person = await services.get_participant(staff, participant_id)
+    read = services.open_participant if opened else services.get_participant
+    person = await read(staff, participant_id)
     return Template(
         "participants/detail.html",
         context={
@@ -159,7 +166,7 @@ async def _detail(
 
 @get("/participants/{participant_id:int}", guards=[see_people], include_in_schema=False)
 async def participant_page(request: Request, participant_id: PathId) -> Template:
-    return await _detail(request, participant_id)
+    return await _detail(request, participant_id, opened=True)
 
 
 @post("/participants/{participant_id:int}/consents", guards=[see_people], include_in_schema=False)

@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from course import clock
 from course.accounts.schemas import Staff
+from course.audit import services as audit
 from course.errors import NotFound
 from course.participants import policies, rules
 from course.participants.common import PersonRef, staff_names
@@ -183,6 +184,15 @@ async def get_participant(staff: Staff, participant_id: int) -> ParticipantOut:
         ],
         link=LinkInfo(link["created_at"], link["expires_at"]) if link else None,
     )
+
+
+async def open_participant(staff: Staff, participant_id: int) -> ParticipantOut:
+    """The participant in full, as the participant page, its edit form and the API show
+    them, and the read written to the audit log (who, whom, from where; nothing of the
+    record). Reading a participant to answer a change made to them is ``get_participant``."""
+    person = await get_participant(staff, participant_id)
+    await audit.read(audit.PARTICIPANT_READ, actor=staff.id, participant=participant_id, office=person.office_id)
+    return person
 
 
 async def list_participants(staff: Staff, query: str = "") -> list[ParticipantSummary]:

@@ -127,7 +127,11 @@ async def create_participant(staff: Staff, data: ParticipantInput) -> Participan
         if consent:
             await insert_consent(staff, participant_id, consent, at)
         await audit.record(
-            "participant_created", actor=staff.id, office=office_id, details={"participant": participant_id}
+            audit.PARTICIPANT_CREATED,
+            actor=staff.id,
+            office=office_id,
+            participant=participant_id,
+            details={"participant": participant_id},
         )
     return await get_participant(staff, participant_id)
 
@@ -170,7 +174,13 @@ async def update_participant(staff: Staff, participant_id: int, changes: Partici
                     "from": current["primary_contact"],
                     "to": values[Participant.primary_contact],
                 }
-            await audit.record("participant_updated", actor=staff.id, office=current["office"], details=details)
+            await audit.record(
+                audit.PARTICIPANT_UPDATED,
+                actor=staff.id,
+                office=current["office"],
+                participant=participant_id,
+                details=details,
+            )
     return await get_participant(staff, participant_id)
 
 
@@ -186,10 +196,12 @@ async def set_category(staff: Staff, participant_id: int, category) -> Participa
                 participant=participant_id, category=category, changed_by=staff.id, changed_at=clock.utc_now()
             )
         )
+        # That the category changed, not to what: the value stays in the category history.
         await audit.record(
-            "category_changed",
+            audit.CATEGORY_CHANGED,
             actor=staff.id,
             office=row["office"],
-            details={"participant": participant_id, "category": category},
+            participant=participant_id,
+            details={"participant": participant_id},
         )
     return await get_participant(staff, participant_id)

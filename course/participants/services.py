@@ -85,6 +85,7 @@ from course.participants.records import (
     consent_state,
     get_participant,
     list_participants,
+    open_participant,
 )
 from course.participants.registration import (
     EMAIL_RE,
@@ -160,6 +161,7 @@ __all__ = [
     "list_participants",
     "lock_for_erasure",
     "mark_attendance",
+    "open_participant",
     "own_schedule",
     "participant_for_token",
     "participant_history",

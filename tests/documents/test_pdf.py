@@ -285,5 +285,11 @@ async def test_the_cohort_zip_holds_a_cv_and_a_plan_per_participant(client, worl
 
     from course.audit.tables import AuditEvent
 
-    zipped = await AuditEvent.select(AuditEvent.actor).where(AuditEvent.action == "documents_zipped")
-    assert [r["actor"] for r in zipped] == [world.leader, contact]
+    # One event for each participant in each ZIP.
+    zipped = await AuditEvent.select(AuditEvent.actor, AuditEvent.participant).where(
+        AuditEvent.action == "documents_zipped"
+    )
+    people = {name: setup.people[name]["id"] for name in NAMES}
+    assert sorted((r["actor"], r["participant"]) for r in zipped) == sorted(
+        [(world.leader, pid) for pid in people.values()] + [(contact, people["Bjørg Ækre"])]
+    )
