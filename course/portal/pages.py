@@ -14,6 +14,7 @@ from litestar.params import FromQuery
 from litestar.response import Template
 
 from course import clock
+from course.audit import services as audit
 from course.cohorts import calendar
 from course.documents import services as documents
 from course.documents import views as document_views
@@ -62,6 +63,9 @@ async def own_page(request: Request, token: Token) -> Response:
             "evaluations": await evaluations.own_evaluations(page.participant_id, token),
             "documents": await documents.for_participant(page.participant_id),
             "consents": await participants.own_consents(page.participant_id),
+            # Innsyn: who at NAV has read or changed the CV and plan, the latest 50.
+            "innsyn": await audit.innsyn(page.participant_id),
+            "innsyn_limit": audit.INNSYN_LIMIT,
             "upcoming": [i for i in page.items if i.date >= today],
             "earlier": [i for i in page.items if i.date < today],
         },
