@@ -5,14 +5,28 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import date
 
 import pytest
 
 from course.accounts.tables import Office, StaffUser
 from course.demo import DEMO_PASSWORD, USERS
 
+# `python -m course …` with the one clock stopped at the day given as the first argument.
+ON_A_DAY = (
+    "import sys; from datetime import date; from course import clock; from course.cli import main; "
+    "clock.frozen(date.fromisoformat(sys.argv.pop(1))).__enter__(); raise SystemExit(main())"
+)
 
-def kjk(database_url: str | None, *args: str, stdin: str = "", env: dict | None = None, tmp=None):
+
+def kjk(
+    database_url: str | None,
+    *args: str,
+    stdin: str = "",
+    env: dict | None = None,
+    tmp=None,
+    today: date | None = None,
+):
     environment = {k: v for k, v in os.environ.items() if not k.startswith("KJK_")}
     environment["KJK_SECRET_KEY"] = "c" * 40
     environment["KJK_VAR_DIR"] = str(tmp) if tmp else os.environ["KJK_VAR_DIR"]
@@ -20,7 +34,9 @@ def kjk(database_url: str | None, *args: str, stdin: str = "", env: dict | None 
         environment["KJK_DATABASE_URL"] = database_url
     environment.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "course", *args],
+        [sys.executable, "-m", "course", *args]
+        if today is None
+        else [sys.executable, "-c", ON_A_DAY, today.isoformat(), *args],
         input=stdin,
         capture_output=True,
         text=True,
