@@ -31,6 +31,7 @@ OFFICE_UPDATED = "office_updated"
 # Reads by staff. Only where a person's record or documents are opened or exported; a
 # page that merely lists names (the participants, a cohort's roster) records nothing.
 PARTICIPANT_READ = "participant_read"  # the participant page, its edit form, GET /api/v1/participants/{id}
+ENROLMENT_READ = "enrolment_read"  # an enrolment's page: its status, reason and outcome with its note
 TALK_NOTE_READ = "talk_note_read"
 DOCUMENT_READ = "document_read"  # the CV or plan as a form or JSON
 DOCUMENT_PDF_READ = "document_pdf_read"
@@ -48,6 +49,7 @@ LINK_REVOKED = "participant_link_revoked"
 ENROLMENT_CREATED = "enrolment_created"
 ENROLMENT_CHANGED = "enrolment_changed"
 OUTCOME_SET = "outcome_set"
+ATTENDANCE_MARKED = "attendance_marked"
 TALK_BOOKED = "talk_booked"
 TALK_CHANGED = "talk_changed"
 TALK_NOTE_WRITTEN = "talk_note_written"
@@ -58,7 +60,7 @@ DOCUMENT_READS = frozenset(
     {DOCUMENT_READ, DOCUMENT_PDF_READ, DOCUMENT_VERSIONS_READ, DOCUMENT_VERSION_READ, DOCUMENTS_ZIPPED}
 )
 DOCUMENT_CHANGES = frozenset({DOCUMENT_SAVED, DOCUMENT_RESTORED})
-READS = frozenset({PARTICIPANT_READ, TALK_NOTE_READ}) | DOCUMENT_READS
+READS = frozenset({PARTICIPANT_READ, ENROLMENT_READ, TALK_NOTE_READ}) | DOCUMENT_READS
 CHANGES = (
     frozenset(
         {
@@ -72,6 +74,7 @@ CHANGES = (
             ENROLMENT_CREATED,
             ENROLMENT_CHANGED,
             OUTCOME_SET,
+            ATTENDANCE_MARKED,
             TALK_BOOKED,
             TALK_CHANGED,
             TALK_NOTE_WRITTEN,

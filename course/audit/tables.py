@@ -12,7 +12,7 @@ class AuditEvent(Table, tablename="audit_event"):
 
     at = Timestamptz(index=True)
     action = Varchar(length=50, index=True)
-    actor = ForeignKey(StaffUser, null=True, on_delete=OnDelete.set_null)
+    actor = ForeignKey(StaffUser, null=True, on_delete=OnDelete.set_null, index=True)
     # The e-mail address a login was tried for, lower-cased (known or not).
     account = Varchar(length=254, null=True, default=None, index=True)
     target_user = Integer(null=True, default=None)

@@ -7,6 +7,7 @@ from datetime import date
 
 from course import clock
 from course.accounts.schemas import Staff
+from course.audit import services as audit
 from course.cohorts.tables import Cohort, Session
 from course.db import lock, write_transaction
 from course.errors import N_, InvalidInput, NotFound
@@ -35,9 +36,10 @@ class RegisterOut:
     rows: list[RegisterRow]
 
 
-async def _session_id(staff: Staff, cohort_id: int, number: int) -> int:
+async def _session(staff: Staff, cohort_id: int, number: int) -> tuple[int, int]:
+    """The session's id and its cohort's office."""
     row = (
-        await Session.select(Session.id)
+        await Session.select(Session.id, Session.cohort._.office)
         .where(
             Session.cohort.is_in(Cohort.select(Cohort.id).where(policies.people_cohort_scope(staff))),
             Session.cohort == cohort_id,
@@ -47,7 +49,7 @@ async def _session_id(staff: Staff, cohort_id: int, number: int) -> int:
     )
     if row is None:
         raise NotFound
-    return row["id"]
+    return row["id"], row["cohort.office"]
 
 
 async def register(staff: Staff, cohort_id: int, number: int) -> RegisterOut:
@@ -55,7 +57,7 @@ async def register(staff: Staff, cohort_id: int, number: int) -> RegisterOut:
     session = next((s for s in cohort.sessions if s.number == number), None)
     if session is None:
         raise NotFound
-    session_id = await _session_id(staff, cohort_id, number)
+    session_id, _office = await _session(staff, cohort_id, number)
     people = await Enrolment.select(Enrolment.participant, Enrolment.participant.name.as_alias("name")).where(
         policies.enrolment_scope(staff),
         Enrolment.cohort == cohort_id,
@@ -108,7 +110,7 @@ async def mark_attendance(
         errors["session"] = N_("Attendance can be registered from the day of the session.")
     if errors:
         raise InvalidInput(errors)
-    session_id = await _session_id(staff, cohort_id, number)
+    session_id, office_id = await _session(staff, cohort_id, number)
     at = clock.utc_now()
     async with write_transaction():
         await lock(f"attendance:{session_id}:{participant_id}")
@@ -139,4 +141,11 @@ async def mark_attendance(
                     recorded_at=at,
                 )
             )
+        await audit.record(
+            audit.ATTENDANCE_MARKED,
+            actor=staff.id,
+            participant=participant_id,
+            office=office_id,
+            details={"cohort": cohort_id, "session": number},
+        )
     return RegisterRow(participant_id, row.name, status, text)

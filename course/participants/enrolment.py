@@ -213,6 +213,20 @@ async def get_enrolment(staff: Staff, enrolment_id: int) -> tuple[EnrolmentOut, 
     return await enrolment_out(staff, enrolment_id), cohort
 
 
+async def open_enrolment(staff: Staff, enrolment_id: int) -> tuple[EnrolmentOut, cohorts.CohortOut]:
+    """The enrolment as its page shows it (status, reason, outcome and its note), and
+    the read written to the audit log. Showing it again after a change is ``get_enrolment``."""
+    enrolment, cohort = await get_enrolment(staff, enrolment_id)
+    await audit.read(
+        audit.ENROLMENT_READ,
+        actor=staff.id,
+        participant=enrolment.participant.id,
+        office=cohort.office_id,
+        details={"enrolment": enrolment_id},
+    )
+    return enrolment, cohort
+
+
 async def enrol_candidates(staff: Staff, cohort_id: int) -> list[PersonRef]:
     """The office's participants with consent to take part who are not on the cohort."""
     cohort = await people_cohort(staff, cohort_id)

@@ -273,9 +273,17 @@ async def enrol(request: Request, cohort_id: PathId) -> Response:
 
 
 async def _enrolment(
-    request: Request, enrolment_id: int, errors: dict | None = None, status: int = 200, values: dict | None = None
+    request: Request,
+    enrolment_id: int,
+    errors: dict | None = None,
+    status: int = 200,
+    values: dict | None = None,
+    *,
+    opened: bool = False,
 ) -> Template:
-    enrolment, cohort = await services.get_enrolment(current_staff(request), enrolment_id)
+    # Opening the page is a read for the audit log; showing it again after a change is not.
+    load = services.open_enrolment if opened else services.get_enrolment
+    enrolment, cohort = await load(current_staff(request), enrolment_id)
     outcome = enrolment.outcome
     defaults = {
         "kind": outcome.kind if outcome else "",
@@ -302,7 +310,7 @@ async def _enrolment(
 
 @get("/enrolments/{enrolment_id:int}", guards=[see_people], include_in_schema=False)
 async def enrolment_page(request: Request, enrolment_id: PathId) -> Template:
-    return await _enrolment(request, enrolment_id)
+    return await _enrolment(request, enrolment_id, opened=True)
 
 
 @post("/enrolments/{enrolment_id:int}", guards=[see_people], include_in_schema=False)

@@ -50,6 +50,7 @@ from course.participants.enrolment import (
     enrol,
     enrol_candidates,
     get_enrolment,
+    open_enrolment,
 )
 from course.participants.erasure import erase_participant, lock_for_erasure
 from course.participants.history import EnrolmentHistory, SessionAttendance, participant_history
@@ -161,6 +162,7 @@ __all__ = [
     "list_participants",
     "lock_for_erasure",
     "mark_attendance",
+    "open_enrolment",
     "open_participant",
     "own_schedule",
     "participant_for_token",

@@ -11,6 +11,7 @@ from course.errors import N_
 # Every action the log holds, in the order the page's filter offers them.
 ACTION_LABELS: dict[str, str] = {
     audit.PARTICIPANT_READ: N_("Opened the participant"),
+    audit.ENROLMENT_READ: N_("Opened an enrolment"),
     audit.TALK_NOTE_READ: N_("Read a talk's private note"),
     audit.DOCUMENT_READ: N_("Opened the CV or plan"),
     audit.DOCUMENT_PDF_READ: N_("Downloaded the CV or plan as PDF"),
@@ -27,6 +28,7 @@ ACTION_LABELS: dict[str, str] = {
     audit.ENROLMENT_CREATED: N_("Enrolled or invited to a cohort"),
     audit.ENROLMENT_CHANGED: N_("Changed an enrolment"),
     audit.OUTCOME_SET: N_("Recorded an outcome"),
+    audit.ATTENDANCE_MARKED: N_("Registered attendance"),
     audit.TALK_BOOKED: N_("Booked a guidance talk"),
     audit.TALK_CHANGED: N_("Changed a guidance talk"),
     audit.TALK_NOTE_WRITTEN: N_("Wrote a talk's private note"),

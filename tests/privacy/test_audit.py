@@ -14,7 +14,7 @@ import pytest
 from course import clock, pdf
 from course.audit.tables import AuditEvent
 from tests.conftest import CLIENT_ADDRESS, EMAILS, csrf_from, web_login
-from tests.participants.helpers import booked, enrolled, free_day, participant, running_cohort
+from tests.participants.helpers import booked, enrolled, free_day, mark, participant, running_cohort
 
 NAME = "Sølvi Åkerø Dæhli"
 OTHER = "Åsmund Ørnes"
@@ -72,6 +72,8 @@ async def scene(client, world, as_) -> Scene:
         ),
     ):
         assert response.status_code in (200, 201), response.text
+    marked = await mark(client, leader, course["id"], 1, person, "excused", NOTE)
+    assert marked.status_code == 200, marked.text
     gone = (await enrolled(client, leader, course["id"], other))["id"]
     withdrawn = await client.patch(
         f"/api/v1/enrolments/{gone}", json={"status": "withdrawn", "reason": REASON}, headers=leader
@@ -105,6 +107,7 @@ async def test_each_read_of_a_person_is_logged_lists_are_not_and_no_event_holds_
     reads = [
         ("participant_read", client.get(f"/participants/{s.person}")),
         ("participant_read", client.get(f"/api/v1/participants/{s.person}", headers=s.leader)),
+        ("enrolment_read", client.get(f"/enrolments/{s.enrolment}")),
         ("talk_note_read", client.get(f"/api/v1/talks/{s.talk}", headers=s.leader)),
         ("document_read", client.get(f"/enrolments/{s.enrolment}/cv")),
         ("document_read", client.get(f"{base}/plan", headers=s.leader)),
@@ -137,6 +140,7 @@ async def test_each_read_of_a_person_is_logged_lists_are_not_and_no_event_holds_
         "talk_note_written",
         "category_changed",
         "outcome_set",
+        "attendance_marked",
         "consent_withdrawn",
     } <= changes
     assert any(r["action"] == "enrolment_changed" and r["participant"] == s.other for r in logged)
