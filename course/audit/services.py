@@ -38,6 +38,7 @@ DOCUMENT_PDF_READ = "document_pdf_read"
 DOCUMENT_VERSIONS_READ = "document_versions_read"  # the list of versions (who, when)
 DOCUMENT_VERSION_READ = "document_version_read"  # one earlier version
 DOCUMENTS_ZIPPED = "documents_zipped"  # one event for each participant in the cohort's ZIP (CV and plan)
+PARTICIPANT_EXPORTED = "participant_exported"  # everything about them, CV and plan included (JSON or PDF)
 # Changes.
 PARTICIPANT_CREATED = "participant_created"
 PARTICIPANT_UPDATED = "participant_updated"
@@ -212,14 +213,22 @@ def _whole(value: object, key: str, errors: dict[str, str], message: str, low: i
     return number
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
 def _day(value: object, key: str, errors: dict[str, str]) -> date | None:
     if value is None or value == "":
         return None
     if isinstance(value, str) and DATE_RE.fullmatch(value.strip()):
         try:
-            return date.fromisoformat(value.strip())
+            day = date.fromisoformat(value.strip())
         except ValueError:
             pass
+        else:
+            # Far from any event, and far enough from date's own limits that a day
+            # either side of it in Oslo time never overflows.
+            if FIRST_YEAR <= day.year <= LAST_YEAR:
+                return day
     errors[key] = N_("Give a date as YYYY-MM-DD.")
     return None
 
@@ -426,7 +435,7 @@ async def innsyn(participant_id: int, limit: int = INNSYN_LIMIT) -> list[InnsynE
         )
         .where(
             AuditEvent.participant == participant_id,
-            AuditEvent.action.is_in(sorted(DOCUMENT_READS | DOCUMENT_CHANGES)),
+            AuditEvent.action.is_in(sorted(DOCUMENT_READS | DOCUMENT_CHANGES | {PARTICIPANT_EXPORTED})),
             AuditEvent.actor.is_not_null(),
         )
         .order_by(AuditEvent.id, ascending=False)
@@ -435,9 +444,10 @@ async def innsyn(participant_id: int, limit: int = INNSYN_LIMIT) -> list[InnsynE
     out: list[InnsynEntry] = []
     for row in rows:
         what = "changed" if row["action"] in DOCUMENT_CHANGES else "read"
-        # The cohort's ZIP holds both; every other event names its one document.
+        # The cohort's ZIP and an export hold both; every other event names its one document.
         kind = _details(row["details"]).get("kind")
-        kinds = ("cv", "plan") if row["action"] == DOCUMENTS_ZIPPED else (kind,) if kind in ("cv", "plan") else ()
+        whole = row["action"] in (DOCUMENTS_ZIPPED, PARTICIPANT_EXPORTED)
+        kinds = ("cv", "plan") if whole else (kind,) if kind in ("cv", "plan") else ()
         at = row["at"].astimezone(clock.OSLO)
         out += [InnsynEntry(at, row["name"], what, k) for k in kinds]
     return out[:limit]

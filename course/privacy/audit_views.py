@@ -34,7 +34,7 @@ ACTION_LABELS: dict[str, str] = {
     audit.TALK_NOTE_WRITTEN: N_("Wrote a talk's private note"),
     audit.DOCUMENT_SAVED: N_("Saved the CV or plan"),
     audit.DOCUMENT_RESTORED: N_("Restored an earlier version of the CV or plan"),
-    "participant_exported": N_("Exported everything about the participant"),
+    audit.PARTICIPANT_EXPORTED: N_("Exported everything about the participant"),
     "participant_erased": N_("Erased the participant"),
     "retention_extended": N_("Extended how long the data is kept"),
     "retention_run": N_("Erased what was kept too long"),

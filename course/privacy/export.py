@@ -22,7 +22,7 @@ from course.errors import N_
 from course.guidance import services as guidance
 from course.participants import services as participants
 
-EXPORTED = "participant_exported"
+EXPORTED = audit.PARTICIPANT_EXPORTED
 EVALUATION_STATEMENT = N_(
     "Answers to the course evaluation are not included: they are anonymous and are not linked to the "
     "person, so nobody can tell which answers are theirs."

@@ -195,5 +195,10 @@ async def test_the_own_page_shows_who_at_nav_read_or_changed_the_cv_and_plan(cli
     ]
     assert all(re.fullmatch(r"\d\d\.\d\d\.\d{4} \d\d:\d\d", row[0]) for row in rows)
 
+    # An export holds the CV and plan: the participant sees that too.
+    assert (await client.get(f"/api/v1/participants/{person}/export", headers=leader)).status_code == 200
+    rows = innsyn_rows((await client.get(f"/p/{token}")).text)
+    assert [row[1:] for row in rows[:2]] == [("Åse Ødegård", "lest", "CV"), ("Åse Ødegård", "lest", "handlingsplan")]
+
     own_save = [r for r in await events() if r["action"] == "document_saved" and r["actor"] is None]
     assert [(r["participant"], r["details"]["by"]) for r in own_save] == [(person, "participant")]

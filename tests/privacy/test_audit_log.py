@@ -122,6 +122,8 @@ async def test_filters_pages_and_csv(client, world, as_):
         ({"participant_id": "Sølvi"}, 400, "participant_id"),
         ({"limit": 500}, 400, "limit"),
         ({"from": "2027-02-30"}, 422, "from"),
+        ({"from": "0001-01-01"}, 422, "from"),
+        ({"to": "9999-12-31"}, 422, "to"),
         ({"from": today.isoformat(), "to": (today - timedelta(days=1)).isoformat()}, 422, "to"),
         ({"action": "DROP TABLE"}, 422, "action"),
         ({"before": 5, "after": 2}, 422, "after"),
