@@ -74,8 +74,9 @@ async def stamp_version(consent: dict | None, errors: dict[str, str], prefix: st
         text = await consent_texts.find_text(consent["version"])
         if text is None:
             errors[prefix + "text_version"] = N_("There is no consent text with this version.")
-        elif text.effective_from > today:
-            errors[prefix + "text_version"] = N_("This version of the consent text is not in force yet.")
+        elif text.effective_from > (consent["date"] or today):
+            # The person cannot have seen a text before it took effect.
+            errors[prefix + "text_version"] = N_("This version of the consent text was not in force on that date.")
 
 
 async def insert_consent(staff: Staff, participant_id: int, consent: dict, at: datetime) -> None:

@@ -148,6 +148,13 @@ async def test_the_form_starts_unticked_shows_the_text_in_force_and_records_it(c
         assert later["consents"][0]["text_version"] == "2027-2"
         listed = (await client.get("/api/v1/consent-texts", headers=admin)).json()
         assert [t["status"] for t in listed] == ["in_force", "earlier"]
+        # A paper form signed before 2027-2 took effect cannot have carried its text.
+        back = await client.post(
+            f"/api/v1/participants/{later['id']}/consents",
+            json={"scopes": ["sharing"], "date": day.isoformat(), "text_version": "2027-2"},
+            headers=await as_("leader"),
+        )
+        assert back.status_code == 422 and [e["key"] for e in back.json()["extra"]] == ["text_version"], back.text
 
 
 async def test_the_api_refuses_an_unknown_version_naming_the_field(client, world, as_):
