@@ -48,6 +48,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/talks.py
 	$(BIN)/python bench/evaluations.py
 	$(BIN)/python bench/documents.py
+	$(BIN)/python bench/privacy.py
 
 clean:
 	rm -rf $(VENV) tests/browser/node_modules
