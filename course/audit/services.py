@@ -38,6 +38,7 @@ DOCUMENT_PDF_READ = "document_pdf_read"
 DOCUMENT_VERSIONS_READ = "document_versions_read"  # the list of versions (who, when)
 DOCUMENT_VERSION_READ = "document_version_read"  # one earlier version
 DOCUMENTS_ZIPPED = "documents_zipped"  # one event for each participant in the cohort's ZIP (CV and plan)
+ROSTER_EXPORTED = "roster_exported"  # one event for each person on a cohort's roster read through the API
 PARTICIPANT_EXPORTED = "participant_exported"  # everything about them, CV and plan included (JSON or PDF)
 # Changes.
 PARTICIPANT_CREATED = "participant_created"
@@ -61,7 +62,7 @@ DOCUMENT_READS = frozenset(
     {DOCUMENT_READ, DOCUMENT_PDF_READ, DOCUMENT_VERSIONS_READ, DOCUMENT_VERSION_READ, DOCUMENTS_ZIPPED}
 )
 DOCUMENT_CHANGES = frozenset({DOCUMENT_SAVED, DOCUMENT_RESTORED})
-READS = frozenset({PARTICIPANT_READ, ENROLMENT_READ, TALK_NOTE_READ}) | DOCUMENT_READS
+READS = frozenset({PARTICIPANT_READ, ENROLMENT_READ, TALK_NOTE_READ, ROSTER_EXPORTED}) | DOCUMENT_READS
 CHANGES = (
     frozenset(
         {

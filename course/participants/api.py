@@ -280,11 +280,11 @@ async def revoke_link(staff: NamedDependency[Staff], participant_id: PathId) -> 
 @get(
     "/cohorts/{cohort_id:int}/enrolments",
     guards=[see_people],
-    summary="Everyone on the cohort with attendance, talks, outcome and warnings",
+    summary="Everyone on the cohort with attendance, talks, outcome and warnings (each person's read is audited)",
     responses=error_responses(400, 401, 403, 404),
 )
 async def list_enrolments(staff: NamedDependency[Staff], cohort_id: PathId) -> list[services.RosterRow]:
-    return await services.roster(staff, cohort_id)
+    return await services.export_roster(staff, cohort_id)
 
 
 @post(

@@ -107,7 +107,7 @@ from course.participants.retention import (
     retention_state,
 )
 from course.participants.retention_rules import add_months
-from course.participants.roster import AttendanceOut, RosterRow, TalkCounts, Warning, roster
+from course.participants.roster import AttendanceOut, RosterRow, TalkCounts, Warning, export_roster, roster
 
 __all__ = [
     "EMAIL_RE",
@@ -154,6 +154,7 @@ __all__ = [
     "enrol",
     "enrol_candidates",
     "erase_participant",
+    "export_roster",
     "extend_retention",
     "get_enrolment",
     "get_participant",

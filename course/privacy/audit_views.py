@@ -12,6 +12,7 @@ from course.errors import N_
 ACTION_LABELS: dict[str, str] = {
     audit.PARTICIPANT_READ: N_("Opened the participant"),
     audit.ENROLMENT_READ: N_("Opened an enrolment"),
+    audit.ROSTER_EXPORTED: N_("Read the cohort's roster through the API"),
     audit.TALK_NOTE_READ: N_("Read a talk's private note"),
     audit.DOCUMENT_READ: N_("Opened the CV or plan"),
     audit.DOCUMENT_PDF_READ: N_("Downloaded the CV or plan as PDF"),

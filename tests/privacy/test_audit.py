@@ -97,11 +97,18 @@ async def test_each_read_of_a_person_is_logged_lists_are_not_and_no_event_holds_
     before = len(await events())
     for path in ("/participants", f"/cohorts/{s.cohort}"):
         assert (await client.get(path)).status_code == 200, path
-    roster = await client.get(f"/api/v1/cohorts/{s.cohort}/enrolments", headers=s.leader)
-    assert roster.status_code == 200 and NAME in roster.text
     listed = await client.get("/api/v1/participants", headers=s.leader)
     assert listed.status_code == 200 and NAME in listed.text
     assert len(await events()) == before
+    # The roster handed to another program: one event for each person on it.
+    roster = await client.get(f"/api/v1/cohorts/{s.cohort}/enrolments", headers=s.leader)
+    assert roster.status_code == 200 and NAME in roster.text
+    exported = (await events())[before:]
+    assert sorted(r["participant"] for r in exported) == sorted([s.person, s.other])
+    assert {(r["action"], r["actor"], r["address"]) for r in exported} == {
+        ("roster_exported", world.leader, CLIENT_ADDRESS)
+    }
+    before = len(await events())
 
     # A person's record and documents, on pages and in the API: one event for each.
     reads = [
