@@ -59,7 +59,8 @@ def document_scope(staff: Staff):
 
 
 def own_scope(participant_id: int | None):
-    """Enrolments whose documents a participant reaches through their personal link: their own."""
+    """Enrolments whose documents a participant reaches through their personal link:
+    their own, and none once they are erased."""
     if participant_id is None:
         return Enrolment.id.is_null()
-    return Enrolment.participant == participant_id
+    return (Enrolment.participant == participant_id) & Enrolment.participant._.erased_at.is_null()

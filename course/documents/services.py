@@ -100,6 +100,13 @@ def _make_context(row: dict, cohort) -> Context:
     )
 
 
+def _scope(actor: Actor):
+    """The enrolments whose documents the actor reads and writes."""
+    if actor.staff is not None:
+        return policies.document_scope(actor.staff)
+    return policies.own_scope(actor.participant_id)
+
+
 async def _context(actor: Actor, enrolment_id) -> Context:
     """The enrolment with documents, selected through the actor's scope: one of
     another office (or, for a participant, anyone else's) is not found; one of the
@@ -107,7 +114,7 @@ async def _context(actor: Actor, enrolment_id) -> Context:
     if not valid_id(enrolment_id):
         raise NotFound
     staff = actor.staff
-    scope = policies.document_scope(staff) if staff is not None else policies.own_scope(actor.participant_id)
+    scope = _scope(actor)
     row = (
         await Enrolment.select(*ENROLMENT_COLUMNS)
         .where(scope, Enrolment.id == enrolment_id, Enrolment.status.is_in(list(HAS_DOCUMENTS)))
@@ -203,7 +210,15 @@ async def _write(
     if base_version is not None and (isinstance(base_version, bool) or not isinstance(base_version, int)):
         raise InvalidInput({"version": N_("The version is the number you started from.")})
     async with write_transaction():
-        await lock(f"document:{ctx.enrolment_id}:{kind}")
+        # The participant's lock too, in the same call: an erasure and a save cannot
+        # interleave, and the enrolment is selected again through the actor's scope,
+        # which holds no erased participant's, so a save begun before an erasure
+        # writes nothing (404).
+        await lock(f"participant:{ctx.participant_id}", f"document:{ctx.enrolment_id}:{kind}")
+        if not await Enrolment.exists().where(
+            _scope(actor), Enrolment.id == ctx.enrolment_id, Enrolment.status.is_in(list(HAS_DOCUMENTS))
+        ):
+            raise NotFound
         latest = await _latest(ctx.enrolment_id, kind)
         number = latest["number"] if latest else 0
         if base_version is not None and base_version != number:

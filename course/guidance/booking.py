@@ -66,6 +66,11 @@ async def book_talk(staff: Staff, cohort_id: int, data: TalkInput) -> TalkOut:
     assert participant and leader and day and start and end
     async with write_transaction():
         talk_id = await insert_talk(cohort, participant, leader, day, start, end, location)
+        # Selected again through the scope, under the participant's lock (insert_talk
+        # takes it): a participant erased since the checks above is in no one's scope,
+        # and the talk goes with the transaction.
+        if not await Talk.exists().where(Talk.id == talk_id, policies.talk_scope(staff)):
+            raise NotFound
         await audit.record(
             audit.TALK_BOOKED,
             actor=staff.id,
@@ -133,8 +138,12 @@ async def change_talk(staff: Staff, talk_id: int, change: TalkChange) -> TalkOut
     scope = [policies.talk_scope(staff)] + ([policies.note_scope(staff)] if Talk.note in values else [])
     async with write_transaction():
         active_now = values.get(Talk.status, row["status"]) in ACTIVE
-        if active_now and (moving or row["status"] not in ACTIVE):
-            await lock(f"staff:{leader}", f"participant:{row['participant']}")
+        clashes = active_now and (moving or row["status"] not in ACTIVE)
+        # The participant's lock for every change (an erasure clears the talk's note and
+        # place under it), with the leader's when the time may clash, in one call. The
+        # update below selects the talk through the scope, which holds no erased person.
+        await lock(f"participant:{row['participant']}", *([f"staff:{leader}"] if clashes else []))
+        if clashes:
             await raise_on_clash(day, start, end, leader, row["participant"], exclude_talk=talk_id)
         if not await Talk.update(values).where(Talk.id == talk_id, *scope).returning(Talk.id):
             raise NotFound

@@ -9,10 +9,10 @@ from course import clock
 from course.accounts.schemas import Staff
 from course.audit import services as audit
 from course.cohorts.tables import Cohort, Session
-from course.db import lock, write_transaction
+from course.db import write_transaction
 from course.errors import N_, InvalidInput, NotFound
 from course.participants import policies, rules
-from course.participants.common import people_cohort
+from course.participants.common import lock_participant, people_cohort
 from course.participants.tables import Attendance, Enrolment
 from course.validation import has_control_chars, nb_sort_key
 
@@ -113,7 +113,7 @@ async def mark_attendance(
     session_id, office_id = await _session(staff, cohort_id, number)
     at = clock.utc_now()
     async with write_transaction():
-        await lock(f"attendance:{session_id}:{participant_id}")
+        await lock_participant(staff, participant_id, f"attendance:{session_id}:{participant_id}")
         updated = (
             await Attendance.update(
                 {

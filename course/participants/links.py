@@ -15,6 +15,7 @@ from course.cohorts.tables import Cohort
 from course.db import write_transaction
 from course.errors import N_, InvalidInput, NotFound
 from course.participants import policies
+from course.participants.common import lock_participant
 from course.participants.records import consent_state, participant_row
 from course.participants.tables import Enrolment, Participant, ParticipantLink
 from course.tokens import digest
@@ -40,6 +41,7 @@ async def issue_link(staff: Staff, participant_id: int, days=LINK_DAYS) -> LinkO
     at = clock.utc_now()
     expires = at + timedelta(days=days)
     async with write_transaction():
+        await lock_participant(staff, participant_id)
         await ParticipantLink.update({ParticipantLink.revoked_at: at}).where(
             policies.link_scope(staff),
             ParticipantLink.participant == participant_id,
@@ -68,6 +70,7 @@ async def issue_link(staff: Staff, participant_id: int, days=LINK_DAYS) -> LinkO
 async def revoke_link(staff: Staff, participant_id: int) -> None:
     row = await participant_row(staff, participant_id)
     async with write_transaction():
+        await lock_participant(staff, participant_id)
         await ParticipantLink.update({ParticipantLink.revoked_at: clock.utc_now()}).where(
             policies.link_scope(staff),
             ParticipantLink.participant == participant_id,
@@ -102,7 +105,12 @@ class LinkExpired(NotFound):
 async def participant_for_token(token: str) -> int:
     if not token or len(token) > 100:
         raise NotFound
-    row = await ParticipantLink.select().where(ParticipantLink.token_hash == digest(token)).first()
+    # An erased participant's link opens nothing, whatever row may be left of it.
+    row = (
+        await ParticipantLink.select()
+        .where(ParticipantLink.token_hash == digest(token), ParticipantLink.participant._.erased_at.is_null())
+        .first()
+    )
     if row is None:
         raise NotFound
     if row["revoked_at"] is not None or row["expires_at"] <= clock.utc_now():

@@ -11,10 +11,10 @@ from course.accounts.schemas import Staff
 from course.audit import services as audit
 from course.cohorts import services as cohorts
 from course.cohorts.tables import Cohort, CohortLeader
-from course.db import lock, write_transaction
+from course.db import write_transaction
 from course.errors import N_, InvalidInput
 from course.participants import policies, rules
-from course.participants.common import PersonRef
+from course.participants.common import PersonRef, lock_participant
 from course.participants.enrolment import EnrolmentOut, enrolment_out, enrolment_row
 from course.participants.roster import RosterRow, roster_of
 from course.participants.tables import Enrolment, Outcome
@@ -38,7 +38,7 @@ async def set_outcome(staff: Staff, enrolment_id: int, kind: str, day: str, note
         raise InvalidInput(errors, {"kind": {"choices": ", ".join(rules.OUTCOMES)}})
     at = clock.utc_now()
     async with write_transaction():
-        await lock(f"enrolment:{enrolment_id}")
+        await lock_participant(staff, row["participant"], f"enrolment:{enrolment_id}")
         updated = (
             await Outcome.update(
                 {

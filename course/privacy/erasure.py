@@ -91,23 +91,40 @@ async def erase(staff: Staff, participant_id: int, reason: str) -> None:
         raise NotFound  # erased by someone else in the meantime
 
 
-async def erase_now(participant_id: int, *, actor: int | None, reason: str) -> bool:
+async def erase_now(participant_id: int, *, actor: int | None, reason: str, due_on: date | None = None) -> bool:
     """Erase a participant without asking who may (retention does, for those kept
     past their office's period). False if there is no such participant or they are
-    already erased."""
+    already erased; with ``due_on``, also if the retention rule, asked again under
+    the participant's lock, no longer finds them due that day (enrolled or extended
+    since the run found them due)."""
     text = check_reason(reason)
     if not valid_id(participant_id):
         return False
-    return await _erase(participant_id, actor=actor, reason=text)
+    return await _erase(participant_id, actor=actor, reason=text, due_on=due_on)
 
 
-async def _erase(participant_id: int, *, actor: int | None, reason: str, scope=None, listed: bool = True) -> bool:
+async def _still_due(participant_id: int, day: date) -> bool:
+    found = await participants.retention_candidates(day, participant_id)
+    return bool(found) and found[0].decision.due
+
+
+async def _erase(
+    participant_id: int,
+    *,
+    actor: int | None,
+    reason: str,
+    scope=None,
+    listed: bool = True,
+    due_on: date | None = None,
+) -> bool:
     at = clock.utc_now()
     async with write_transaction():
         row = await participants.lock_for_erasure(participant_id)
         if row is None or row["erased_at"] is not None:
             return False
         if scope is not None and not await Participant.exists().where(scope, Participant.id == participant_id):
+            return False
+        if due_on is not None and not await _still_due(participant_id, due_on):
             return False
         if is_sqlite():
             # Deleted and overwritten content is zeroed in the file, not left in free space.

@@ -133,23 +133,31 @@ async def _purges(today: date) -> list[tuple[str, type[Table], Column, Combinabl
     ]
 
 
-async def run(today: date, *, dry_run: bool) -> Report:
-    """Erase those due and clear the rest; a dry run only counts and changes nothing."""
+async def erase_due(report: Report) -> None:
+    """Erase each participant the plan found due, each in a transaction of its own,
+    counting them into the report. Each is asked again under their lock whether they
+    are still due (not enrolled or extended since the plan was made); one who is not
+    is passed over, neither erased nor failed."""
     from course.privacy.erasure import erase_now
 
+    for due in report.due:
+        try:
+            if await erase_now(due.participant_id, actor=None, reason=due.reason, due_on=report.today):
+                report.erased += 1
+        except Exception as exc:  # one failing leaves the others done; tried again tomorrow
+            log.error("retention: erasing participant #%s failed: %s", due.participant_id, type(exc).__name__)
+            report.failed.append(due.participant_id)
+
+
+async def run(today: date, *, dry_run: bool) -> Report:
+    """Erase those due and clear the rest; a dry run only counts and changes nothing."""
     report = Report(today=today, dry_run=dry_run, due=await plan(today))
     purged = report.purged
     if dry_run:
         for name, table, _id, where in await _purges(today):
             setattr(purged, name, await table.count().where(where))
         return report
-    for due in report.due:
-        try:
-            if await erase_now(due.participant_id, actor=None, reason=due.reason):
-                report.erased += 1
-        except Exception as exc:  # one failing leaves the others done; tried again tomorrow
-            log.error("retention: erasing participant #%s failed: %s", due.participant_id, type(exc).__name__)
-            report.failed.append(due.participant_id)
+    await erase_due(report)
     async with write_transaction():
         for name, table, id_column, where in await _purges(today):
             rows = await table.delete().where(where).returning(id_column)
