@@ -20,7 +20,7 @@ from course.cohorts import services as cohorts
 from course.db import write_transaction
 from course.errors import N_, InvalidInput, NotFound
 from course.participants import policies
-from course.participants.common import PersonRef, staff_names
+from course.participants.common import PersonRef, lock_participant, staff_names
 from course.participants.records import participant_row
 from course.participants.retention_rules import Decision, RetentionFacts, add_months, decide
 from course.participants.tables import Participant, RetentionExtension
@@ -190,6 +190,8 @@ async def extend_retention(staff: Staff, participant_id: int, until, reason) -> 
     if errors or day is None:
         raise InvalidInput(errors)
     async with write_transaction():
+        # An erasure under way is waited for, and then leaves no one to extend.
+        await lock_participant(staff, participant_id)
         row = (
             await Participant.select(Participant.office)
             .where(policies.participant_scope(staff), Participant.id == participant_id)
