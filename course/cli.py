@@ -53,6 +53,11 @@ def _parser() -> argparse.ArgumentParser:
 
     restore = sub.add_parser("restore", help="hent tilbake en sikkerhetskopi til en tom database")
     restore.add_argument("path", type=Path, metavar="STI")
+    restore.add_argument(
+        "--without-erasure-list",
+        action="store_true",
+        help="gjenopprett selv om slettelisten mangler (bare når ingen deltaker er slettet ennå)",
+    )
     return parser
 
 
@@ -246,6 +251,12 @@ def _restore(args, settings: Settings) -> int:
     from course.privacy import backup
     from course.privacy.erasure import erasure_list_path, read_erasure_list, reapply_erasures
 
+    if not erasure_list_path().exists() and not args.without_erasure_list:
+        raise backup.BackupError(
+            f"finner ingen sletteliste i {erasure_list_path()}; uten den kan deltakere som er slettet "
+            "etter sikkerhetskopien, komme tilbake. Sett KJK_ERASURE_LIST til slettelisten, eller bruk "
+            "--without-erasure-list hvis ingen deltaker er slettet ennå."
+        )
     if settings.is_postgres:
         tables = asyncio.run(backup.postgres_tables(settings.database_url))
         if tables:
@@ -254,20 +265,24 @@ def _restore(args, settings: Settings) -> int:
     else:
         backup.restore_sqlite(args.path, Path(db.sqlite_path(settings.database_url)))
     print(f"Sikkerhetskopien {args.path} er hentet tilbake.")
-    if not erasure_list_path().exists():
-        print(
-            f"kjk: advarsel: finner ingen sletteliste i {erasure_list_path()}; "
-            "deltakere slettet etter sikkerhetskopien kan være tilbake. Sett KJK_ERASURE_LIST.",
-            file=sys.stderr,
-        )
     erased = read_erasure_list()
 
     async def again():
-        return await reapply_erasures(erased)
+        return await reapply_erasures(erased.entries)
 
     count = asyncio.run(_with_database(settings, again))
+    if not erasure_list_path().exists():
+        print(f"kjk: advarsel: ingen sletteliste i {erasure_list_path()}; ingen er slettet på nytt.", file=sys.stderr)
+        return 0
     print(
-        f"Slettelisten {erasure_list_path()} har {len(erased)} deltakere; "
+        f"Slettelisten {erasure_list_path()} har {len(erased.entries)} deltakere; "
         f"{count} av dem fantes i sikkerhetskopien og er slettet på nytt."
     )
+    if erased.skipped:
+        # Never erased by id alone: the id may belong to someone registered later.
+        print(
+            f"kjk: advarsel: {erased.skipped} linjer i slettelisten har ikke id og registreringstidspunkt "
+            "og er hoppet over; sjekk dem for hånd.",
+            file=sys.stderr,
+        )
     return 0

@@ -36,9 +36,10 @@ def _default_var_dir() -> Path:
 
 
 def erasure_list_path() -> Path:
-    """The erasure list: the ids of erased participants, one a line with the day, so
-    that a restored backup can be erased again. ``KJK_ERASURE_LIST``, or
-    ``erasures.txt`` in the var folder; read when asked, never at import time."""
+    """The erasure list: erased participants, one a line with their id and when they
+    were registered (no names), so that a restored backup can be erased again.
+    ``KJK_ERASURE_LIST``, or ``erasures.txt`` in the var folder; read when asked,
+    never at import time."""
     return Path(os.environ.get("KJK_ERASURE_LIST") or _default_var_dir() / "erasures.txt")
 
 

@@ -1,6 +1,8 @@
 """``kjk backup`` and ``kjk restore`` on each engine: the demo database written out and
-read back into an empty one finds every row; a database that is not empty is refused;
-and someone erased after the backup is erased again after the restore.
+read back into an empty one finds every row; a database that is not empty is refused,
+and so is a restore without the erasure list unless it is asked for; someone erased
+after the backup is erased again after the restore; files are the owner's only, and a
+password never reaches a command line.
 
 The command runs in this process (in a thread, as ``main`` runs its own event loop),
 pointed at the databases through the environment as an operator would."""
@@ -10,14 +12,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+import os
 import uuid
 from datetime import date
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import pytest
 
 from course import cli, clock, db, demo
+from course.privacy.backup import pg_dump_command, pg_restore_command, postgres_tables, sqlite_tables
 from course.privacy.erasure import erase_now
 from tests.conftest import POSTGRES_URL
 
@@ -95,10 +100,19 @@ async def test_backup_and_restore_round_trip(database, tmp_path, monkeypatch):
     assert sum(len(rows) for rows in before.values()) > 500 and len(before["participant"]) > 20
 
     async with empty_database(database.kind, tmp_path) as target:
-        code, out, err = await kjk(monkeypatch, target, "restore", str(backup))
+        # No erasure list yet: refused before anything is read in, unless asked for.
+        code, _, err = await kjk(monkeypatch, target, "restore", str(backup))
+        assert code == 1 and f"finner ingen sletteliste i {erasures}" in err and "--without-erasure-list" in err
+        if database.kind == "sqlite":
+            assert sqlite_tables(Path(db.sqlite_path(target))) == []
+        else:
+            assert await postgres_tables(target) == 0
+        code, out, err = await kjk(monkeypatch, target, "restore", str(backup), "--without-erasure-list")
         assert code == 0, err
-        assert "0 av dem fantes i sikkerhetskopien" in out
+        assert "ingen sletteliste" in err
         assert await every_row(target) == before
+        if database.kind == "sqlite":
+            assert os.stat(db.sqlite_path(target)).st_mode & 0o077 == 0
 
         # Erased after the backup: on the erasure list, and erased again by the next restore.
         person = before["participant"][0]["id"]
@@ -116,3 +130,20 @@ async def test_backup_and_restore_round_trip(database, tmp_path, monkeypatch):
     assert [p["id"] for p in erased] == [person]
     assert erased[0]["name"] != before["participant"][0]["name"]
     assert len(restored["participant"]) == len(before["participant"])
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")) == []
+
+
+def test_a_postgresql_password_reaches_pg_dump_and_pg_restore_only_through_their_environment():
+    for url, query in (
+        ("postgresql://kjk:h%C3%A6mm%40l%3Aig@db.eksempel.no:5433/kjk?sslmode=require", "sslmode=require"),
+        ("postgres://kjk@db.eksempel.no:5433/kjk?password=h%C3%A6mm%40l%3Aig&sslmode=require", "sslmode=require"),
+    ):
+        for command, env in (
+            pg_dump_command(url, Path("/srv/backup/kjk.dump")),
+            pg_restore_command(Path("/srv/backup/kjk.dump"), url),
+        ):
+            assert not any("hæmm" in a or "h%C3%A6mm" in a or "password" in a for a in command), command
+            assert f"postgresql://kjk@db.eksempel.no:5433/kjk?{query}" in command
+            assert env["PGPASSWORD"] == "hæmm@l:ig"
+    command, env = pg_dump_command("postgresql://kjk@localhost/kjk", Path("kjk.dump"))
+    assert "postgresql://kjk@localhost/kjk" in command and env.get("PGPASSWORD") == os.environ.get("PGPASSWORD")

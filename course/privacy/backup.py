@@ -3,8 +3,10 @@
 SQLite is copied with its online backup API: one read transaction sees one state of
 the file while the app goes on writing (WAL lets it). PostgreSQL is dumped by
 ``pg_dump`` in its custom format (one snapshot) and read back by ``pg_restore`` in one
-transaction. A backup is written beside its target under a temporary name, readable
-by its owner only, and renamed into place when whole.
+transaction. A backup is written beside its target into a new file of a name no one
+can guess (``mkstemp``), readable by its owner only, and renamed into place when
+whole. A restored SQLite file is made readable by its owner only too. The password of
+a PostgreSQL URL goes to the tools in their environment, never on their command line.
 
 A restore goes into an empty database only, so nothing is ever mixed; what follows it
 (pending migrations, erasing again those on the erasure list) is the command's.
@@ -15,9 +17,10 @@ from __future__ import annotations
 import os
 import sqlite3
 import subprocess
+import tempfile
 from contextlib import closing, suppress
 from pathlib import Path
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 import asyncpg
 
@@ -27,12 +30,12 @@ class BackupError(Exception):
 
 
 def _temporary(target: Path) -> Path:
-    return target.with_name(f".{target.name}.{os.getpid()}.tmp")
-
-
-def _private_file(path: Path) -> None:
-    """Create ``path`` empty, readable by its owner only: the backup holds personal data."""
-    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+    """A new, empty file beside ``target`` (so the rename stays on one file system),
+    made by ``mkstemp``: a name no one can guess, never an existing file or link, and
+    readable by its owner only, since a backup holds personal data."""
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    return Path(name)
 
 
 def _check_target(target: Path, force: bool) -> None:
@@ -65,7 +68,6 @@ def backup_sqlite(database: Path, target: Path, *, force: bool = False) -> int:
         raise BackupError("sikkerhetskopien kan ikke skrives over selve databasen")
     temporary = _temporary(target)
     try:
-        _private_file(temporary)
         with closing(_read_only(database)) as source, closing(sqlite3.connect(temporary)) as copy:
             source.backup(copy)  # every page in one step: one consistent state
             # One file, without the -wal and -shm beside it.
@@ -102,6 +104,8 @@ def restore_sqlite(backup: Path, database: Path) -> None:
             if "migration" not in _tables(source):
                 raise BackupError(f"{backup} er ikke en sikkerhetskopi av denne databasen")
             database.parent.mkdir(parents=True, exist_ok=True)
+            with suppress(FileExistsError):  # an empty file made for it keeps its mode
+                os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600))
             with closing(sqlite3.connect(database)) as copy:
                 source.backup(copy)
     except sqlite3.DatabaseError as exc:
@@ -119,16 +123,39 @@ def not_empty(tables: int) -> str:
 
 
 def _pg_arguments(url: str) -> tuple[str, dict[str, str]]:
-    """The URL without its password, and the environment that carries it instead, so
-    that the password never shows in the process list."""
+    """The URL without its password (after the user name or as ``?password=``), and
+    the environment that carries it instead (``PGPASSWORD``, which only the same user
+    and root can read), so that the password never shows in the process list."""
     parts = urlsplit(url)
     env = dict(os.environ)
-    if parts.password is not None:
-        env["PGPASSWORD"] = unquote(parts.password)
-        netloc = parts.netloc.rsplit("@", 1)
-        user = netloc[0].split(":", 1)[0]
-        parts = parts._replace(netloc=f"{user}@{netloc[1]}")
+    password = None
+    if "@" in parts.netloc:
+        userinfo, host = parts.netloc.rsplit("@", 1)
+        user, colon, secret = userinfo.partition(":")
+        if colon:
+            password = unquote(secret)
+            parts = parts._replace(netloc=f"{user}@{host}")
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    for key, value in query:
+        if key == "password" and password is None:
+            password = value
+    parts = parts._replace(query=urlencode([(k, v) for k, v in query if k != "password"]))
+    if password is not None:
+        env["PGPASSWORD"] = password
     return urlunsplit(parts._replace(scheme="postgresql")), env
+
+
+def pg_dump_command(url: str, target: Path) -> tuple[list[str], dict[str, str]]:
+    """The ``pg_dump`` command line and environment that write ``target``."""
+    address, env = _pg_arguments(url)
+    return ["pg_dump", "--format=custom", "--file", str(target), "--dbname", address], env
+
+
+def pg_restore_command(backup: Path, url: str) -> tuple[list[str], dict[str, str]]:
+    """The ``pg_restore`` command line and environment that read ``backup`` in one transaction."""
+    address, env = _pg_arguments(url)
+    command = ["pg_restore", "--no-owner", "--no-acl", "--single-transaction", "--exit-on-error"]
+    return [*command, "--dbname", address, str(backup)], env
 
 
 def _run(command: list[str], env: dict[str, str]) -> None:
@@ -144,11 +171,9 @@ def _run(command: list[str], env: dict[str, str]) -> None:
 def backup_postgres(url: str, target: Path, *, force: bool = False) -> int:
     """Dump the database with ``pg_dump`` in custom format into ``target``; answers its size."""
     _check_target(target, force)
-    address, env = _pg_arguments(url)
     temporary = _temporary(target)
     try:
-        _private_file(temporary)
-        _run(["pg_dump", "--format=custom", "--file", str(temporary), "--dbname", address], env)
+        _run(*pg_dump_command(url, temporary))
         os.replace(temporary, target)
     finally:
         with suppress(FileNotFoundError):
@@ -171,17 +196,4 @@ def restore_postgres(backup: Path, url: str) -> None:
     """Read a ``pg_dump`` custom-format file into the (empty) database: all of it or nothing."""
     if not backup.is_file():
         raise BackupError(f"finner ikke sikkerhetskopien {backup}")
-    address, env = _pg_arguments(url)
-    _run(
-        [
-            "pg_restore",
-            "--no-owner",
-            "--no-acl",
-            "--single-transaction",
-            "--exit-on-error",
-            "--dbname",
-            address,
-            str(backup),
-        ],
-        env,
-    )
+    _run(*pg_restore_command(backup, url))

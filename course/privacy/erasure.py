@@ -12,16 +12,19 @@ person: "participant #id erased by X", with the reason.
 
 Each domain erases its own tables (``erase_participant``, ``erase_talks``,
 ``erase_documents``, ``forget_participant``); this module decides who may, and runs
-them in one write transaction. Afterwards the id goes on the erasure list, a plain
-text file outside the database, so that a backup restored later can be erased again
-(``read_erasure_list`` and ``reapply_erasures``)."""
+them in one write transaction. Before it commits, the id and the time the person was
+registered go on the erasure list, a plain text file outside the database, so that a
+backup restored later can be erased again (``read_erasure_list`` and
+``reapply_erasures``). The registration time tells the erased person from someone new
+who got the same id after an older backup was restored."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 from collections.abc import Iterable
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from course import clock
@@ -40,10 +43,12 @@ from course.validation import check_line, valid_id
 ERASED = "participant_erased"
 MAX_REASON = 500
 REAPPLIED = "Slettet på nytt etter gjenoppretting"
-LIST_HEADER = "# Slettede deltakere: id og dato. Slettes på nytt etter en gjenoppretting.\n"
+LIST_HEADER = "# Slettede deltakere: id og registreringstidspunkt (UTC). Slettes på nytt etter en gjenoppretting.\n"
 
 __all__ = [
     "ERASED",
+    "ErasureList",
+    "Listed",
     "erase",
     "erase_now",
     "erasure_list_path",
@@ -114,9 +119,12 @@ async def _erase(
     actor: int | None,
     reason: str,
     scope=None,
+    registered: datetime | None = None,
     listed: bool = True,
     due_on: date | None = None,
 ) -> bool:
+    """Erase in one write transaction; with ``registered``, only the participant
+    registered at that moment (a re-erasure from the list)."""
     at = clock.utc_now()
     async with write_transaction():
         row = await participants.lock_for_erasure(participant_id)
@@ -126,6 +134,10 @@ async def _erase(
             return False
         if due_on is not None and not await _still_due(participant_id, due_on):
             return False
+        found = await Participant.select(Participant.created_at).where(Participant.id == participant_id).first()
+        created: datetime | None = found["created_at"] if found else None
+        if created is None or (registered is not None and _utc(created) != _utc(registered)):
+            return False  # the id went to someone else after an older backup was restored
         if is_sqlite():
             # Deleted and overwritten content is zeroed in the file, not left in free space.
             await Participant.raw("PRAGMA secure_delete = ON")
@@ -136,21 +148,48 @@ async def _erase(
         await audit.record(
             ERASED, actor=actor, office=row["office"], participant=participant_id, details={"reason": reason}
         )
-    if listed:
-        await asyncio.to_thread(_append, erasure_list_path(), participant_id, clock.today())
+        if listed:
+            # On the list (written and synced) before the erasure commits, so a crash
+            # cannot leave an erasure off it. If the commit then fails, the line stays:
+            # a later restore erases this person, whose erasure was asked for and
+            # allowed, and only them (id and registration time must both match).
+            await asyncio.to_thread(_append, erasure_list_path(), participant_id, created)
     return True
 
 
 # --- the erasure list --------------------------------------------------------------------------
 
 
-def _append(path: Path, participant_id: int, day: date) -> None:
-    """One line, ``<id> <YYYY-MM-DD>``, appended with a single write (O_APPEND), so
-    two erasures at once cannot mix their lines."""
+@dataclass(frozen=True)
+class Listed:
+    """One erased participant on the list: their id and when they were registered."""
+
+    participant_id: int
+    created_at: datetime
+
+
+@dataclass
+class ErasureList:
+    """The list as read: who to erase again, and how many lines could not be used
+    (an id without a registration time, from before it was kept, or a garbled line).
+    Such a line is never acted on: its id may belong to someone else by now."""
+
+    entries: list[Listed] = field(default_factory=list)
+    skipped: int = 0
+
+
+def _utc(moment: datetime) -> datetime:
+    """The moment in UTC; a naive one (as some engines answer) is taken as UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _append(path: Path, participant_id: int, created_at: datetime) -> None:
+    """One line, ``<id> <created_at, ISO in UTC>``, appended with a single write
+    (O_APPEND), so two erasures at once cannot mix their lines; synced before it returns."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
     try:
-        line = f"{participant_id} {day.isoformat()}\n"
+        line = f"{participant_id} {_utc(created_at).isoformat()}\n"
         if os.fstat(fd).st_size == 0:
             line = LIST_HEADER + line
         os.write(fd, line.encode())
@@ -159,27 +198,50 @@ def _append(path: Path, participant_id: int, day: date) -> None:
         os.close(fd)
 
 
-def read_erasure_list(path: Path | None = None) -> list[int]:
-    """The ids on the erasure list (``erasure_list_path()`` unless another is given),
-    each once, in the order they were erased; none when there is no list yet. Lines
-    that are not ``<id> …`` (the header, a comment) are passed over."""
+def _entry(line: str) -> Listed | None:
+    words = line.split()
+    if len(words) < 2 or not (words[0].isascii() and words[0].isdigit()) or not valid_id(int(words[0])):
+        return None
+    try:
+        created_at = datetime.fromisoformat(words[1])
+    except ValueError:
+        return None
+    if created_at.tzinfo is None:  # a bare day (the old format) says nothing about who
+        return None
+    return Listed(int(words[0]), _utc(created_at))
+
+
+def read_erasure_list(path: Path | None = None) -> ErasureList:
+    """The participants on the erasure list (``erasure_list_path()`` unless another is
+    given), each once, in the order they were erased; none when there is no list yet.
+    Blank lines and comments (the header) are passed over; any other line that is not
+    ``<id> <created_at>`` is counted in ``skipped`` and never acted on."""
     path = path or erasure_list_path()
+    found = ErasureList()
     if not path.exists():
-        return []
-    ids: dict[int, None] = {}
+        return found
+    seen: dict[Listed, None] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
-        first = line.split(maxsplit=1)[0] if line.strip() else ""
-        if first.isascii() and first.isdigit() and valid_id(int(first)):
-            ids[int(first)] = None
-    return list(ids)
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        entry = _entry(line)
+        if entry is None:
+            found.skipped += 1
+        else:
+            seen[entry] = None
+    found.entries = list(seen)
+    return found
 
 
-async def reapply_erasures(ids: Iterable[int]) -> int:
-    """Erase again every listed participant who exists and is not erased (after a
-    backup has been restored); answers how many were. They are on the list already,
-    so nothing is added to it."""
+async def reapply_erasures(entries: Iterable[Listed]) -> int:
+    """Erase again every listed participant who exists with the same id and
+    registration time and is not erased (after a backup has been restored); answers
+    how many were. Someone who got a listed id later is left alone. They are on the
+    list already, so nothing is added to it."""
     count = 0
-    for participant_id in ids:
-        if valid_id(participant_id) and await _erase(participant_id, actor=None, reason=REAPPLIED, listed=False):
+    for entry in entries:
+        if valid_id(entry.participant_id) and await _erase(
+            entry.participant_id, actor=None, reason=REAPPLIED, registered=entry.created_at, listed=False
+        ):
             count += 1
     return count

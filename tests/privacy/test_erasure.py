@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -276,32 +276,61 @@ def erasure_list(tmp_path, monkeypatch):
     return path
 
 
-async def test_the_erasure_list_holds_ids_only_and_erases_again_after_a_restore(client, world, as_, erasure_list):
+async def registered(participant_id: int) -> datetime:
+    row = await Participant.select(Participant.created_at).where(Participant.id == participant_id).first()
+    return row["created_at"].astimezone(UTC)
+
+
+async def test_the_erasure_list_holds_ids_and_registration_times_and_erases_again_after_a_restore(
+    client, world, as_, erasure_list
+):
     leader = await as_("leader")
     first = await participant(client, leader, world, name="Åsne Kvæstad")
     second = await participant(client, leader, world, name="Øyvind Bråtå")
     assert erasure.erasure_list_path() == erasure_list
-    assert erasure.read_erasure_list() == []
+    assert erasure.read_erasure_list() == erasure.ErasureList()
     assert (await erase_request(client, first["id"], leader)).status_code == 204
     assert await erasure.erase_now(second["id"], actor=None, reason="Oppbevaringstiden er ute")
     assert not await erasure.erase_now(second["id"], actor=None, reason="Oppbevaringstiden er ute")
     assert not await erasure.erase_now(999_999, actor=None, reason="Oppbevaringstiden er ute")
     text = erasure_list.read_text()
     assert "Åsne" not in text and "Øyvind" not in text
-    day = clock.today().isoformat()
-    assert text.splitlines()[1:] == [f"{first['id']} {day}", f"{second['id']} {day}"]
-    assert erasure.read_erasure_list() == [first["id"], second["id"]]
-    # A backup from before the erasures, restored: the two are back as they were.
-    restored = await participant(client, leader, world, name="Åsne Kvæstad")
+    at = {p["id"]: await registered(p["id"]) for p in (first, second)}
+    assert text.splitlines()[1:] == [f"{p['id']} {at[p['id']].isoformat()}" for p in (first, second)]
+    listed = erasure.read_erasure_list()
+    assert listed.entries == [erasure.Listed(p["id"], at[p["id"]]) for p in (first, second)] and listed.skipped == 0
+    # Lines with an id alone or a bare day (no registration time) are counted, never acted on.
+    with erasure_list.open("a") as f:
+        f.write(f"{first['id']}\n{second['id']} 2027-09-15\n")
+    assert erasure.read_erasure_list().skipped == 2
+    # A backup from before the erasures, restored: the second is back as they were, and
+    # a new registration took an id that is on the list (simulated: the list names the
+    # id with another registration time). Only the one who was erased is erased again.
     await Participant.update({Participant.erased_at: None}).where(Participant.id == second["id"])
-    count = await erasure.reapply_erasures([first["id"], restored["id"], second["id"]])
-    assert count == 2  # the restored one and the second; the first is still erased
-    assert (await client.get("/api/v1/participants", headers=leader)).json() == []
+    newcomer = await participant(client, leader, world, name="Bjørn Håkonsæter")
+    reused = erasure.Listed(newcomer["id"], await registered(newcomer["id"]) - timedelta(days=40))
+    count = await erasure.reapply_erasures([*listed.entries, reused])
+    assert count == 1  # the second; the first is still erased, the newcomer left alone
+    people = (await client.get("/api/v1/participants", headers=leader)).json()
+    assert [p["id"] for p in people] == [newcomer["id"]]
+    assert await erasure.reapply_erasures([erasure.Listed(newcomer["id"], await registered(newcomer["id"]))]) == 1
     events = await AuditEvent.select(AuditEvent.details).where(
-        AuditEvent.participant == restored["id"], AuditEvent.action == "participant_erased"
+        AuditEvent.participant == newcomer["id"], AuditEvent.action == "participant_erased"
     )
     assert [json.loads(e["details"]) for e in events] == [{"reason": "Slettet på nytt etter gjenoppretting"}]
-    assert erasure.read_erasure_list() == [first["id"], second["id"]]  # nothing added by a re-erasure
+    assert erasure.read_erasure_list().entries == listed.entries  # nothing added by a re-erasure
     with pytest.raises(Exception) as refused:
-        await erasure.erase_now(restored["id"], actor=None, reason="")
+        await erasure.erase_now(newcomer["id"], actor=None, reason="")
     assert getattr(refused.value, "errors", {}).keys() == {"reason"}
+
+
+async def test_an_erasure_that_cannot_be_put_on_the_list_is_not_done(client, world, as_, tmp_path, monkeypatch):
+    leader = await as_("leader")
+    person = await participant(client, leader, world, name="Kåre Fjælberg")
+    monkeypatch.setenv("KJK_ERASURE_LIST", str(tmp_path))  # a folder: the line cannot be written
+    with pytest.raises(OSError):
+        await erasure.erase_now(person["id"], actor=None, reason="Oppbevaringstiden er ute")
+    row = (
+        await Participant.select(Participant.name, Participant.erased_at).where(Participant.id == person["id"]).first()
+    )
+    assert row == {"name": "Kåre Fjælberg", "erased_at": None}
