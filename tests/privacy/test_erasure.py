@@ -233,7 +233,7 @@ async def test_an_erased_person_leaves_no_trace_in_any_table_and_the_figures_sta
         assert (await erase_request(client, person_id, leader)).status_code == 204
         after = await dump()
         assert [t for t in traces() if t.casefold() in after.casefold()] == []
-        if database.kind == "sqlite":  # nor in the file's free space (the WAL is folded in on close)
+        if database.kind == "sqlite":  # nor in the file's free space or its WAL (an erasure empties it)
             path = Path(db.sqlite_path(database.url))
             files = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
             assert [t for t in traces() if t.encode() in files] == []
