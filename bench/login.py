@@ -97,25 +97,32 @@ def demo_server(seed: list[str] | None = None):
         subprocess.run([sys.executable, "-m", "course", "demo"], env=env, check=True, capture_output=True)
         if seed:
             subprocess.run(seed, env=env, check=True)
-        port = free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "course", "serve", "--port", str(port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            base = f"http://127.0.0.1:{port}"
-            for _ in range(100):
-                try:
-                    httpx.get(base + "/login", timeout=1)
-                    break
-                except httpx.HTTPError:
-                    time.sleep(0.1)
+        with serving(env) as base:
             yield base
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def serving(env: dict):
+    """``kjk serve`` on a free port with the environment given, once it answers; yields its base URL."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "course", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(200):
+            try:
+                httpx.get(base + "/login", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def main() -> None:

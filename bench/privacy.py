@@ -21,7 +21,6 @@ Usage: python bench/privacy.py [rounds]
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import statistics
 import subprocess
@@ -35,7 +34,7 @@ import httpx
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.login import PASSWORD, free_port
+from bench.login import PASSWORD, serving
 
 ADMIN = "siv.odegard@demo.kjk.no"
 EVENTS = 1_000_000
@@ -76,29 +75,6 @@ async def add_history(events: int) -> None:
                 await AuditEvent.insert(*rows)
 
     await _with_database(get_settings(), work, migrate_first=False)
-
-
-@contextlib.contextmanager
-def server(env: dict):
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "course", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(200):
-            try:
-                httpx.get(base + "/login", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 async def token(client: httpx.AsyncClient, email: str) -> dict:
@@ -178,12 +154,12 @@ def main() -> None:
                 env = {**os.environ, "KJK_VAR_DIR": tmp, "KJK_DATABASE_URL": url}
                 env.pop("KJK_SECRET_KEY", None)
                 subprocess.run([sys.executable, "-m", "course", "demo"], env=env, check=True, capture_output=True)
-                with server(env) as base:
+                with serving(env) as base:
                     results[(engine, "demo")] = asyncio.run(measure(base, rounds))
                 started = time.perf_counter()
                 subprocess.run([sys.executable, __file__, "--history", str(EVENTS)], env=env, check=True)
                 print(f"{engine}: {EVENTS:,} events added in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-                with server(env) as base:
+                with serving(env) as base:
                     results[(engine, "ten years")] = asyncio.run(measure(base, rounds))
             finally:
                 if scratch:

@@ -30,6 +30,19 @@ class OutcomeOut:
     changed_at: datetime
 
 
+def outcome_out(row: dict | None, names: dict[int, str]) -> OutcomeOut | None:
+    """An outcome row as answered, its author named from ``names`` (staff id → name)."""
+    if not row:
+        return None
+    return OutcomeOut(
+        row["kind"],
+        row["date"],
+        row["note"],
+        PersonRef(row["changed_by"], names.get(row["changed_by"], "")),
+        row["changed_at"],
+    )
+
+
 @dataclass
 class EnrolmentOut:
     id: int
@@ -120,15 +133,7 @@ async def enrolment_out(staff: Staff, enrolment_id: int) -> EnrolmentOut:
         waiting_position=position,
         created_at=row["created_at"],
         changed_at=row["changed_at"],
-        outcome=OutcomeOut(
-            outcome["kind"],
-            outcome["date"],
-            outcome["note"],
-            PersonRef(outcome["changed_by"], names.get(outcome["changed_by"], "")),
-            outcome["changed_at"],
-        )
-        if outcome
-        else None,
+        outcome=outcome_out(outcome, names),
     )
 
 

@@ -11,8 +11,8 @@ from course.accounts.schemas import Staff
 from course.cohorts import services as cohorts
 from course.cohorts.tables import Cohort
 from course.participants import policies
-from course.participants.common import PersonRef, staff_names
-from course.participants.enrolment import OutcomeOut
+from course.participants.common import staff_names
+from course.participants.enrolment import OutcomeOut, outcome_out
 from course.participants.tables import Attendance, Enrolment, Outcome
 
 
@@ -99,15 +99,7 @@ async def participant_history(staff: Staff, participant_id: int) -> list[Enrolme
                     )
                     for s in cohort.sessions
                 ],
-                outcome=OutcomeOut(
-                    outcome["kind"],
-                    outcome["date"],
-                    outcome["note"],
-                    PersonRef(outcome["changed_by"], names.get(outcome["changed_by"], "")),
-                    outcome["changed_at"],
-                )
-                if outcome
-                else None,
+                outcome=outcome_out(outcome, names),
             )
         )
     return sorted(out, key=lambda h: (h.start_date, h.id))
