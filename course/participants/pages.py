@@ -302,6 +302,7 @@ async def _enrolment(
             "next_statuses": sorted(rules.TRANSITIONS.get(enrolment.status, ()), key=rules.STATUSES.index),
             "labels": rules.STATUS_LABELS,
             "outcomes": rules.OUTCOME_LABELS,
+            "outcome_groups": rules.OUTCOME_GROUPS,
             "needs_reason": rules.NEEDS_REASON,
         },
         status_code=status,
@@ -347,6 +348,7 @@ async def summary_page(request: Request, cohort_id: PathId) -> Template:
         context={
             "summary": summary,
             "outcomes": rules.OUTCOME_LABELS,
+            "outcome_groups": rules.OUTCOME_GROUPS,
             "labels": rules.STATUS_LABELS,
         },
     )

@@ -163,7 +163,21 @@ def talk_warning(booked: int, held: int, course_over: bool, needed: int = TALKS_
 
 # --- outcomes ----------------------------------------------------------------------
 
-OUTCOMES = ("job", "school", "nav_measure", "work_practice", "sheltered_work", "on_the_way", "did_not_show", "moved")
+# Where a participant went, in the words of the two tables in the project report: the
+# Ny retning course's results and Ungteam's distribution after follow-up. Codes are
+# stored and part of the API: new ones are added, none is renamed.
+NY_RETNING_OUTCOMES = (
+    "job",
+    "school",
+    "nav_measure",
+    "work_practice",
+    "sheltered_work",
+    "on_the_way",
+    "did_not_show",
+    "moved",
+)
+KJK_OUTCOMES = ("work", "education", "benefits", "treatment", "assessment", "lost_contact")
+OUTCOMES = NY_RETNING_OUTCOMES + KJK_OUTCOMES
 OUTCOME_LABELS = {
     "job": N_("Ordinary job"),
     "school": N_("Back in school"),
@@ -173,6 +187,17 @@ OUTCOME_LABELS = {
     "on_the_way": N_("On the way into a measure"),
     "did_not_show": N_("Did not show"),
     "moved": N_("Moved away"),
+    "work": N_("On the work track"),
+    "education": N_("Education"),
+    "benefits": N_("Work assessment allowance (AAP) or other benefits"),
+    "treatment": N_("In treatment for substance use or mental health, or in prison"),
+    "assessment": N_("Awaiting assessment"),
+    "lost_contact": N_("Lost contact"),
+}
+# The two lists as the outcome form groups them.
+OUTCOME_GROUPS = {
+    N_("As in Ny retning"): NY_RETNING_OUTCOMES,
+    N_("As in Klart jeg kan"): KJK_OUTCOMES,
 }
 
 

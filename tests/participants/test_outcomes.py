@@ -18,7 +18,9 @@ from tests.participants.helpers import (
     running_cohort,
 )
 
+# Ny retning's results, then Ungteam's distribution after follow-up (the report's two tables).
 KINDS = ["job", "school", "nav_measure", "work_practice", "sheltered_work", "on_the_way", "did_not_show", "moved"]
+KINDS += ["work", "education", "benefits", "treatment", "assessment", "lost_contact"]
 
 
 async def test_every_outcome_kind_is_recorded_and_can_be_changed_later(client, world, as_):
@@ -38,7 +40,30 @@ async def test_every_outcome_kind_is_recorded_and_can_be_changed_later(client, w
         assert outcome["changed_by"] == {"id": world.leader, "name": "Åse Ødegård"}
     assert await Outcome.count() == 1
     [row] = await roster(client, leader, course["id"])
-    assert (row["outcome"], row["outcome_date"]) == ("moved", clock.today().isoformat())
+    assert (row["outcome"], row["outcome_date"]) == ("lost_contact", clock.today().isoformat())
+
+
+async def test_the_outcome_form_and_summary_use_the_reports_words_in_its_two_lists(client, world, as_, login_as):
+    leader = await as_("leader")
+    course = await running_cohort(client, world, await as_("admin"))
+    enrolment = await enrolled(client, leader, course["id"], (await participant(client, leader, world))["id"])
+    await login_as("leader")
+    for page in (f"/enrolments/{enrolment['id']}", f"/cohorts/{course['id']}/summary"):
+        html = (await client.get(page)).text
+        words = [
+            "Som i Ny retning",
+            "Reetablert forhold til videregående opplæring",
+            "Arbeidsmarkedstiltak i NAV-regi",
+            "På vei ut i tiltak",
+            "Flyttet ut av fylket",
+            "Som i Klart jeg kan",
+            "Arbeidslinje",
+            "AAP/trygd",
+            "Mottaker til avklaring",
+            "Mistet kontakt",
+        ]
+        places = [html.find(w) for w in words]
+        assert -1 not in places and places == sorted(places), (page, dict(zip(words, places)))
 
 
 async def test_bad_outcomes_are_refused_naming_the_field(client, world, as_):
