@@ -270,7 +270,15 @@ def _restore(args, settings: Settings) -> int:
     async def again():
         return await reapply_erasures(erased.entries)
 
-    count = asyncio.run(_with_database(settings, again))
+    try:
+        count = asyncio.run(_with_database(settings, again))
+    except Exception as exc:  # the data is back, but not yet those erased since: say so, loudly
+        print(
+            f"kjk: sikkerhetskopien er hentet tilbake, men slettingene på nytt feilet ({type(exc).__name__}). "
+            "Ikke start appen: kjør kjk restore på nytt mot en tom database når feilen er rettet.",
+            file=sys.stderr,
+        )
+        return 1
     if not erasure_list_path().exists():
         print(f"kjk: advarsel: ingen sletteliste i {erasure_list_path()}; ingen er slettet på nytt.", file=sys.stderr)
         return 0

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from course import clock, pdf
 from course.accounts.schemas import Role, Staff
@@ -110,7 +110,7 @@ async def text_in_force(on: date | None = None) -> ConsentTextOut:
         row = await ConsentText.select(*_COLUMNS).order_by(ConsentText.effective_from, ConsentText.id).first()
     if row is None:
         raise NotFound
-    return _out(row, "in_force" if row["effective_from"] <= clock.today() else "upcoming")
+    return _out(row, "in_force" if row["effective_from"] <= day else "upcoming")
 
 
 async def find_text(version: str) -> ConsentTextOut | None:
@@ -179,6 +179,9 @@ async def create_consent_text(staff: Staff, data: ConsentTextInput) -> ConsentTe
     day = cohorts.parse_date(data.effective_from, errors, "effective_from")
     if day and day < clock.today():
         errors["effective_from"] = N_("The date cannot be in the past.")
+    elif day and day > clock.today() + timedelta(days=366):
+        # A version never changes and its name stays taken: a mistyped year would stay.
+        errors["effective_from"] = N_("The date can be at most a year ahead.")
     texts = {
         name: tidy_text(getattr(data, name), name, errors, INTRO_MAX if name == "intro" else SCOPE_MAX)
         for name in TEXT_FIELDS

@@ -24,8 +24,7 @@ class Erasure(msgspec.Struct, forbid_unknown_fields=True):
     reason: Annotated[
         str,
         msgspec.Meta(
-            min_length=1,
-            max_length=erasure.MAX_REASON,
+            # The length is checked by the service (422 naming `reason`), as for the retention's reason.
             description="Why the participant is erased: one line, 1 to 500 characters. It stays in the audit "
             "log, so it names no one",
             examples=["Deltakeren ba selv om å bli slettet"],

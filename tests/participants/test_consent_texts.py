@@ -92,6 +92,7 @@ async def test_a_version_is_checked_and_never_made_twice(client, world, as_, log
         ({"version": FIRST}, 409, {"version"}),
         ({"effective_from": (day - timedelta(days=1)).isoformat()}, 422, {"effective_from"}),
         ({"effective_from": "1. oktober"}, 422, {"effective_from"}),
+        ({"effective_from": (day + timedelta(days=367)).isoformat()}, 422, {"effective_from"}),
         ({"intro": " \n "}, 422, {"intro"}),
         ({"sharing": "å" * (SCOPE_MAX[0] + 1)}, 422, {"sharing"}),
         ({"evaluation": "\n".join(["Linje"] * (SCOPE_MAX[1] + 1))}, 422, {"evaluation"}),
