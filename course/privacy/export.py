@@ -67,6 +67,7 @@ class ParticipantExport:
     notes_withheld: int
     documents: list[documents.DocumentHistory]  # every version of every CV and plan, newest first
     documents_withheld: int  # CVs and plans the caller may not read
+    retention: participants.RetentionOut  # how long it is all kept, and any extension with its reason
 
 
 async def export(
@@ -78,6 +79,7 @@ async def export(
     talks = await guidance.participant_talks(staff, participant_id, address)
     docs = await documents.participant_documents(staff, participant_id)
     office = await accounts.get_office(staff, person.office_id)
+    retention = await participants.retention_state(staff, participant_id)
     await audit.record(
         EXPORTED,
         actor=staff.id,
@@ -111,6 +113,7 @@ async def export(
         notes_withheld=sum(t.has_note and t.note is None for t in talks),
         documents=docs.documents,
         documents_withheld=docs.withheld,
+        retention=retention,
     )
 
 

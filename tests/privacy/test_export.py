@@ -8,6 +8,7 @@ import json
 import shutil
 import subprocess
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 
@@ -77,9 +78,18 @@ def export_of(client, person_id: int, headers: dict, **extra):
 
 
 async def test_the_export_holds_every_section_and_says_why_evaluation_answers_are_not_in_it(client, world, as_, setup):
+    until = (clock.today() + timedelta(days=400)).isoformat()
+    kept = await client.post(
+        f"/api/v1/participants/{setup.person['id']}/retention",
+        json={"until": until, "reason": "Venter på skoleplass på Hønefoss"},
+        headers=await as_("leader"),
+    )
+    assert kept.status_code == 201, kept.text
     response = await export_of(client, setup.person["id"], await as_("leader"))
     assert response.status_code == 200, response.text
     out = response.json()
+    extension = out["retention"]["extension"]
+    assert (extension["until"], extension["reason"]) == (until, "Venter på skoleplass på Hønefoss")
     assert next(iter(out)) == "evaluation_answers" and out["evaluation_answers"].startswith(STATEMENT_EN)
     assert out["participant"]["name"] == NAME and out["participant"]["email"] == "solvi@eksempel.no"
     assert out["participant"]["office_name"] == "NAV Drammen – Ungdomsteamet"
@@ -139,7 +149,18 @@ async def test_the_pdf_is_readable_in_norwegian_for_the_same_people(client, worl
     assert response.content.startswith(b"%PDF-")
     assert "innsyn.pdf" in response.headers["content-disposition"]
     text = text_of(response.content)
-    for expected in (NAME, STATEMENT_NB, "Ressurs-CV", CV[0], CV[1], PLAN, NOTE, "Veiledningssamtaler", "Samtykke"):
+    for expected in (
+        NAME,
+        STATEMENT_NB,
+        "Ressurs-CV",
+        CV[0],
+        CV[1],
+        PLAN,
+        NOTE,
+        "Veiledningssamtaler",
+        "Samtykke",
+        "lagres",
+    ):
         assert expected in text, expected
     client.cookies.clear()
     assert (await web_login(client, "bjorn@a.no")).status_code in (302, 303)
