@@ -30,7 +30,7 @@ import pytest  # noqa: E402
 from piccolo.apps.migrations.tables import Migration  # noqa: E402
 from piccolo.table import sort_table_classes  # noqa: E402
 
-from course import clock, db  # noqa: E402
+from course import clock, db, pdf  # noqa: E402
 from course.accounts import passwords  # noqa: E402
 from course.accounts.tables import Office, StaffUser  # noqa: E402
 from course.settings import Settings  # noqa: E402
@@ -147,6 +147,14 @@ class _Templates:
     def close(self) -> None:
         if self.pg_name:
             asyncio.run(_drop_pg_database(POSTGRES_URL, self.pg_name))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _pdf_pool():
+    """Renders run in a process pool the app's lifespan shuts down; the tests do not
+    enter the lifespan, so the pool (if a module started one) is shut down after it."""
+    yield
+    pdf.shutdown()
 
 
 @pytest.fixture(scope="session")

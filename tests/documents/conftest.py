@@ -11,7 +11,7 @@ from datetime import date
 import pypdf
 import pytest
 
-from course import clock, pdf
+from course import clock
 from tests.conftest import web_login
 from tests.participants.helpers import (
     as_,  # noqa: F401  (fixture)
@@ -32,14 +32,6 @@ TODAY = date(2027, 8, 25)
 def today():
     with clock.starting(TODAY):  # noon that day, running: rows written in turn keep their order
         yield TODAY
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _pdf_pool():
-    """Renders run in a process pool the app's lifespan shuts down; the tests do not
-    enter the lifespan, so the pool is shut down after each module."""
-    yield
-    pdf.shutdown()
 
 
 @dataclass

@@ -61,14 +61,6 @@ CHART = '<svg class="chart'
 FORMS = {"": {}, "/slips": {}, "/change": {"closed": "1"}, "/paper": PAPER}
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _pdf_pool():
-    """Renders run in a process pool the app's lifespan shuts down; the tests do not
-    enter the lifespan, so the pool is shut down after this module."""
-    yield
-    pdf.shutdown()
-
-
 # --- helpers ---------------------------------------------------------------------------------
 
 

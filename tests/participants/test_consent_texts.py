@@ -8,9 +8,8 @@ import io
 from datetime import date, timedelta
 
 import pypdf
-import pytest
 
-from course import clock, pdf
+from course import clock
 from course.participants.consent_texts import INTRO_MAX, SCOPE_MAX, ScopeStatus, scope_statuses
 from course.participants.rules import ConsentEvent
 from course.participants.tables import Consent, ConsentText, Participant
@@ -18,13 +17,6 @@ from tests.conftest import csrf_from, csrf_post
 from tests.participants.helpers import consent, error_keys, participant
 
 FIRST = "2026-1"  # seeded by the migrations, in force from 2026-01-01
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _pdf_pool():
-    """The tests do not enter the app's lifespan, which shuts the render pool down."""
-    yield
-    pdf.shutdown()
 
 
 def text_body(version: str, effective_from: date, **changes) -> dict:

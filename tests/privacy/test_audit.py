@@ -9,9 +9,7 @@ import json
 import re
 from dataclasses import dataclass
 
-import pytest
-
-from course import clock, pdf
+from course import clock
 from course.audit.tables import AuditEvent
 from tests.conftest import CLIENT_ADDRESS, EMAILS, csrf_from, web_login
 from tests.participants.helpers import booked, enrolled, free_day, mark, participant, running_cohort
@@ -25,13 +23,6 @@ PLAN_GOAL = "Læreplass som tømrer i Ålesund"
 NOTE = "Snakket om søvn, og om at mor er bekymret"
 REASON = "Flytter til Ålesund med familien"
 OUTCOME_NOTE = "Begynner på Åssiden vgs. i august"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _pdf_pool():
-    """The tests do not enter the app's lifespan, which shuts the render pool down."""
-    yield
-    pdf.shutdown()
 
 
 @dataclass

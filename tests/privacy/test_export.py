@@ -12,7 +12,7 @@ from datetime import timedelta
 
 import pytest
 
-from course import clock, pdf
+from course import clock
 from course.audit.tables import AuditEvent
 from tests.conftest import web_login
 from tests.participants.helpers import (
@@ -31,13 +31,6 @@ CV = ("Første utkast: liker å sykle", "Jobbet på Bærums Verk kafé")
 PLAN = "Søke lærlingplass som røkter"
 STATEMENT_EN = "Answers to the course evaluation are not included"
 STATEMENT_NB = "Svarene på kursevalueringen er ikke med"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _pdf_pool():
-    """The tests do not enter the app's lifespan, which shuts the render pool down."""
-    yield
-    pdf.shutdown()
 
 
 @dataclass
