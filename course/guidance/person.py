@@ -11,11 +11,12 @@ from course.guidance.tables import Talk
 from course.guidance.talks import TalkOut, talk_out, talk_query
 
 
-async def participant_talks(staff: Staff, participant_id: int, address: str | None = None) -> list[TalkOut]:
+async def participant_talks(staff: Staff, participant_id: int) -> list[TalkOut]:
     """Every talk of a participant the caller may see, oldest first. The private note
     is filled in where the caller may read it (the cohort's leaders and the primary
     contact: ``note_scope`` in the query), and each such read is written to the audit
-    log; elsewhere ``note`` stays None and ``has_note`` says whether there is one."""
+    log, all in one insert; elsewhere ``note`` stays None and ``has_note`` says whether
+    there is one."""
     rows = (
         await talk_query()
         .where(policies.talk_scope(staff), Talk.participant == participant_id)
@@ -29,18 +30,16 @@ async def participant_talks(staff: Staff, participant_id: int, address: str | No
             policies.talk_scope(staff), policies.note_scope(staff), Talk.participant == participant_id
         )
     }
+    read = []
     for talk in out:
         row = readable.get(talk.id)
         if row and row["note"]:
             talk.note = row["note"]
-            await audit.record(
-                "talk_note_read",
-                actor=staff.id,
-                office=row["office"],
-                participant=participant_id,
-                address=address,
-                details={"talk": talk.id, "participant": participant_id},
-            )
+            read.append((participant_id, {"talk": talk.id, "participant": participant_id}))
+    if read:
+        # One person's talks are all in their office's cohorts.
+        office = next(iter(readable.values()))["office"]
+        await audit.record_many(audit.TALK_NOTE_READ, read, actor=staff.id, office=office)
     return out
 
 

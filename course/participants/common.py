@@ -38,12 +38,18 @@ async def people_cohort(staff: Staff, cohort_id: int) -> cohorts.CohortOut:
     return await cohorts.find_cohort(policies.people_cohort_scope(staff), cohort_id)
 
 
-async def lock_participant(staff: Staff, participant_id: int, *keys: str) -> None:
+async def lock_participant(staff: Staff, participant_id: int, *keys: str) -> int:
     """Inside a write transaction, before anything is written about the participant:
     take their lock together with the write's own keys (one call, so every writer
     takes them in the same order), then select the person again through the caller's
     scope. Someone erased since the checks made before the transaction is no longer
-    in it: NotFound, and nothing is written."""
+    in it: NotFound, and nothing is written. Answers the participant's office."""
     await lock(f"participant:{participant_id}", *keys)
-    if not await Participant.exists().where(policies.participant_scope(staff), Participant.id == participant_id):
+    row = (
+        await Participant.select(Participant.office)
+        .where(policies.participant_scope(staff), Participant.id == participant_id)
+        .first()
+    )
+    if row is None:
         raise NotFound
+    return row["office"]

@@ -191,21 +191,14 @@ async def extend_retention(staff: Staff, participant_id: int, until, reason) -> 
         raise InvalidInput(errors)
     async with write_transaction():
         # An erasure under way is waited for, and then leaves no one to extend.
-        await lock_participant(staff, participant_id)
-        row = (
-            await Participant.select(Participant.office)
-            .where(policies.participant_scope(staff), Participant.id == participant_id)
-            .first()
-        )
-        if row is None:
-            raise NotFound
+        office = await lock_participant(staff, participant_id)
         await RetentionExtension.insert(
             RetentionExtension(participant=participant_id, until=day, reason=text, staff=staff.id, at=clock.utc_now())
         )
         await audit.record(
             RETENTION_EXTENDED,
             actor=staff.id,
-            office=row["office"],
+            office=office,
             participant=participant_id,
             details={"until": day.isoformat()},
         )

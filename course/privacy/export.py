@@ -70,13 +70,11 @@ class ParticipantExport:
     retention: participants.RetentionOut  # how long it is all kept, and any extension with its reason
 
 
-async def export(
-    staff: Staff, participant_id: int, address: str | None = None, kind: str = "json"
-) -> ParticipantExport:
+async def export(staff: Staff, participant_id: int, kind: str = "json") -> ParticipantExport:
     """Everything the caller may see about the participant; NotFound outside their scope."""
     person = await participants.get_participant(staff, participant_id)
     history = await participants.participant_history(staff, participant_id)
-    talks = await guidance.participant_talks(staff, participant_id, address)
+    talks = await guidance.participant_talks(staff, participant_id)
     docs = await documents.participant_documents(staff, participant_id)
     office = await accounts.get_office(staff, person.office_id)
     retention = await participants.retention_state(staff, participant_id)
@@ -85,7 +83,6 @@ async def export(
         actor=staff.id,
         office=person.office_id,
         participant=participant_id,
-        address=address,
         details={"format": kind},
     )
     return ParticipantExport(
@@ -137,8 +134,8 @@ def export_html(out: ParticipantExport) -> str:
     )
 
 
-async def export_pdf(staff: Staff, participant_id: int, address: str | None = None) -> tuple[bytes, str]:
+async def export_pdf(staff: Staff, participant_id: int) -> tuple[bytes, str]:
     """The export as a PDF to hand over, and a file name for it."""
-    out = await export(staff, participant_id, address, kind="pdf")
+    out = await export(staff, participant_id, kind="pdf")
     name = "".join(ch if ch.isalnum() or ch in " -" else " " for ch in out.participant.name)
     return await pdf.render(export_html(out)), f"{' '.join(name.split()) or 'deltaker'} – innsyn.pdf"
