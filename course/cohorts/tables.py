@@ -1,4 +1,4 @@
-from piccolo.columns import Date, ForeignKey, Integer, Serial, Time, Timestamptz, Varchar
+from piccolo.columns import Date, ForeignKey, Integer, Serial, Text, Time, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -51,6 +51,38 @@ class Session(Table, tablename="cohort_session"):
     end_time = Time()
     location = Varchar(length=200)
     cancelled_at = Timestamptz(null=True, default=None)
+    # A guest leader from outside the team for this session (Ny retning: the career
+    # centre or the follow-up service), as "name, organisation"; empty if none.
+    guest_leader = Varchar(length=200, default="")
+    # iCalendar SEQUENCE and LAST-MODIFIED: rise with every change to the session,
+    # so subscribed calendars take the change instead of keeping the old event.
+    sequence = Integer(default=0)
+    modified_at = Timestamptz(null=True, default=None)
+
+
+class SessionLeader(Table, tablename="session_leader"):
+    """A substitute: the staff leaders of one session when they differ from the
+    cohort's pair (sick leave). No rows means the cohort's leaders lead it."""
+
+    id: Serial  # the primary key Piccolo adds, declared for the type checker
+
+    session = ForeignKey(Session, null=False, on_delete=OnDelete.cascade, index=True)
+    leader = ForeignKey(StaffUser, null=False, on_delete=OnDelete.restrict, index=True)
+
+
+class CohortChange(Table, tablename="cohort_change"):
+    """One recorded change to a cohort or one of its sessions: who, when, what.
+    Holds course facts only (titles, rooms, times, leaders' ids), nothing about a
+    participant."""
+
+    id: Serial  # the primary key Piccolo adds, declared for the type checker
+
+    cohort = ForeignKey(Cohort, null=False, on_delete=OnDelete.cascade, index=True)
+    session_number = Integer(null=True, default=None)  # None: the cohort as a whole
+    changed_by = ForeignKey(StaffUser, null=True, default=None, on_delete=OnDelete.set_null)
+    changed_at = Timestamptz()
+    # JSON: {"field": [old, new], ...}
+    changes = Text()
 
 
 class CalendarFeed(Table, tablename="calendar_feed"):

@@ -117,6 +117,66 @@ class Outcome(Table, tablename="outcome"):
     changed_at = Timestamptz()
 
 
+class FollowUp(Table, tablename="follow_up"):
+    """Where a participant is some months after the course: at 3 and 6 months
+    (``point`` is "3m" or "6m"), one per enrolment and point. The outcome at the
+    end of the course is the Outcome row."""
+
+    id: Serial  # the primary key Piccolo adds, declared for the type checker
+
+    enrolment = ForeignKey(Enrolment, null=False, on_delete=OnDelete.cascade, index=True)
+    point = Varchar(length=3)
+    kind = Varchar(length=20)
+    date = Date()
+    note = Text(default="")
+    changed_by = ForeignKey(StaffUser, null=False, on_delete=OnDelete.restrict)
+    changed_at = Timestamptz()
+
+
+class PathStep(Table, tablename="path_step"):
+    """One step on a participant's way in, one per participant and step:
+    referred (by whom, as text), hu (the referral committee's decision), intake
+    (mottakssamtale, by a staff user), info_meeting. Enrolment is the last step and
+    lives in Enrolment."""
+
+    id: Serial  # the primary key Piccolo adds, declared for the type checker
+
+    participant = ForeignKey(Participant, null=False, on_delete=OnDelete.cascade, index=True)
+    step = Varchar(length=20)  # referred | hu | intake | info_meeting
+    date = Date()
+    by_text = Varchar(length=200, default="")  # referred: who referred (a service or role)
+    by_staff = ForeignKey(StaffUser, null=True, default=None, on_delete=OnDelete.set_null)  # intake: who held it
+    decision = Varchar(length=20, default="")  # hu: accepted | not_now | other_measure
+    note = Varchar(length=500, default="")
+    changed_by = ForeignKey(StaffUser, null=True, default=None, on_delete=OnDelete.set_null)
+    changed_at = Timestamptz()
+
+
+class ReflectionTask(Table, tablename="reflection_task"):
+    """An office's short task text for one module, given between sessions."""
+
+    id: Serial  # the primary key Piccolo adds, declared for the type checker
+
+    office = ForeignKey(Office, null=False, on_delete=OnDelete.cascade)
+    module = Integer()
+    text = Text()
+    changed_by = ForeignKey(StaffUser, null=True, default=None, on_delete=OnDelete.set_null)
+    changed_at = Timestamptz()
+
+
+class ReflectionAnswer(Table, tablename="reflection_answer"):
+    """A participant's private answer to a module's reflection task, on one
+    enrolment: read only by the participant, the cohort's leaders and the primary
+    contact."""
+
+    id: Serial  # the primary key Piccolo adds, declared for the type checker
+
+    enrolment = ForeignKey(Enrolment, null=False, on_delete=OnDelete.cascade, index=True)
+    module = Integer()
+    text = Text()
+    changed_at = Timestamptz()
+
+
 class ParticipantLink(Table, tablename="participant_link"):
     """The secret address of a participant's own page; only its SHA-256 is stored."""
 
