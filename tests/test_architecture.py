@@ -59,7 +59,7 @@ def test_every_hook_is_answered():
     from course.participants import hooks as participant_hooks
 
     hooks = [h for module in (cohort_hooks, participant_hooks) for h in vars(module).values() if isinstance(h, Hook)]
-    assert len(hooks) == 4 and all(h.connected for h in hooks)
+    assert len(hooks) == 5 and all(h.connected for h in hooks)
 
 
 def test_no_private_name_crosses_a_module():

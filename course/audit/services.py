@@ -494,3 +494,6 @@ async def forget_participant(
     await AuditEvent.delete().where(
         AuditEvent.participant.is_null(), AuditEvent.action.is_in(sorted(READS | CHANGES)), about
     )
+
+# --- cohorts (course facts only: ids and field names) ---------------------------------------
+COHORT_CHANGED = "cohort_changed"  # details: cohort, session (None: the whole cohort), fields

@@ -8,7 +8,7 @@ from datetime import date
 from course.accounts.schemas import Staff
 from course.cohorts import hooks, policies, schedule
 from course.cohorts.fields import hhmm
-from course.cohorts.tables import Session
+from course.cohorts.tables import Session, SessionLeader
 from course.errors import N_
 
 
@@ -25,12 +25,17 @@ class AgendaItem:
     cancelled: bool
     talk_id: int | None = None  # a guidance talk rather than a session
     participant_name: str = ""
+    guest_leader: str = ""
+    substitute: bool = False  # led by a substitute rather than the cohort's leaders
+    mine: bool = False  # the caller leads it (a substitute too), or holds the talk
 
 
 async def agenda(staff: Staff, start: date, end: date) -> list[AgendaItem]:
     """Sessions of the cohorts the caller may see, from ``start`` to ``end`` inclusive."""
     rows = (
         await Session.select(
+            Session.id,
+            Session.guest_leader,
             Session.date,
             Session.start_time,
             Session.end_time,
@@ -46,6 +51,13 @@ async def agenda(staff: Staff, start: date, end: date) -> list[AgendaItem]:
         .order_by(Session.date)
         .order_by(Session.start_time)
     )
+    ids = [r["id"] for r in rows]
+    subs = await SessionLeader.select(SessionLeader.session).where(SessionLeader.session.is_in(ids or [0]))
+    substituted = {r["session"] for r in subs}
+    mine = {
+        r["id"]
+        for r in await Session.select(Session.id).where(Session.id.is_in(ids or [0]), policies.led_sessions(staff.id))
+    }
     items = [
         AgendaItem(
             date=r["date"],
@@ -54,9 +66,12 @@ async def agenda(staff: Staff, start: date, end: date) -> list[AgendaItem]:
             title=r["title"],
             cohort_id=r["cohort_id"],
             number=r["number"],
-            module_name=schedule.MODULES[r["module"] - 1],
+            module_name=schedule.module_name(r["module"]),
             location=r["location"],
             cancelled=r["cancelled_at"] is not None or r["cohort_cancelled"] is not None,
+            guest_leader=r["guest_leader"],
+            substitute=r["id"] in substituted,
+            mine=r["id"] in mine,
         )
         for r in rows
     ]
@@ -75,6 +90,7 @@ async def agenda(staff: Staff, start: date, end: date) -> list[AgendaItem]:
                 cancelled=t.status == "cancelled",
                 talk_id=t.id,
                 participant_name=t.participant_name,
+                mine=True,
             )
             for t in await hooks.leader_talks(frozenset({staff.id}), start, end)
         ]

@@ -49,7 +49,17 @@ class CohortCreate(msgspec.Struct, forbid_unknown_fields=True):
             min_length=1, max_length=2, description="One or two different course leaders of the cohort's office"
         ),
     ]
-    capacity: Annotated[int, msgspec.Meta(ge=1, le=services.MAX_CAPACITY, description="Places on the cohort")] = 12
+    capacity: (
+        Annotated[
+            int,
+            msgspec.Meta(
+                ge=1,
+                le=services.MAX_CAPACITY,
+                description="Places; left out, 12 (kjk) or 10 (ny_retning)",
+            ),
+        ]
+        | None
+    ) = None
     office_id: (
         Annotated[Id, msgspec.Meta(description="Admins only: the cohort's office (others create in their own)")] | None
     ) = None
@@ -63,7 +73,7 @@ class CohortCreate(msgspec.Struct, forbid_unknown_fields=True):
     responses=error_responses(400, 401, 403, 409, 422),
 )
 async def create_cohort(staff: NamedDependency[Staff], data: JSONBody[CohortCreate]) -> services.CohortOut:
-    return await services.create_cohort(staff, services.CohortInput(**msgspec.structs.asdict(data)))
+    return await services.create_cohort(staff, _cohort_input(data))
 
 
 @get(
@@ -91,16 +101,93 @@ async def get_cohort(staff: NamedDependency[Staff], cohort_id: PathId) -> servic
 
 
 class SessionUpdate(msgspec.Struct, forbid_unknown_fields=True):
-    date: Annotated[
-        Date | None, msgspec.Meta(description="The new day: between the sessions before and after, not in a closure")
-    ] = None
+    date: (
+        Annotated[
+            Date, msgspec.Meta(description="The new day: between the sessions before and after, not in a closure")
+        ]
+        | None
+    ) = None
     start_time: Time | None = None
     end_time: Time | None = None
-    cancelled: Annotated[bool | None, msgspec.Meta(description="true cancels the session, false takes it back")] = None
+    cancelled: Annotated[bool, msgspec.Meta(description="true cancels the session, false takes it back")] | None = None
+    location: (
+        Annotated[str, msgspec.Meta(description="Where this session is held: one line, at most 200 characters; free")]
+        | None
+    ) = None
+    leader_ids: (
+        Annotated[
+            list[Id],
+            msgspec.Meta(
+                max_length=2,
+                description="Substitutes: one or two staff leaders of the office who lead this session instead of the "
+                "cohort's leaders (they must be free); an empty list gives it back to the cohort's leaders",
+            ),
+        ]
+        | None
+    ) = None
+    guest_leader: (
+        Annotated[
+            str,
+            msgspec.Meta(
+                description="A guest leader from outside the team as «name, organisation», at most 200 characters; "
+                "empty takes it away",
+                examples=["Kari Nordmann, Karrieresenteret"],
+            ),
+        ]
+        | None
+    ) = None
 
 
 class CohortUpdate(msgspec.Struct, forbid_unknown_fields=True):
-    cancelled: Annotated[bool, msgspec.Meta(description="true cancels the cohort, false takes the cancellation back")]
+    """The fields to change; at least one. Sessions already held keep their room,
+    times and leaders; those to come take the new ones."""
+
+    cancelled: (
+        Annotated[bool, msgspec.Meta(description="true cancels the cohort, false takes the cancellation back")] | None
+    ) = None
+    title: Annotated[str, msgspec.Meta(description="One line, at most 200 characters")] | None = None
+    capacity: (
+        Annotated[
+            int,
+            msgspec.Meta(
+                ge=1,
+                le=services.MAX_CAPACITY,
+                description="Places on the cohort: not below the places taken (422 naming capacity). Raised, the "
+                "answer's waiting_list_offer tells how many on the waiting list could now get a place",
+            ),
+        ]
+        | None
+    ) = None
+    location: (
+        Annotated[
+            str,
+            msgspec.Meta(description="The room of every session not yet held: one line, at most 200 characters; free"),
+        ]
+        | None
+    ) = None
+    start_time: Annotated[Time, msgspec.Meta(description="The start of every session not yet held")] | None = None
+    end_time: (
+        Annotated[Time, msgspec.Meta(description="The end of every session not yet held: after the start")] | None
+    ) = None
+    leader_ids: (
+        Annotated[
+            list[Id],
+            msgspec.Meta(
+                min_length=1,
+                max_length=2,
+                description="One or two different course leaders of the cohort's office, free at every session not yet "
+                "held; held sessions keep who led them",
+            ),
+        ]
+        | None
+    ) = None
+
+
+class SubstituteCreate(msgspec.Struct, forbid_unknown_fields=True):
+    from_: Annotated[Date, msgspec.Meta(description="The first day of the period")] = msgspec.field(name="from")
+    to: Annotated[Date, msgspec.Meta(description="The last day of the period, not before the first")]
+    absent_id: Annotated[Id, msgspec.Meta(description="The leader who is away: leads a session in the period")]
+    substitute_id: Annotated[Id, msgspec.Meta(description="A staff leader of the office who is free at those sessions")]
 
 
 class ClosureCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -115,7 +202,7 @@ class ClosureCreate(msgspec.Struct, forbid_unknown_fields=True):
 @patch(
     "/cohorts/{cohort_id:int}/sessions/{number:int}",
     guards=[change_cohorts],
-    summary="Move or cancel a session",
+    summary="Move, cancel or change a session: room, substitute leaders, guest leader",
     responses=error_responses(400, 401, 403, 404, 409, 422),
 )
 async def change_session(
@@ -131,13 +218,47 @@ async def change_session(
 @patch(
     "/cohorts/{cohort_id:int}",
     guards=[change_cohorts],
-    summary="Cancel a cohort, or take the cancellation back",
-    responses=error_responses(400, 401, 403, 404),
+    summary="Change a cohort (title, capacity, room, times, leaders) or cancel it",
+    responses=error_responses(400, 401, 403, 404, 409, 422),
 )
 async def update_cohort(
     staff: NamedDependency[Staff], cohort_id: PathId, data: JSONBody[CohortUpdate]
 ) -> services.CohortOut:
-    return await services.set_cohort_cancelled(staff, cohort_id, data.cancelled)
+    return await services.update_cohort(staff, cohort_id, services.CohortEdit(**msgspec.structs.asdict(data)))
+
+
+@post(
+    "/cohorts/{cohort_id:int}/substitutes",
+    guards=[change_cohorts],
+    status_code=200,
+    summary="A substitute for a leader on every session in a period",
+    responses=error_responses(400, 401, 403, 404, 409, 422),
+)
+async def set_substitute(
+    staff: NamedDependency[Staff], cohort_id: PathId, data: JSONBody[SubstituteCreate]
+) -> services.CohortOut:
+    return await services.set_substitute(
+        staff,
+        cohort_id,
+        services.SubstituteInput(data.from_, data.to, data.absent_id, data.substitute_id),
+    )
+
+
+@get(
+    "/cohorts/{cohort_id:int}/changes",
+    guards=[login_required],
+    summary="The cohort's changes, newest first (who, when, what)",
+    responses=error_responses(400, 401, 404),
+)
+async def list_changes(
+    staff: NamedDependency[Staff],
+    cohort_id: PathId,
+    limit: Annotated[int, QueryParameter(ge=1, le=100, description="At most this many")] = 50,
+    before: Annotated[
+        int | None, QueryParameter(ge=1, description="Older than this change (the previous answer's next_before)")
+    ] = None,
+) -> services.ChangePage:
+    return await services.list_changes(staff, cohort_id, limit, before)
 
 
 @get("/closures", guards=[login_required], summary="Office closure periods", responses=error_responses(401))
@@ -156,7 +277,15 @@ async def remove_closure(staff: NamedDependency[Staff], closure_id: PathId) -> N
 
 
 class TermPlan(CohortCreate, forbid_unknown_fields=True):
-    count: Annotated[int, msgspec.Meta(ge=1, le=12, description="How many cohorts to propose")] = 4
+    count: (
+        Annotated[
+            int,
+            msgspec.Meta(
+                ge=1, le=12, description="How many cohorts to propose; left out, 4 (kjk) or 3 a year (ny_retning)"
+            ),
+        ]
+        | None
+    ) = None
 
 
 class TermAccept(CohortCreate, forbid_unknown_fields=True):
@@ -169,6 +298,8 @@ def _cohort_input(data: CohortCreate) -> services.CohortInput:
     fields = msgspec.structs.asdict(data)
     fields.pop("count", None)
     fields.pop("start_dates", None)
+    if fields.get("capacity") is None:  # the variant's default
+        fields["capacity"] = services.term_defaults(data.variant).capacity
     return services.CohortInput(**fields)
 
 
@@ -176,11 +307,12 @@ def _cohort_input(data: CohortCreate) -> services.CohortInput:
     "/cohorts/term-plan",
     guards=[change_cohorts],
     status_code=200,
-    summary="Propose the next cohorts about every four weeks (nothing is saved)",
+    summary="Propose the next cohorts: about every four weeks (kjk) or three a year (ny_retning); nothing is saved",
     responses=error_responses(400, 401, 403, 422),
 )
 async def propose_term(staff: NamedDependency[Staff], data: JSONBody[TermPlan]) -> list[services.Proposal]:
-    return await services.propose_term(staff, _cohort_input(data), data.count)
+    count = data.count if data.count is not None else services.term_defaults(data.variant).count
+    return await services.propose_term(staff, _cohort_input(data), count)
 
 
 @post(
@@ -230,6 +362,8 @@ cohorts_api = Router(
         get_cohort,
         change_session,
         update_cohort,
+        set_substitute,
+        list_changes,
         list_closures,
         add_closure,
         remove_closure,

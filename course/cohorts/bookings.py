@@ -8,7 +8,7 @@ from datetime import date
 from course.accounts.tables import StaffUser
 from course.cohorts import hooks, schedule
 from course.cohorts.fields import hhmm
-from course.cohorts.tables import CohortLeader, Session
+from course.cohorts.tables import CohortLeader, Session, SessionLeader
 from course.errors import N_, Conflict, term
 
 
@@ -19,6 +19,7 @@ async def bookings(
     if not days:
         return []
     rows = await Session.select(
+        Session.id,
         Session.cohort,
         Session.number,
         Session.date,
@@ -37,11 +38,19 @@ async def bookings(
     if cohort_ids:
         for row in await CohortLeader.select().where(CohortLeader.cohort.is_in(cohort_ids)):
             by_cohort.setdefault(row["cohort"], set()).add(row["leader"])
+    # A session with substitutes is led by them, not by the cohort's leaders.
+    substitutes: dict[int, set[int]] = {}
+    session_ids = [r["id"] for r in rows]
+    if session_ids:
+        for row in await SessionLeader.select(SessionLeader.session, SessionLeader.leader).where(
+            SessionLeader.session.is_in(session_ids)
+        ):
+            substitutes.setdefault(row["session"], set()).add(row["leader"])
     found = []
     for row in rows:
         if row["cohort"] == exclude_cohort:
             continue
-        leaders = by_cohort.get(row["cohort"], set())
+        leaders = substitutes.get(row["id"]) or by_cohort.get(row["cohort"], set())
         if row["office"] != office_id and not leaders & leader_ids:
             continue
         found.append(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
@@ -25,6 +25,8 @@ class CalendarEntry:
     location: str
     description: str = ""
     cancelled: bool = False
+    sequence: int = 0  # SEQUENCE: rises with every change, so calendars take the new version
+    modified: datetime | None = None  # LAST-MODIFIED; None: never changed since it was created
 
 
 def build_calendar(name: str, entries: Sequence[CalendarEntry], stamp: datetime | None = None) -> bytes:
@@ -48,6 +50,9 @@ def build_calendar(name: str, entries: Sequence[CalendarEntry], stamp: datetime 
         if entry.description:
             event.add("description", entry.description)
         event.add("status", "CANCELLED" if entry.cancelled else "CONFIRMED")
+        event.add("sequence", entry.sequence)
+        if entry.modified is not None:
+            event.add("last-modified", entry.modified.astimezone(UTC))
         calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()

@@ -142,12 +142,13 @@ async def create_cohort(staff: Staff, data: CohortInput) -> CohortOut:
             ).returning(Cohort.id)
         )[0]["id"]
         await CohortLeader.insert(*[CohortLeader(cohort=cohort_id, leader=i) for i in values["leader_ids"]])
+        modules = schedule.module_sequence(values["variant"], len(plan.sessions))
         await Session.insert(
             *[
                 Session(
                     cohort=cohort_id,
                     number=s.number,
-                    module=s.number,
+                    module=modules[s.number - 1],
                     date=s.date,
                     start_time=values["start_time"],
                     end_time=values["end_time"],

@@ -10,13 +10,14 @@ from course import clock
 from course.accounts.schemas import Staff
 from course.cohorts import calendar, hooks, policies
 from course.cohorts.loading import CohortOut, get_cohort, load
-from course.cohorts.tables import CalendarFeed, Cohort
+from course.cohorts.tables import CalendarFeed, Cohort, Session
 from course.db import write_transaction
 from course.errors import NotFound
 from course.tokens import digest
 
 
-def _entries(cohorts: list[CohortOut]) -> list[calendar.CalendarEntry]:
+def _entries(cohorts: list[CohortOut], only: set[tuple[int, int]] | None = None) -> list[calendar.CalendarEntry]:
+    """One event per session (``only``: just these (cohort, number) pairs)."""
     from course.web.i18n import gettext
 
     return [
@@ -27,10 +28,14 @@ def _entries(cohorts: list[CohortOut]) -> list[calendar.CalendarEntry]:
             end=time.fromisoformat(s.end_time),
             summary=f"{c.title}: {s.number} {gettext(s.module_name)}",
             location=s.location,
+            description=f"{gettext('Guest leader')}: {s.guest_leader}" if s.guest_leader else "",
             cancelled=s.status == "cancelled" or c.status == "cancelled",
+            sequence=s.sequence,
+            modified=s.modified_at,
         )
         for c in cohorts
         for s in c.sessions
+        if only is None or (c.id, s.number) in only
     ]
 
 
@@ -61,12 +66,15 @@ async def feed_calendar(token: str) -> bytes:
     )
     if feed is None:  # no such secret, or its owner no longer works here
         raise NotFound
-    rows = await Cohort.select().where(policies.feed_scope(feed["id"])).order_by(Cohort.id)
+    # The sessions they lead: as a substitute too, and not those a substitute took over.
+    led = await Session.select(Session.cohort, Session.number).where(policies.led_sessions(feed["id"]))
+    only = {(r["cohort"], r["number"]) for r in led}
+    rows = await Cohort.select().where(Cohort.id.is_in(sorted({c for c, _ in only}) or [0])).order_by(Cohort.id)
     talks = await hooks.leader_talks(frozenset({feed["id"]}), None, None)
     from course.web.i18n import gettext
 
     # The feed leaves the building (Outlook, Google), so a talk carries initials, not a name.
-    entries = _entries(await load(rows)) + [
+    entries = _entries(await load(rows), only) + [
         calendar.CalendarEntry(
             uid=f"kjk-talk-{t.id}@klart-jeg-kan",
             date=t.date,

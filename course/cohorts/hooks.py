@@ -28,3 +28,16 @@ class LeaderTalk:
 leader_talks: Hook[[frozenset[int], date | None, date | None], list[LeaderTalk]] = Hook("leader_talks")
 # A cohort was cancelled at this moment: its planned talks are cancelled with it.
 cohort_cancelled: Hook[[int, datetime], None] = Hook("cohort_cancelled")
+
+
+@dataclass(frozen=True)
+class Places:
+    """A cohort's places as the participants domain counts them."""
+
+    taken: int  # invited, enrolled or completed
+    waiting: int  # on the waiting list
+
+
+# The places of this cohort (already selected through a scope), read inside the
+# caller's transaction: a capacity is never set below the places taken.
+cohort_places: Hook[[int], Places] = Hook("cohort_places")

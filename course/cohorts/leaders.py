@@ -10,7 +10,12 @@ from course.validation import nb_sort_key
 
 async def office_leaders(staff: Staff) -> list[dict]:
     """Who may lead a cohort of the caller's office, sorted by name."""
-    rows = await StaffUser.select(StaffUser.id, StaffUser.name).where(policies.may_lead(staff.office_id))
+    return await leaders_of(staff.office_id)
+
+
+async def leaders_of(office_id: int) -> list[dict]:
+    """Who may lead a cohort of the office (one the caller has selected a cohort of)."""
+    rows = await StaffUser.select(StaffUser.id, StaffUser.name).where(policies.may_lead(office_id))
     return sorted(rows, key=lambda r: nb_sort_key(r["name"]))
 
 

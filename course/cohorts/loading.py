@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from course import clock
 from course.accounts.schemas import Staff
 from course.cohorts import policies, schedule
 from course.cohorts.fields import hhmm
-from course.cohorts.tables import Cohort, CohortLeader, Session
+from course.cohorts.tables import Cohort, CohortLeader, Session, SessionLeader
 from course.errors import NotFound
 
 
@@ -23,6 +23,21 @@ class SessionOut:
     end_time: str
     location: str
     status: str
+    # Staff leading this session instead of the cohort's leaders (a substitute); empty:
+    # the cohort's leaders lead it.
+    substitute_ids: list[int] = field(default_factory=list)
+    guest_leader: str = ""  # a guest leader from outside the team, "name, organisation"
+    sequence: int = 0  # rises with every change (the calendar's SEQUENCE)
+    modified_at: datetime | None = None
+
+    @property
+    def expects_guest(self) -> bool:
+        """A Ny retning module led with a guest leader (career centre, follow-up service)."""
+        return self.module in schedule.GUEST_MODULES
+
+    def led_by(self, cohort_leaders: list[int]) -> list[int]:
+        """Who leads this session: its substitutes, or else the cohort's leaders."""
+        return self.substitute_ids or cohort_leaders
 
 
 @dataclass
@@ -42,6 +57,9 @@ class CohortOut:
     status: str
     sessions: list[SessionOut]
     moved: list[dict] = field(default_factory=list)
+    # In the answer to a change of capacity: how many on the waiting list could now get
+    # a place (POST /api/v1/cohorts/{id}/waiting-list/invite invites them); 0 otherwise.
+    waiting_list_offer: int = 0
 
 
 def cohort_status(cancelled: bool, first: date, last: date, today: date) -> str:
@@ -61,6 +79,13 @@ async def load(cohort_rows: list[dict]) -> list[CohortOut]:
     ids = [r["id"] for r in cohort_rows]
     sessions = await Session.select().where(Session.cohort.is_in(ids)).order_by(Session.number)
     leaders = await CohortLeader.select().where(CohortLeader.cohort.is_in(ids)).order_by(CohortLeader.id)
+    substitutes: dict[int, list[int]] = {}
+    for sub in (
+        await SessionLeader.select(SessionLeader.session, SessionLeader.leader)
+        .where(SessionLeader.session.cohort.is_in(ids))
+        .order_by(SessionLeader.id)
+    ):
+        substitutes.setdefault(sub["session"], []).append(sub["leader"])
     today = clock.today()
     result = []
     for row in cohort_rows:
@@ -85,12 +110,16 @@ async def load(cohort_rows: list[dict]) -> list[CohortOut]:
                     SessionOut(
                         number=s["number"],
                         module=s["module"],
-                        module_name=schedule.MODULES[s["module"] - 1],
+                        module_name=schedule.module_name(s["module"]),
                         date=s["date"],
                         start_time=hhmm(s["start_time"]),
                         end_time=hhmm(s["end_time"]),
                         location=s["location"],
                         status="cancelled" if s["cancelled_at"] else ("held" if s["date"] < today else "planned"),
+                        substitute_ids=substitutes.get(s["id"], []),
+                        guest_leader=s["guest_leader"],
+                        sequence=s["sequence"],
+                        modified_at=s["modified_at"],
                     )
                     for s in own
                 ],

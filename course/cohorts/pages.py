@@ -41,14 +41,18 @@ async def _form(request: Request, values: dict, errors: dict, status: int = 200,
     )
 
 
-def _defaults(request: Request) -> dict:
+def _defaults(request: Request, variant: str = "kjk") -> dict:
+    """A new cohort's or term's starting values; Ny retning plans about ten places, three
+    cohorts a year."""
+    term = services.term_defaults(variant)
     return {
-        "variant": "kjk",
+        "variant": variant,
         "weekday_1": "2",
         "weekday_2": "4",
         "start_time": "09:00",
         "end_time": "14:00",
-        "capacity": "12",
+        "capacity": str(term.capacity),
+        "count": str(term.count),
         "leader_ids": [str(current_staff(request).id)],
     }
 
@@ -151,7 +155,8 @@ async def schedule_page(
 async def _session_form(
     request: Request, cohort_id: int, number: int, values: dict | None, errors: dict, status: int = 200
 ) -> Template:
-    cohort = await services.get_cohort(current_staff(request), cohort_id)
+    staff = current_staff(request)
+    cohort = await services.get_cohort(staff, cohort_id)
     session = cohort.sessions[number - 1]
     if values is None:
         values = {
@@ -159,12 +164,28 @@ async def _session_form(
             "start_time": session.start_time,
             "end_time": session.end_time,
             "cancelled": session.status == "cancelled",
+            "location": session.location,
+            "guest_leader": session.guest_leader,
+            "leader_ids": [str(i) for i in session.led_by(cohort.leader_ids)],
         }
     return Template(
         "cohorts/session_form.html",
-        context={"cohort": cohort, "session": session, "values": values, "errors": errors},
+        context={
+            "cohort": cohort,
+            "session": session,
+            "values": values,
+            "errors": errors,
+            "leaders": await _leaders_of(staff, cohort),
+            "guest_expected": session.module in services.GUEST_MODULES,
+        },
         status_code=status,
     )
+
+
+async def _leaders_of(staff, cohort: services.CohortOut) -> list[dict]:
+    """Who may lead the cohort's sessions: its office's leaders (an admin's own office
+    may differ from the cohort's)."""
+    return await services.leaders_of(cohort.office_id)
 
 
 @get("/cohorts/{cohort_id:int}/sessions/{number:int}", guards=[change_cohorts], include_in_schema=False)
@@ -174,21 +195,144 @@ async def session_page(request: Request, cohort_id: PathId, number: SessionNumbe
 
 @post("/cohorts/{cohort_id:int}/sessions/{number:int}", guards=[change_cohorts], include_in_schema=False)
 async def session_submit(request: Request, cohort_id: PathId, number: SessionNumber) -> Response:
+    form = await request.form()
     data = await form_data(request)
+    leaders = [str(v) for v in form.getall("leader_ids")] if "leader_ids" in form else []
     change = services.SessionChange(
         date=data.get("date", ""),
         start_time=data.get("start_time", ""),
         end_time=data.get("end_time", ""),
         cancelled=data.get("cancelled") == "on",
+        # Fields the form did not send stay as they are.
+        location=data.get("location"),
+        leader_ids=[_int(v) for v in leaders] if "leaders_shown" in data else None,
+        guest_leader=data.get("guest_leader"),
     )
-    values = {**data, "cancelled": change.cancelled}
+    values = {**data, "cancelled": change.cancelled, "leader_ids": leaders}
     try:
         await services.change_session(current_staff(request), cohort_id, number, change)
     except InvalidInput as exc:
         return await _session_form(request, cohort_id, number, values, translated(exc), 422)
     except Conflict as exc:
-        return await _session_form(request, cohort_id, number, values, {"date": exc.text(gettext)}, 409)
+        field = "leader_ids" if exc.field == "leader_ids" else ("location" if exc.field == "location" else "date")
+        return await _session_form(request, cohort_id, number, values, {field: exc.text(gettext)}, 409)
     return Redirect(path=f"/cohorts/{cohort_id}")
+
+
+# --- changing a cohort, a substitute for a period, the history of changes ---------------------
+
+
+async def _edit_form(request: Request, cohort_id: int, values: dict | None, errors: dict, status: int = 200):
+    staff = current_staff(request)
+    cohort = await services.get_cohort(staff, cohort_id)
+    if values is None:
+        values = {
+            "title": cohort.title,
+            "capacity": str(cohort.capacity),
+            "location": cohort.location,
+            "start_time": cohort.start_time,
+            "end_time": cohort.end_time,
+            "leader_ids": [str(i) for i in cohort.leader_ids],
+        }
+    return Template(
+        "cohorts/edit.html",
+        context={
+            "cohort": cohort,
+            "values": values,
+            "errors": errors,
+            "leaders": await _leaders_of(staff, cohort),
+        },
+        status_code=status,
+    )
+
+
+@get("/cohorts/{cohort_id:int}/edit", guards=[change_cohorts], include_in_schema=False)
+async def edit_page(request: Request, cohort_id: PathId) -> Template:
+    return await _edit_form(request, cohort_id, None, {})
+
+
+@post("/cohorts/{cohort_id:int}/edit", guards=[change_cohorts], include_in_schema=False)
+async def edit_submit(request: Request, cohort_id: PathId) -> Response:
+    form = await request.form()
+    data = await form_data(request)
+    leaders = [str(v) for v in form.getall("leader_ids")] if "leader_ids" in form else []
+    edit = services.CohortEdit(
+        title=data.get("title", ""),
+        capacity=_int(data.get("capacity")),
+        location=data.get("location", ""),
+        start_time=data.get("start_time", ""),
+        end_time=data.get("end_time", ""),
+        leader_ids=[_int(v) for v in leaders],
+    )
+    values = {**data, "leader_ids": leaders}
+    try:
+        cohort = await services.update_cohort(current_staff(request), cohort_id, edit)
+    except InvalidInput as exc:
+        return await _edit_form(request, cohort_id, values, translated(exc), 422)
+    except Conflict as exc:
+        return await _edit_form(request, cohort_id, values, {exc.field or "location": exc.text(gettext)}, 409)
+    # The cohort page tells how many on the waiting list could now get a place.
+    anchor = "#participants" if cohort.waiting_list_offer else ""
+    return Redirect(path=f"/cohorts/{cohort_id}{anchor}")
+
+
+async def _substitute_form(request: Request, cohort_id: int, values: dict, errors: dict, status: int = 200):
+    staff = current_staff(request)
+    cohort = await services.get_cohort(staff, cohort_id)
+    names = await services.staff_names(cohort.leader_ids)
+    return Template(
+        "cohorts/substitute.html",
+        context={
+            "cohort": cohort,
+            "values": values,
+            "errors": errors,
+            "absent": [(i, names.get(i, "")) for i in cohort.leader_ids],
+            "leaders": await _leaders_of(staff, cohort),
+        },
+        status_code=status,
+    )
+
+
+@get("/cohorts/{cohort_id:int}/substitute", guards=[change_cohorts], include_in_schema=False)
+async def substitute_page(request: Request, cohort_id: PathId) -> Template:
+    today = clock.today().isoformat()
+    return await _substitute_form(request, cohort_id, {"from": today, "to": today}, {})
+
+
+@post("/cohorts/{cohort_id:int}/substitute", guards=[change_cohorts], include_in_schema=False)
+async def substitute_submit(request: Request, cohort_id: PathId) -> Response:
+    data = await form_data(request)
+    substitute = services.SubstituteInput(
+        from_date=data.get("from", ""),
+        to_date=data.get("to", ""),
+        absent_id=_int(data.get("absent_id")),
+        substitute_id=_int(data.get("substitute_id")),
+    )
+    try:
+        await services.set_substitute(current_staff(request), cohort_id, substitute)
+    except InvalidInput as exc:
+        return await _substitute_form(request, cohort_id, data, translated(exc), 422)
+    except Conflict as exc:
+        return await _substitute_form(request, cohort_id, data, {"substitute_id": exc.text(gettext)}, 409)
+    return Redirect(path=f"/cohorts/{cohort_id}")
+
+
+@get("/cohorts/{cohort_id:int}/changes", guards=[login_required], include_in_schema=False)
+async def changes_page(
+    request: Request,
+    cohort_id: PathId,
+    before: Annotated[int | None, QueryParameter(ge=1, le=2**31 - 1)] = None,
+) -> Template:
+    """Every change to the cohort, newest first, a page at a time."""
+    staff = current_staff(request)
+    cohort = await services.get_cohort(staff, cohort_id)
+    changes, older = await services.change_history(staff, cohort_id, PAGE_OF_CHANGES, before)
+    return Template(
+        "cohorts/changes.html", context={"cohort": cohort, "changes": changes, "older": older, "before": before}
+    )
+
+
+PAGE_OF_CHANGES = 50
 
 
 async def _closures(request: Request, values: dict, errors: dict, status: int = 200) -> Template:
@@ -229,14 +373,14 @@ async def closure_delete(request: Request, closure_id: PathId) -> Response:
 
 
 @get("/cohorts/plan", guards=[change_cohorts], include_in_schema=False)
-async def plan_page(request: Request) -> Template:
-    return await _form(request, _defaults(request), {}, mode="plan")
+async def plan_page(request: Request, variant: FromQuery[str] = "kjk") -> Template:
+    return await _form(request, _defaults(request, variant if variant in services.VARIANTS else "kjk"), {}, mode="plan")
 
 
 @post("/cohorts/plan", guards=[change_cohorts], include_in_schema=False)
 async def plan_submit(request: Request) -> Template:
     cohort_input, values, _ = await _posted_cohort(request)
-    count = _int(values.get("count"))
+    count = _int(values.get("count")) if values.get("count") else services.term_defaults(cohort_input.variant).count
     try:
         if not isinstance(count, int) or not 1 <= count <= 12:
             raise InvalidInput({"count": N_("Plan from 1 to 12 cohorts at a time.")})
@@ -269,6 +413,11 @@ async def cohort_cancel(request: Request, cohort_id: PathId) -> Response:
 
 route_handlers = [
     calendar_feed,
+    edit_page,
+    edit_submit,
+    substitute_page,
+    substitute_submit,
+    changes_page,
     new_cohort,
     plan_page,
     plan_submit,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from course.accounts.schemas import Role, Staff
 from course.accounts.tables import StaffUser
-from course.cohorts.tables import Closure, Cohort, CohortLeader, Session
+from course.cohorts.tables import Closure, Cohort, CohortLeader, Session, SessionLeader
 
 # Who may lead a cohort (and so hold its guidance talks).
 LEADING_ROLES = (Role.leader, Role.admin)
@@ -55,9 +55,14 @@ def session_change_scope(staff: Staff):
     return Session.cohort.is_in(Cohort.select(Cohort.id).where(change_scope(staff)))
 
 
-def feed_scope(user_id: int):
-    """The cohorts in a staff user's personal calendar feed: those they lead."""
-    return Cohort.id.is_in(CohortLeader.select(CohortLeader.cohort).where(CohortLeader.leader == user_id))
+def led_sessions(user_id: int):
+    """Sessions a staff user leads: those they substitute on, and those of the cohorts
+    they lead that have no substitutes."""
+    substituted = SessionLeader.select(SessionLeader.session)
+    return Session.id.is_in(substituted.where(SessionLeader.leader == user_id)) | (
+        Session.cohort.is_in(CohortLeader.select(CohortLeader.cohort).where(CohortLeader.leader == user_id))
+        & Session.id.not_in(SessionLeader.select(SessionLeader.session))
+    )
 
 
 def may_backdate(staff: Staff) -> bool:

@@ -31,7 +31,51 @@ MODULES = (
     N_("Motivation"),
     N_("Network"),
     N_("Resource CV"),
+    # Ny retning's last third: led with the career centre and the follow-up service.
+    N_("Career guidance"),
+    N_("Job-seeker course"),
 )
+KJK_MODULES = tuple(range(1, 9))
+CAREER_GUIDANCE, JOB_SEEKER_COURSE = 9, 10
+# Modules whose sessions are expected to have a guest leader from outside the team.
+GUEST_MODULES = frozenset({CAREER_GUIDANCE, JOB_SEEKER_COURSE})
+
+
+def module_name(module: int) -> str:
+    """The module's message id; an unknown number (never stored) answers an empty string."""
+    return MODULES[module - 1] if 1 <= module <= len(MODULES) else ""
+
+
+def module_sequence(variant: str, sessions: int = SESSIONS) -> tuple[int, ...]:
+    """The module of each session, in order.
+
+    Klart jeg kan runs modules 1 to 8, one a session. Ny retning gives the last third
+    of the sessions (rounded) to career guidance and then the job-seeker course (the
+    larger half to career guidance); the sessions before it run the KJK modules in
+    order and end with the resource CV, which the career guidance builds on."""
+    if variant != "ny_retning":
+        return tuple(KJK_MODULES[i % len(KJK_MODULES)] for i in range(sessions))
+    tail = round(sessions / 3)
+    head = sessions - tail
+    first = [*range(1, head), KJK_MODULES[-1]] if head > 1 else [KJK_MODULES[0]] * head
+    career = (tail + 1) // 2
+    return tuple(first + [CAREER_GUIDANCE] * career + [JOB_SEEKER_COURSE] * (tail - career))
+
+
+@dataclass(frozen=True)
+class TermDefaults:
+    capacity: int
+    count: int  # cohorts proposed at a time
+    every_weeks: int  # from one start to the next
+
+
+# KJK: a cohort about every four weeks; Ny retning: about ten, three times a year.
+TERM_DEFAULTS = {"kjk": TermDefaults(12, 4, 4), "ny_retning": TermDefaults(10, 3, 17)}
+
+
+def term_defaults(variant: str) -> TermDefaults:
+    return TERM_DEFAULTS.get(variant, TERM_DEFAULTS["kjk"])
+
 
 KNOCK_ON = N_("An earlier session moved")
 
@@ -224,10 +268,12 @@ def propose_starts(
     is_free: Callable[[Plan], bool] = lambda plan: True,
     holiday: Callable[[date], str | None] = norwegian_holiday,
     max_tries: int = 12,
+    every_weeks: int = 4,
 ) -> list[Plan]:
-    """The next ``count`` cohorts of a term, about every four weeks from ``first``.
+    """The next ``count`` cohorts of a term, about every four weeks from ``first``
+    (``every_weeks``: Ny retning's three a year are about 17 weeks apart).
 
-    Each start is four weeks after the previous one, on the first weekday, and is
+    Each start is ``every_weeks`` after the previous one, on the first weekday, and is
     pushed on a week at a time while its first day is closed, it would overlap
     the previous cohort, or ``is_free`` (the leaders' and room's other bookings)
     says no."""
@@ -248,5 +294,5 @@ def propose_starts(
         else:
             raise ScheduleError("start_date", N_("No free start was found within three months."))
         plans.append(plan)
-        candidate = _monday(plan.sessions[0].date + timedelta(weeks=4)) + timedelta(days=days[0] - 1)
+        candidate = _monday(plan.sessions[0].date + timedelta(weeks=every_weeks)) + timedelta(days=days[0] - 1)
     return plans

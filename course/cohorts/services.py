@@ -10,7 +10,10 @@ the ones the doors and the later domains call (``services.get_cohort``,
 - leaders: who leads cohorts, by name
 - bookings: sessions and talks that take a room or a leader, and clashes with them
 - creating: validating and creating a cohort
-- sessions: moving and cancelling sessions and cohorts
+- editing: changing a cohort (title, capacity, room, times, leaders) or cancelling it
+- sessions: moving, cancelling and changing one session (room, substitute, guest leader)
+- substitutes: a substitute for a leader over a period
+- changes: the history of changes (who, when, what) and calendar versions
 - closures: periods an office holds no sessions
 - term: proposing and creating a term's cohorts
 - feeds: ICS calendars and personal feeds
@@ -22,11 +25,14 @@ from __future__ import annotations
 from course.cohorts import policies
 from course.cohorts.agenda import AgendaItem, agenda
 from course.cohorts.bookings import bookings, raise_on_clash
+from course.cohorts.changes import ChangeOut, ChangePage, list_changes
+from course.cohorts.changes import history as change_history
 from course.cohorts.closures import ClosureOut, add_closure, closures_for, list_closures, remove_closure
 from course.cohorts.creating import MAX_CAPACITY, VARIANTS, CohortInput, create_cohort, validate
+from course.cohorts.editing import CohortEdit, set_cohort_cancelled, update_cohort
 from course.cohorts.feeds import cohort_calendar, feed_calendar, initials, rotate_feed
 from course.cohorts.fields import DATE_RE, TIME_RE, hhmm, parse_date, parse_time
-from course.cohorts.leaders import office_leaders, staff_names
+from course.cohorts.leaders import leaders_of, office_leaders, staff_names
 from course.cohorts.loading import (
     CohortOut,
     SessionOut,
@@ -36,25 +42,33 @@ from course.cohorts.loading import (
     list_cohorts,
     load,
 )
-from course.cohorts.sessions import SessionChange, change_session, moves_for, set_cohort_cancelled
+from course.cohorts.schedule import GUEST_MODULES, module_sequence, term_defaults
+from course.cohorts.sessions import SessionChange, change_session, moves_for
+from course.cohorts.substitutes import SubstituteInput, set_substitute
 from course.cohorts.term import Proposal, accept_term, propose_term
 
 __all__ = [
     "DATE_RE",
+    "GUEST_MODULES",
     "MAX_CAPACITY",
     "TIME_RE",
     "VARIANTS",
     "AgendaItem",
+    "ChangeOut",
+    "ChangePage",
     "ClosureOut",
+    "CohortEdit",
     "CohortInput",
     "CohortOut",
     "Proposal",
     "SessionChange",
     "SessionOut",
+    "SubstituteInput",
     "accept_term",
     "add_closure",
     "agenda",
     "bookings",
+    "change_history",
     "change_session",
     "closures_for",
     "cohort_calendar",
@@ -65,9 +79,12 @@ __all__ = [
     "get_cohort",
     "hhmm",
     "initials",
+    "leaders_of",
+    "list_changes",
     "list_closures",
     "list_cohorts",
     "load",
+    "module_sequence",
     "moves_for",
     "office_leaders",
     "parse_date",
@@ -78,6 +95,9 @@ __all__ = [
     "remove_closure",
     "rotate_feed",
     "set_cohort_cancelled",
+    "set_substitute",
     "staff_names",
+    "term_defaults",
+    "update_cohort",
     "validate",
 ]

@@ -1,21 +1,24 @@
-"""Moving and cancelling sessions, cancelling a whole cohort, and which sessions are
-off their usual day."""
+"""Moving, cancelling and changing one session (room, substitute, guest leader), and
+which sessions are off their usual day."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import time
 
 from course import clock
 from course.accounts.schemas import Staff
-from course.cohorts import hooks, policies, schedule
+from course.cohorts import changes, policies, schedule
 from course.cohorts.bookings import bookings, raise_on_clash
 from course.cohorts.closures import closures_for
+from course.cohorts.editing import check_leaders, check_location
 from course.cohorts.fields import parse_date, parse_time
 from course.cohorts.loading import CohortOut, find_cohort, get_cohort
-from course.cohorts.tables import Cohort, Session
+from course.cohorts.tables import Session, SessionLeader
 from course.db import lock, write_transaction
 from course.errors import N_, InvalidInput, NotFound
+from course.validation import has_control_chars
 
 
 @dataclass
@@ -24,11 +27,23 @@ class SessionChange:
     start_time: str | None = None
     end_time: str | None = None
     cancelled: bool | None = None
+    location: str | None = None
+    # Substitute staff leaders for this session; [] gives it back to the cohort's leaders.
+    leader_ids: list | None = None
+    guest_leader: str | None = None  # "name, organisation"; "" takes the guest leader away
+
+
+def check_guest(value, errors: dict[str, str]) -> str:
+    text = unicodedata.normalize("NFC", " ".join(str(value).split()))
+    if has_control_chars(text) or len(text) > 200:
+        errors["guest_leader"] = N_("Give the guest leader as name and organisation, at most 200 characters.")
+    return text
 
 
 async def change_session(staff: Staff, cohort_id: int, number: int, change: SessionChange) -> CohortOut:
-    """Move or cancel one session. A new date may not be a holiday or closure day,
-    nor before the previous or after the next session, nor clash with a booking."""
+    """Move, cancel or change one session: its room, its leaders (a substitute) and its
+    guest leader. A new date may not be a holiday or closure day, nor before the
+    previous or after the next session; the session's leaders and room must be free."""
     cohort = await find_cohort(policies.change_scope(staff), cohort_id)
     current = next((s for s in cohort.sessions if s.number == number), None)
     if current is None:
@@ -54,49 +69,72 @@ async def change_session(staff: Staff, cohort_id: int, number: int, change: Sess
             errors["date"] = N_("The date must be after the previous session and before the next.")
         if new_date < clock.today() and not policies.may_backdate(staff):
             errors["date"] = N_("The date cannot be in the past.")
+    location = current.location if change.location is None else check_location(change.location, errors)
+    substitutes = current.substitute_ids
+    if change.leader_ids is not None:
+        if change.leader_ids == []:
+            substitutes = []
+        else:
+            substitutes = await check_leaders(change.leader_ids, cohort.office_id, errors) or []
+            if sorted(substitutes) == sorted(cohort.leader_ids):
+                substitutes = []  # the cohort's own pair: no substitute
+    guest = check_guest(change.guest_leader, errors) if change.guest_leader is not None else current.guest_leader
     if errors:
         raise InvalidInput(errors, params)
     assert new_date is not None  # parse_date answered None only with an error
-    values: dict = {Session.date: new_date, Session.start_time: start, Session.end_time: end}
-    if change.cancelled is not None:
+    leaders = substitutes or cohort.leader_ids
+    was_cancelled = current.status == "cancelled"
+    cancelled = was_cancelled if change.cancelled is None else change.cancelled
+    changed = changes.difference(
+        {
+            "date": current.date,
+            "start_time": time.fromisoformat(current.start_time),
+            "end_time": time.fromisoformat(current.end_time),
+            "cancelled": was_cancelled,
+            "location": current.location,
+            "leader_ids": current.led_by(cohort.leader_ids),
+            "guest_leader": current.guest_leader,
+        },
+        {
+            "date": new_date,
+            "start_time": start,
+            "end_time": end,
+            "cancelled": cancelled,
+            "location": location,
+            "leader_ids": leaders,
+            "guest_leader": guest,
+        },
+    )
+    values: dict = {
+        Session.date: new_date,
+        Session.start_time: start,
+        Session.end_time: end,
+        Session.location: location,
+        Session.guest_leader: guest,
+    }
+    if change.cancelled is not None and (change.cancelled or was_cancelled):
         values[Session.cancelled_at] = clock.now() if change.cancelled else None
     async with write_transaction():
-        await lock(f"rooms:{cohort.office_id}", *(f"staff:{i}" for i in cohort.leader_ids))
-        if change.cancelled is not True and (
-            new_date != current.date
-            or start != time.fromisoformat(current.start_time)
-            or end != time.fromisoformat(current.end_time)
-            or current.status == "cancelled"
-        ):
-            existing = await bookings(cohort.office_id, set(cohort.leader_ids), {new_date}, exclude_cohort=cohort.id)
-            await raise_on_clash(
-                schedule.clashes([(new_date, start, end)], current.location, frozenset(cohort.leader_ids), existing)
-            )
-        changed = (
+        await lock(f"rooms:{cohort.office_id}", *(f"staff:{i}" for i in sorted(set(cohort.leader_ids) | set(leaders))))
+        if not cancelled and {"date", "start_time", "end_time", "cancelled", "location", "leader_ids"} & changed.keys():
+            existing = await bookings(cohort.office_id, set(leaders), {new_date}, exclude_cohort=cohort.id)
+            await raise_on_clash(schedule.clashes([(new_date, start, end)], location, frozenset(leaders), existing))
+        rows = (
             await Session.update(values)
             .where(policies.session_change_scope(staff), Session.cohort == cohort.id, Session.number == number)
             .returning(Session.id)
         )
-        if not changed:
+        if not rows:
             raise NotFound
+        session_id = rows[0]["id"]
+        if "leader_ids" in changed:
+            await SessionLeader.delete().where(SessionLeader.session == session_id)
+            if substitutes:
+                await SessionLeader.insert(*[SessionLeader(session=session_id, leader=i) for i in substitutes])
+        if changed:
+            await changes.bump(Session.id == session_id)
+        await changes.record(staff, cohort.id, cohort.office_id, changed, number)
     return await get_cohort(staff, cohort.id)
-
-
-async def set_cohort_cancelled(staff: Staff, cohort_id: int, cancelled: bool) -> CohortOut:
-    """Cancelling a cohort also cancels its planned guidance talks; taking the
-    cancellation back leaves them cancelled, to be booked again."""
-    now = clock.now()
-    async with write_transaction():
-        changed = (
-            await Cohort.update({Cohort.cancelled_at: now if cancelled else None})
-            .where(policies.change_scope(staff), Cohort.id == cohort_id)
-            .returning(Cohort.id)
-        )
-        if not changed:
-            raise NotFound
-        if cancelled:
-            await hooks.cohort_cancelled(cohort_id, now)
-    return await get_cohort(staff, cohort_id)
 
 
 async def moves_for(cohort: CohortOut) -> list[dict]:

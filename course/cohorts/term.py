@@ -1,5 +1,5 @@
-"""Planning a term: the next cohorts about every four weeks, proposed and then
-created in one step."""
+"""Planning a term: the next cohorts about every four weeks (Ny retning: three a year,
+about every four months), proposed and then created in one step."""
 
 from __future__ import annotations
 
@@ -26,12 +26,14 @@ class Proposal:
 
 
 async def propose_term(staff: Staff, data: CohortInput, count: int) -> list[Proposal]:
-    """The next ``count`` cohorts about every four weeks from the start date,
+    """The next ``count`` cohorts from the start date, about every four weeks (the
+    variant's spacing: ``schedule.term_defaults``),
     clear of closures and of the leaders' and the room's other bookings."""
     values = await validate(staff, data)
     closures = await closures_for(values["office_id"])
     first = values["start_date"]
-    horizon = {first + timedelta(days=n) for n in range(7 * (5 * max(count, 1) + 12))}
+    every = schedule.term_defaults(values["variant"]).every_weeks
+    horizon = {first + timedelta(days=n) for n in range(7 * ((every + 1) * max(count, 1) + 12))}
     existing = await bookings(values["office_id"], set(values["leader_ids"]), horizon)
     leaders = frozenset(values["leader_ids"])
 
@@ -40,7 +42,7 @@ async def propose_term(staff: Staff, data: CohortInput, count: int) -> list[Prop
         return not schedule.clashes(wanted, values["location"], leaders, existing)
 
     try:
-        plans = schedule.propose_starts(first, count, values["weekdays"], closures, is_free)
+        plans = schedule.propose_starts(first, count, values["weekdays"], closures, is_free, every_weeks=every)
     except schedule.ScheduleError as error:
         raise InvalidInput({error.field: error.message}) from None
     return [

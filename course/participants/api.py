@@ -12,7 +12,7 @@ from litestar.params import FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from course.accounts.schemas import Staff
-from course.participants import rules, services
+from course.participants import enrolment, rules, services
 from course.web.forms import PathId, SessionNumber
 from course.web.guards import admin_only, login_required, see_people
 from course.web.openapi import Date, Id, error_responses
@@ -300,6 +300,17 @@ async def enrol(
     return await services.enrol(staff, cohort_id, data.participant_id, data.status)
 
 
+@post(
+    "/cohorts/{cohort_id:int}/waiting-list/invite",
+    guards=[see_people],
+    status_code=200,
+    summary="Invite the first on the waiting list into the free places (after the capacity was raised)",
+    responses=error_responses(400, 401, 403, 404, 422),
+)
+async def invite_waiting_list(staff: NamedDependency[Staff], cohort_id: PathId) -> enrolment.WaitingListInvited:
+    return await enrolment.invite_from_waiting_list(staff, cohort_id)
+
+
 @patch(
     "/enrolments/{enrolment_id:int}",
     guards=[see_people],
@@ -386,6 +397,7 @@ participants_api = Router(
         revoke_link,
         list_enrolments,
         enrol,
+        invite_waiting_list,
         change_enrolment,
         set_outcome,
         get_register,

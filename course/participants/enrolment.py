@@ -10,6 +10,7 @@ from datetime import date, datetime
 from course import clock
 from course.accounts.schemas import Staff
 from course.audit import services as audit
+from course.cohorts import hooks as cohort_hooks
 from course.cohorts import services as cohorts
 from course.cohorts.tables import Cohort, Session
 from course.db import lock, write_transaction
@@ -44,6 +45,24 @@ def outcome_out(row: dict | None, names: dict[int, str]) -> OutcomeOut | None:
 
 
 @dataclass
+class EnrolmentWarning:
+    """Something to look at, not a refusal (a Ny retning participant outside 16–18)."""
+
+    code: str  # age_outside_range
+    message: str  # the English message id, translated where it is shown
+    params: dict
+    text: str = ""  # the message in English with its parameters filled in
+
+    def __post_init__(self) -> None:
+        self.text = self.message % self.params
+
+
+def age_warnings(variant: str, birth_year: int, start: date) -> list[EnrolmentWarning]:
+    params = rules.age_warning(variant, birth_year, start)
+    return [EnrolmentWarning("age_outside_range", rules.AGE_WARNING, params)] if params else []
+
+
+@dataclass
 class EnrolmentOut:
     id: int
     cohort_id: int
@@ -55,6 +74,8 @@ class EnrolmentOut:
     changed_at: datetime
     outcome: OutcomeOut | None = None
     invited_from_waiting_list: list[int] = field(default_factory=list)
+    # In the answer to an enrolment: what to look at (the enrolment is made regardless).
+    warnings: list[EnrolmentWarning] = field(default_factory=list)
 
 
 async def taken(cohort_id: int) -> int:
@@ -62,6 +83,13 @@ async def taken(cohort_id: int) -> int:
     return await Enrolment.count().where(
         Enrolment.cohort == cohort_id, Enrolment.status.is_in(sorted(rules.TAKES_A_PLACE))
     )
+
+
+async def cohort_places(cohort_id: int) -> cohort_hooks.Places:
+    """The places taken and the waiting list of a cohort the caller has already
+    selected (the cohorts domain asks, through its hook, when the capacity changes)."""
+    waiting = await Enrolment.count().where(Enrolment.cohort == cohort_id, Enrolment.status == "waiting")
+    return cohort_hooks.Places(taken=await taken(cohort_id), waiting=waiting)
 
 
 async def fill_from_waiting_list(cohort_id: int, now: datetime) -> list[int]:
@@ -198,7 +226,59 @@ async def enrol(staff: Staff, cohort_id: int, participant_id, status: str = "enr
             participant=participant_id,
             details={"enrolment": enrolment_id},
         )
-    return await enrolment_out(staff, enrolment_id)
+    out = await enrolment_out(staff, enrolment_id)
+    out.warnings = await enrolment_warnings(staff, enrolment_id)
+    return out
+
+
+async def enrolment_warnings(staff: Staff, enrolment_id: int) -> list[EnrolmentWarning]:
+    """What to look at about an enrolment the caller may see: a Ny retning participant
+    outside the ages it is meant for."""
+    row = (
+        await Enrolment.select(
+            Enrolment.participant.birth_year.as_alias("birth_year"),
+            Enrolment.cohort.variant.as_alias("variant"),
+            Enrolment.cohort.start_date.as_alias("start"),
+        )
+        .where(policies.enrolment_scope(staff), Enrolment.id == enrolment_id)
+        .first()
+    )
+    if row is None:
+        raise NotFound
+    return age_warnings(row["variant"], row["birth_year"], row["start"])
+
+
+@dataclass
+class WaitingListInvited:
+    cohort_id: int
+    invited: list[int]  # the enrolments invited, first in the queue first
+    places_left: int  # free places after the invitations
+
+
+async def invite_from_waiting_list(staff: Staff, cohort_id: int) -> WaitingListInvited:
+    """Invite the first on the waiting list into the places that are free (after the
+    capacity was raised): the leader's confirmation of the offer."""
+    cohort = await people_cohort(staff, cohort_id)
+    if cohort.status not in ("planned", "running"):
+        raise InvalidInput({"cohort": N_("The cohort is cancelled or finished.")})
+    at = clock.utc_now()
+    async with write_transaction():
+        await lock(f"cohort:{cohort_id}")
+        invited = await fill_from_waiting_list(cohort_id, at)
+        if invited:
+            people = await Enrolment.select(Enrolment.id, Enrolment.participant).where(
+                policies.enrolment_scope(staff), Enrolment.id.is_in(invited)
+            )
+            for row in people:
+                await audit.record(
+                    audit.ENROLMENT_CHANGED,
+                    actor=staff.id,
+                    office=cohort.office_id,
+                    participant=row["participant"],
+                    details={"enrolment": row["id"], "fields": ["status"]},
+                )
+        places = await cohort_places(cohort_id)
+    return WaitingListInvited(cohort_id, invited, max(0, cohort.capacity - places.taken))
 
 
 async def enrolment_row(staff: Staff, enrolment_id: int) -> tuple[dict, cohorts.CohortOut]:

@@ -10,8 +10,10 @@ from litestar.response import Redirect, Template
 from course import clock
 from course.cohorts import policies as cohort_policies
 from course.cohorts import services as cohorts
-from course.errors import Conflict, InvalidInput
+from course.errors import Conflict, InvalidInput, NotFound
+from course.participants import enrolment as enrolment_service
 from course.participants import policies, rules, services
+from course.validation import valid_id
 from course.web.forms import PathId, SessionNumber, form_data, translated
 from course.web.guards import current_staff, login_required, see_people
 from course.web.i18n import gettext
@@ -221,10 +223,14 @@ async def revoke_link(request: Request, participant_id: PathId) -> Response:
 # --- the cohort's page, with its roster ------------------------------------------------------------
 
 
-async def render_cohort(request: Request, cohort_id: int, errors: dict | None = None, status: int = 200) -> Template:
+async def render_cohort(
+    request: Request, cohort_id: int, errors: dict | None = None, status: int = 200, notices: list | None = None
+) -> Template:
     staff = current_staff(request)
     cohort = await cohorts.get_cohort(staff, cohort_id)
-    leaders = await cohorts.staff_names(cohort.leader_ids)
+    # The cohort's leaders and any session's substitutes, by name.
+    leaders = await cohorts.staff_names(cohort.leader_ids + [i for s in cohort.sessions for i in s.substitute_ids])
+    changes, older_changes = await cohorts.change_history(staff, cohort_id)
     sees_people = policies.may_see_people(staff)
     # Read once: the roster (names, for leaders) and the summary (counts, for everyone) share it.
     rows = await services.roster(staff, cohort_id) if sees_people else None
@@ -245,14 +251,34 @@ async def render_cohort(request: Request, cohort_id: int, errors: dict | None = 
             "outcome_labels": rules.OUTCOME_LABELS,
             "today": clock.today(),
             "errors": errors or {},
+            "staff_names": leaders,
+            "changes": changes,
+            "more_changes": older_changes is not None,
+            "notices": notices or [],
         },
         status_code=status,
     )
 
 
 @get("/cohorts/{cohort_id:int}", guards=[login_required], include_in_schema=False)
-async def cohort_page(request: Request, cohort_id: PathId) -> Template:
-    return await render_cohort(request, cohort_id)
+async def cohort_page(request: Request, cohort_id: PathId, warned: FromQuery[int | None] = None) -> Template:
+    # After an enrolment that called for a warning (its id): the warning, as a notice.
+    notices = []
+    if warned is not None and valid_id(warned) and policies.may_see_people(current_staff(request)):
+        try:
+            notices = await enrolment_service.enrolment_warnings(current_staff(request), warned)
+        except NotFound:
+            notices = []
+    return await render_cohort(request, cohort_id, notices=notices)
+
+
+@post("/cohorts/{cohort_id:int}/waiting-list/invite", guards=[see_people], include_in_schema=False)
+async def invite_waiting_list(request: Request, cohort_id: PathId) -> Response:
+    try:
+        await enrolment_service.invite_from_waiting_list(current_staff(request), cohort_id)
+    except InvalidInput as exc:
+        return await render_cohort(request, cohort_id, translated(exc), 422)
+    return Redirect(path=f"/cohorts/{cohort_id}#participants")
 
 
 @post("/cohorts/{cohort_id:int}/enrolments", guards=[see_people], include_in_schema=False)
@@ -260,7 +286,7 @@ async def enrol(request: Request, cohort_id: PathId) -> Response:
 
     data = await form_data(request)
     try:
-        await services.enrol(
+        enrolment = await services.enrol(
             current_staff(request), cohort_id, _int(data.get("participant_id")), data.get("status", "enrolled")
         )
     except InvalidInput as exc:
@@ -269,6 +295,8 @@ async def enrol(request: Request, cohort_id: PathId) -> Response:
         return await render_cohort(request, cohort_id, errors, 422)
     except Conflict as exc:
         return await render_cohort(request, cohort_id, {exc.field or "participant_id": exc.text(gettext)}, 409)
+    if enrolment.warnings:
+        return Redirect(path=f"/cohorts/{cohort_id}?warned={enrolment.id}#participants")
     return Redirect(path=f"/cohorts/{cohort_id}#participants")
 
 
@@ -430,6 +458,7 @@ route_handlers = [
     issue_link,
     revoke_link,
     enrol,
+    invite_waiting_list,
     enrolment_page,
     change_enrolment,
     set_outcome,

@@ -98,6 +98,25 @@ def can_change(current: str, new: str) -> bool:
     return new in TRANSITIONS.get(current, set())
 
 
+# Ny retning is for those aged 16 to 18; someone older or younger may still take part.
+NY_RETNING_AGES = (16, 18)
+AGE_WARNING = N_("Ny retning is meant for ages %(low)s to %(high)s; the participant turns %(age)s in %(year)s.")
+
+
+def age_warning(variant: str, birth_year: int, start: date) -> dict | None:
+    """The parameters of the age warning when a participant born in ``birth_year`` is
+    enrolled on a cohort of ``variant`` starting on ``start`` outside its expected ages
+    (the age they turn in the start's year), or None. Only Ny retning has such ages; an
+    erased person (birth year 0) gets none. A warning, never a refusal."""
+    if variant != "ny_retning" or birth_year <= 0:
+        return None
+    age = start.year - birth_year
+    low, high = NY_RETNING_AGES
+    if low <= age <= high:
+        return None
+    return {"low": low, "high": high, "age": age, "year": start.year}
+
+
 def overlaps(a_first: date, a_last: date, b_first: date, b_last: date) -> bool:
     return a_first <= b_last and b_first <= a_last
 

@@ -37,7 +37,7 @@ def test_an_ordinary_month_is_tuesdays_and_thursdays():
         "2027-02-04",
     ]
     assert plan.moved == ()
-    assert [s.module for s in plan.sessions] == list(MODULES)
+    assert [s.module for s in plan.sessions] == list(MODULES[:8])  # the KJK modules, 1 to 8
 
 
 def test_ascension_day_moves_to_the_friday_of_the_same_week():
@@ -134,7 +134,7 @@ def test_properties_of_every_schedule(case):
     assert all(blocked_by(d, closures) is None for d in days)
     assert max(Counter(d.isocalendar()[:2] for d in days).values()) <= 2
     assert [s.number for s in plan.sessions] == list(range(1, 9))
-    assert [s.module for s in plan.sessions] == list(MODULES)
+    assert [s.module for s in plan.sessions] == list(MODULES[:8])  # the KJK modules, 1 to 8
     for move in plan.moved:
         assert move.planned > move.original or move.reason == KNOCK_ON
         assert move.reason
