@@ -497,3 +497,7 @@ async def forget_participant(
 
 # --- cohorts (course facts only: ids and field names) ---------------------------------------
 COHORT_CHANGED = "cohort_changed"  # details: cohort, session (None: the whole cohort), fields
+
+# --- the way in (a participant's steps: details hold ids and step names only) ----------------
+PATH_READ = "path_read"  # GET /api/v1/participants/{id}/path and the path's own page
+PATH_CHANGED = "path_changed"  # details: participant, steps (set or changed), cleared

@@ -13,6 +13,7 @@ from course.audit import services as audit
 from course.errors import NotFound
 from course.participants import policies, rules
 from course.participants.common import PersonRef, staff_names
+from course.participants.path import PathOut, path_of
 from course.participants.tables import (
     CategoryChange,
     Consent,
@@ -87,6 +88,8 @@ class ParticipantOut(ParticipantSummary):
     categories: list[CategoryOut] = field(default_factory=list)
     enrolments: list[EnrolmentBrief] = field(default_factory=list)
     link: LinkInfo | None = None
+    # The way in: referral, HU (its date is referral_date), intake talk, information meeting, start.
+    path: PathOut | None = None
 
 
 async def participant_row(staff: Staff, participant_id: int) -> dict:
@@ -183,6 +186,7 @@ async def get_participant(staff: Staff, participant_id: int) -> ParticipantOut:
             EnrolmentBrief(e["id"], e["cohort_id"], e["title"], e["start_date"], e["status"]) for e in enrolments
         ],
         link=LinkInfo(link["created_at"], link["expires_at"]) if link else None,
+        path=await path_of(staff, participant_id),
     )
 
 

@@ -12,7 +12,7 @@ from course.accounts.tables import StaffUser
 from course.audit import services as audit
 from course.db import write_transaction
 from course.errors import N_, InvalidInput
-from course.participants import policies
+from course.participants import path, policies
 from course.participants.common import past_date
 from course.participants.consent import ConsentInput, insert_consent, parse_consent, stamp_version
 from course.participants.records import ParticipantOut, get_participant, participant_row
@@ -126,6 +126,9 @@ async def create_participant(staff: Staff, data: ParticipantInput) -> Participan
         )[0]["id"]
         if consent:
             await insert_consent(staff, participant_id, consent, at)
+        if referral:
+            # The referral committee date is the HU step's date on the way in.
+            await path.sync_hu_date(participant_id, referral, staff.id)
         await audit.record(
             audit.PARTICIPANT_CREATED,
             actor=staff.id,
@@ -149,9 +152,12 @@ async def update_participant(staff: Staff, participant_id: int, changes: Partici
     if changes.email is not None:
         values[Participant.email] = _email(changes.email, errors)
     if changes.referral_date is not None:
-        values[Participant.referral_date] = (
-            past_date(changes.referral_date, errors, "referral_date") if changes.referral_date else None
-        )
+        day = past_date(changes.referral_date, errors, "referral_date") if changes.referral_date else None
+        values[Participant.referral_date] = day
+        if day != current["referral_date"]:
+            # The HU step takes the same date: it must fit the steps around it.
+            if "referral_date" not in errors and (clash := await path.hu_date_errors(participant_id, day)):
+                errors["referral_date"] = next(iter(clash.values()))
     if changes.primary_contact_id is not None:
         contact = await _primary_contact(changes.primary_contact_id, current["office"], errors)
         if contact is not None and contact != current["primary_contact"]:
@@ -168,6 +174,8 @@ async def update_participant(staff: Staff, participant_id: int, changes: Partici
     if values:
         async with write_transaction():
             await Participant.update(values).where(policies.participant_scope(staff), Participant.id == participant_id)
+            if Participant.referral_date in values and values[Participant.referral_date] != current["referral_date"]:
+                await path.sync_hu_date(participant_id, values[Participant.referral_date], staff.id)
             details = {"participant": participant_id, "fields": sorted(c._meta.name for c in values)}
             if Participant.primary_contact in values:
                 details["primary_contact"] = {
