@@ -57,7 +57,8 @@ def module_sequence(variant: str, sessions: int = SESSIONS) -> tuple[int, ...]:
         return tuple(KJK_MODULES[i % len(KJK_MODULES)] for i in range(sessions))
     tail = round(sessions / 3)
     head = sessions - tail
-    first = [*range(1, head), KJK_MODULES[-1]] if head > 1 else [KJK_MODULES[0]] * head
+    # Modules 1 to 7 in order (the seventh kept on if there are more sessions), then 8.
+    first = [KJK_MODULES[min(i, len(KJK_MODULES) - 2)] for i in range(head - 1)] + [KJK_MODULES[-1]] * min(head, 1)
     career = (tail + 1) // 2
     return tuple(first + [CAREER_GUIDANCE] * career + [JOB_SEEKER_COURSE] * (tail - career))
 

@@ -238,3 +238,69 @@ async def test_enrolments_made_at_the_same_moment_never_over_fill_a_cohort(clien
         assert {r.status_code for r in responses} == {201}, [r.text for r in responses]
         taken.append(sorted(r.json()["status"] for r in responses))
     assert taken == [["enrolled", "waiting", "waiting", "waiting"]] * len(courses)
+
+
+# --- Ny retning: ages 16 to 18 expected, a warning and never a refusal --------------------------
+
+
+async def test_enrolling_outside_16_to_18_on_ny_retning_warns_but_enrols(client, world, as_):
+    leader = await as_("leader")
+    course = await cohort(client, world, leader, variant="ny_retning", capacity=10)
+    year = date.fromisoformat(course["start_date"]).year
+    young = await participant(client, leader, world, name="Åsa Ødven", birth_year=year - 17)
+    older = await participant(client, leader, world, name="Jørn Øyås", birth_year=year - 22)
+    fine = await enrolled(client, leader, course["id"], young["id"])
+    assert fine["warnings"] == []
+    warned = await enrolled(client, leader, course["id"], older["id"])
+    assert warned["status"] == "enrolled"
+    [warning] = warned["warnings"]
+    assert warning["code"] == "age_outside_range"
+    assert warning["params"] == {"low": 16, "high": 18, "age": 22, "year": year}
+    assert "22" in warning["text"]
+    # Klart jeg kan has no such ages.
+    kjk = await cohort(
+        client, world, leader, start_date=(date.fromisoformat(course["end_date"]) + timedelta(weeks=3)).isoformat()
+    )
+    other = await participant(client, leader, world, name="Kåre Bø", birth_year=year - 24)
+    assert (await enrolled(client, leader, kjk["id"], other["id"]))["warnings"] == []
+
+
+async def test_the_cohort_page_tells_the_age_warning_after_enrolling(client, world, as_, login_as):
+    from tests.conftest import csrf_post
+
+    leader = await as_("leader")
+    course = await cohort(client, world, leader, variant="ny_retning")
+    year = date.fromisoformat(course["start_date"]).year
+    older = await participant(client, leader, world, name="Jørn Øyås", birth_year=year - 21)
+    await login_as("leader")
+    page = f"/cohorts/{course['id']}"
+    response = await csrf_post(client, f"{page}/enrolments", {"participant_id": str(older["id"])}, page=page)
+    assert response.status_code in (302, 303)
+    target = response.headers["location"]
+    assert "warned=" in target
+    text = (await client.get(target)).text
+    assert "Ny retning er for alderen 16 til 18 år. Deltakeren fyller 21" in text
+    assert "Deltakeren er meldt på." in text
+    # Another office's enrolment id shows nothing.
+    assert "Ny retning er for alderen" not in (await client.get(f"{page}?warned=999999")).text
+
+
+async def test_the_waiting_list_offer_and_its_button_on_the_cohort_page(client, world, as_, login_as):
+    from tests.conftest import csrf_post
+
+    leader = await as_("leader")
+    course = await cohort(client, world, leader, capacity=1)
+    people = [await participant(client, leader, world, name=n) for n in NAMES[:3]]
+    places = [await enrolled(client, leader, course["id"], p["id"]) for p in people]
+    await client.patch(f"/api/v1/cohorts/{course['id']}", json={"capacity": 2}, headers=leader)
+    await login_as("leader")
+    page = f"/cohorts/{course['id']}"
+    text = (await client.get(page)).text
+    assert "1 på ventelisten kan nå få plass." in text
+    response = await csrf_post(client, f"{page}/waiting-list/invite", page=page)
+    assert response.status_code in (302, 303)
+    rows = await roster(client, leader, course["id"])
+    assert row_for(rows, people[1]["id"])["status"] == "invited"
+    assert row_for(rows, people[2]["id"])["status"] == "waiting"
+    assert places[1]["status"] == "waiting"
+    assert "på ventelisten kan nå få plass" not in (await client.get(page)).text
