@@ -29,8 +29,9 @@ from course.guidance.api import guidance_api
 from course.home import pages as home_pages
 from course.participants import admin_pages as participant_admin_pages
 from course.participants import pages as participant_pages
-from course.participants import path_pages
+from course.participants import follow_up_pages, path_pages
 from course.participants.api import participants_api
+from course.participants.follow_up_api import follow_up_api
 from course.participants.path_api import path_api
 from course.portal import pages as portal_pages
 from course.privacy import audit_pages, retention_pages
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             cohorts_api,
             participants_api,
             path_api,
+            follow_up_api,
             guidance_api,
             evaluations_api,
             documents_api,
@@ -95,6 +97,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *participant_pages.route_handlers,
             *participant_admin_pages.route_handlers,
             *path_pages.route_handlers,
+            *follow_up_pages.route_handlers,
             *guidance_pages.route_handlers,
             *evaluation_pages.route_handlers,
             *document_pages.route_handlers,

@@ -501,3 +501,7 @@ COHORT_CHANGED = "cohort_changed"  # details: cohort, session (None: the whole c
 # --- the way in (a participant's steps: details hold ids and step names only) ----------------
 PATH_READ = "path_read"  # GET /api/v1/participants/{id}/path and the path's own page
 PATH_CHANGED = "path_changed"  # details: participant, steps (set or changed), cleared
+# --- follow-ups at 3 and 6 months (ids and the point only, never the kind or the note) -------
+FOLLOW_UPS_READ = "follow_ups_read"  # an enrolment's follow-ups, with their notes; details: enrolment
+FOLLOW_UP_SET = "follow_up_set"  # details: enrolment, point, fields
+FOLLOW_UP_DELETED = "follow_up_deleted"  # details: enrolment, point

@@ -10,6 +10,7 @@ from course.accounts import services as accounts
 from course.accounts import views as account_views
 from course.accounts.schemas import Role
 from course.cohorts import services as cohorts
+from course.participants import follow_ups
 from course.participants import path as way_in
 from course.participants import services as participants
 from course.web.guards import current_staff, login_required
@@ -38,6 +39,7 @@ async def home(request: Request) -> Response:
             "cohorts": mine,
             "warnings": await participants.warnings_for(staff),
             "waiting": await way_in.waiting_list(staff),
+            "follow_ups": await follow_ups.due_follow_ups(staff),
         },
     )
 
