@@ -29,10 +29,12 @@ from course.guidance.api import guidance_api
 from course.home import pages as home_pages
 from course.participants import admin_pages as participant_admin_pages
 from course.participants import pages as participant_pages
-from course.participants import follow_up_pages, path_pages
+from course.participants import attendance_export_pages, follow_up_pages, path_pages, reflection_pages
 from course.participants.api import participants_api
+from course.participants.attendance_export_api import attendance_export_api
 from course.participants.follow_up_api import follow_up_api
 from course.participants.path_api import path_api
+from course.participants.reflection_api import reflection_api
 from course.portal import pages as portal_pages
 from course.privacy import audit_pages, retention_pages
 from course.privacy import pages as privacy_pages
@@ -73,6 +75,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             cohorts_api,
             participants_api,
             path_api,
+            reflection_api,
+            attendance_export_api,
             follow_up_api,
             guidance_api,
             evaluations_api,
@@ -97,6 +101,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *participant_pages.route_handlers,
             *participant_admin_pages.route_handlers,
             *path_pages.route_handlers,
+            *reflection_pages.route_handlers,
+            *attendance_export_pages.route_handlers,
             *follow_up_pages.route_handlers,
             *guidance_pages.route_handlers,
             *evaluation_pages.route_handlers,

@@ -12,7 +12,24 @@ from course.settings import ROOT
 # (the staff start page and the participant's own pages), then the CLI and the app.
 ORDER = ["accounts", "cohorts", "participants", "guidance", "evaluations", "documents", "privacy", "home", "portal"]
 # The doors: only the app imports them. What two doors share lives in a views module.
-DOORS = ("pages", "api", "admin_pages", "audit_pages", "audit_api", "retention_pages", "path_api", "path_pages", "follow_up_api", "follow_up_pages", "outcome_api", "outcome_pages")
+DOORS = (
+    "pages",
+    "api",
+    "admin_pages",
+    "audit_pages",
+    "audit_api",
+    "retention_pages",
+    "path_api",
+    "path_pages",
+    "reflection_api",
+    "reflection_pages",
+    "attendance_export_api",
+    "attendance_export_pages",
+    "follow_up_api",
+    "follow_up_pages",
+    "outcome_api",
+    "outcome_pages",
+)
 
 
 def sources():

@@ -501,6 +501,13 @@ COHORT_CHANGED = "cohort_changed"  # details: cohort, session (None: the whole c
 # --- the way in (a participant's steps: details hold ids and step names only) ----------------
 PATH_READ = "path_read"  # GET /api/v1/participants/{id}/path and the path's own page
 PATH_CHANGED = "path_changed"  # details: participant, steps (set or changed), cleared
+
+# --- reflection tasks and answers (ids and module numbers only, never a text) -----------------
+REFLECTION_TASK_CHANGED = "reflection_task_changed"  # an office's task for a module; details: module
+REFLECTION_READ = "reflection_read"  # a staff member read a participant's answers; details: enrolment, modules
+REFLECTION_ANSWERED = "reflection_answered"  # the participant wrote or cleared one; details: enrolment, module
+# --- attendance export (stipend documentation): one event per person in it --------------------
+ATTENDANCE_EXPORTED = "attendance_exported"  # details: cohorts, format
 # --- follow-ups at 3 and 6 months (ids and the point only, never the kind or the note) -------
 FOLLOW_UPS_READ = "follow_ups_read"  # an enrolment's follow-ups, with their notes; details: enrolment
 FOLLOW_UP_SET = "follow_up_set"  # details: enrolment, point, fields

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from course.accounts.schemas import Role, Staff
 from course.accounts.tables import StaffUser
-from course.cohorts.tables import Cohort, Session
+from course.cohorts.tables import Cohort, CohortLeader, Session, SessionLeader
 from course.participants.tables import (
     Attendance,
     CategoryChange,
@@ -20,6 +20,8 @@ from course.participants.tables import (
     Outcome,
     Participant,
     ParticipantLink,
+    ReflectionAnswer,
+    ReflectionTask,
 )
 
 # Who sees people by name, and so may be a participant's primary contact.
@@ -129,3 +131,58 @@ def handover_scope(staff: Staff):
     if staff.role is Role.admin:
         return Participant.id.is_not_null()
     return Participant.primary_contact == staff.id
+
+
+# --- reflection tasks and the participants' answers --------------------------------------
+
+
+def reflection_task_scope(staff: Staff):
+    """An office's reflection tasks: staff read their own office's (managers too: the
+    texts name no one), admins every office's."""
+    if staff.role is Role.admin:
+        return ReflectionTask.id.is_not_null()
+    return ReflectionTask.office == staff.office_id
+
+
+def may_edit_reflection_tasks(staff: Staff) -> bool:
+    """Leaders change their office's tasks, admins any office's; managers read them."""
+    return staff.role in PEOPLE_ROLES
+
+
+def reflection_scope(staff: Staff):
+    """Answers whose existence (module and when, never the text) the caller may see:
+    those of the enrolments in ``enrolment_scope``, so the office's leaders and admins
+    see who has answered, as they see attendance."""
+    return ReflectionAnswer.enrolment.is_in(Enrolment.select(Enrolment.id).where(enrolment_scope(staff)))
+
+
+def reflection_reader_scope(staff: Staff):
+    """Enrolments whose reflection answers the caller may read: in ``enrolment_scope``,
+    and the caller leads the cohort (as one of its pair, or as a substitute for one
+    of its sessions) or is the participant's primary contact. Nobody else: not the
+    office's other leaders, not managers, and not an admin by their role alone."""
+    if staff.role not in PEOPLE_ROLES:
+        return Enrolment.id.is_null()
+    led = CohortLeader.select(CohortLeader.cohort).where(CohortLeader.leader == staff.id)
+    substituted = Session.select(Session.cohort).where(
+        Session.id.is_in(SessionLeader.select(SessionLeader.session).where(SessionLeader.leader == staff.id))
+    )
+    contact_for = Participant.select(Participant.id).where(Participant.primary_contact == staff.id)
+    return enrolment_scope(staff) & (
+        Enrolment.cohort.is_in(led) | Enrolment.cohort.is_in(substituted) | Enrolment.participant.is_in(contact_for)
+    )
+
+
+def reflection_answer_scope(staff: Staff):
+    """Answers whose text the caller may read: those of ``reflection_reader_scope``."""
+    return ReflectionAnswer.enrolment.is_in(Enrolment.select(Enrolment.id).where(reflection_reader_scope(staff)))
+
+
+def own_reflection_scope(participant_id: int):
+    """Enrolments on which a participant, through their personal link, reads and
+    writes their own answers: theirs, on a cohort they take part in, never once erased."""
+    return (
+        (Enrolment.participant == participant_id)
+        & Enrolment.participant.is_in(Participant.select(Participant.id).where(Participant.erased_at.is_null()))
+        & Enrolment.status.is_in(["enrolled", "completed"])
+    )

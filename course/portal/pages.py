@@ -11,7 +11,7 @@ from datetime import time
 
 from litestar import Request, Response, get, post
 from litestar.params import FromQuery
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
 from course import clock
 from course.audit import services as audit
@@ -22,8 +22,9 @@ from course.errors import Closed, Conflict, InvalidInput
 from course.evaluations import services as evaluations
 from course.evaluations import views as evaluation_views
 from course.guidance import services as guidance
+from course.participants import reflection
 from course.participants import services as participants
-from course.web.forms import ICS, PDF, PathId, Token, attachment, form_data
+from course.web.forms import ICS, PDF, PathId, Token, attachment, form_data, translated
 from course.web.i18n import gettext
 
 
@@ -63,6 +64,7 @@ async def own_page(request: Request, token: Token) -> Response:
             "evaluations": await evaluations.own_evaluations(page.participant_id, token),
             "documents": await documents.for_participant(page.participant_id),
             "consents": await participants.own_consents(page.participant_id),
+            "reflections": await reflection.own_tasks(page.participant_id),
             # Innsyn: who at NAV has read or changed the CV and plan, the latest 50.
             "innsyn": await audit.innsyn(page.participant_id),
             "innsyn_limit": audit.INNSYN_LIMIT,
@@ -174,6 +176,45 @@ def _document_pages(kind: str) -> list:
     return [own_form, own_submit, own_pdf]
 
 
+# --- reflection tasks ----------------------------------------------------------------------------
+
+
+def _reflection_page(token: str, task: reflection.OwnTask, value: str, errors=None, saved=False, status=200):
+    return Template(
+        "participants/reflection_own.html",
+        context={
+            "token": token,
+            "task": task,
+            "value": value,
+            "errors": errors or {},
+            "saved": saved,
+            "max_answer": reflection.MAX_ANSWER,
+        },
+        status_code=status,
+    )
+
+
+@get("/p/{token:str}/reflections/{enrolment_id:int}/{module:int}", include_in_schema=False)
+async def own_reflection_form(
+    request: Request, token: Token, enrolment_id: PathId, module: PathId, saved: FromQuery[bool] = False
+) -> Template:
+    person = await participants.participant_for_token(token)
+    task = await reflection.own_task(person, enrolment_id, module)
+    return _reflection_page(token, task, task.answer, saved=saved)
+
+
+@post("/p/{token:str}/reflections/{enrolment_id:int}/{module:int}", include_in_schema=False)
+async def own_reflection_submit(request: Request, token: Token, enrolment_id: PathId, module: PathId) -> Response:
+    person = await participants.participant_for_token(token)
+    data = await form_data(request)
+    try:
+        await reflection.save_own_answer(person, enrolment_id, module, data.get("text", ""))
+    except InvalidInput as exc:
+        task = await reflection.own_task(person, enrolment_id, module)
+        return _reflection_page(token, task, data.get("text", ""), translated(exc), status=422)
+    return Redirect(path=f"/p/{token}/reflections/{enrolment_id}/{module}?saved=1")
+
+
 route_handlers = [
     own_page,
     own_calendar,
@@ -181,4 +222,6 @@ route_handlers = [
     own_evaluation_submit,
     *_document_pages("cv"),
     *_document_pages("plan"),
+    own_reflection_form,
+    own_reflection_submit,
 ]
