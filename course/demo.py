@@ -527,6 +527,52 @@ async def _load_documents() -> int:
     return made
 
 
+async def _load_reflections() -> int:
+    """Drammen words module 1's reflection task its own way; two of cohort A's
+    participants have answered the tasks open to them (the sessions held)."""
+    from course.cohorts.tables import Cohort
+    from course.errors import NotFound
+    from course.participants import reflection
+    from course.participants.tables import Enrolment, ReflectionTask
+
+    ase = await _staff("ase.bo@demo.kjk.no")
+    if await ReflectionTask.exists().where(ReflectionTask.office == ase.office_id):
+        return 0
+    await reflection.set_task(
+        ase,
+        1,
+        "Skriv ned tre ting du har fått til det siste året – store eller små. Hva sier de om hvem du er og hva "
+        "du er god til?",
+    )
+    cohort = await Cohort.select(Cohort.id).where(Cohort.title == COHORTS[0][0]).first()
+    if cohort is None:
+        return 0
+    answers = {
+        "Sølvi Åkerø Dæhli": {
+            1: "Jeg fikk sommerjobb på Rema, jeg lærte meg å strikke genser, og jeg passet småsøsknene mine hver "
+            "ettermiddag i fire år. Det sier at jeg er pålitelig og tålmodig.",
+            2: "Storesøster, lagkamerat og butikkmedarbeider. Som storesøster er jeg god til å roe ned når det blir "
+            "bråk.",
+        },
+        "Mathias Ødegård": {
+            1: "Jeg bygde min egen PC, jeg hjalp bestefar med nettbanken, og jeg fullførte Vg1. Jeg gir meg ikke "
+            "når noe er vanskelig.",
+        },
+    }
+    rows = await Enrolment.select(
+        Enrolment.id, Enrolment.participant, Enrolment.participant.name.as_alias("name")
+    ).where(Enrolment.cohort == cohort["id"], Enrolment.participant.name.is_in(list(answers)))
+    made = 0
+    for row in rows:
+        for module, text in answers[row["name"]].items():
+            try:
+                await reflection.save_own_answer(row["participant"], row["id"], module, text)
+            except NotFound:  # the module's session has not been held yet
+                continue
+            made += 1
+    return made
+
+
 async def load() -> dict[str, int]:
     """Create what is missing; running it again changes nothing."""
     created = {"offices": 0, "users": 0}
@@ -542,6 +588,7 @@ async def load() -> dict[str, int]:
     created["participants"] = await _load_participants()
     created["history"] = await _load_history()
     created["documents"] = await _load_documents()
+    created["reflections"] = await _load_reflections()
     return created
 
 
