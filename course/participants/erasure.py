@@ -1,7 +1,8 @@
 """Erasing a participant from this domain's tables: the person's row keeps its id,
 office and primary contact and loses everything personal; consents, category
-history, personal links and retention extensions go; enrolments, attendance marks
-and outcomes stay as counts, without their free text.
+history, personal links, retention extensions and reflection answers go;
+enrolments, attendance marks, outcomes, follow-ups and the dates and decisions of
+the way in stay as counts, without their free text (who referred, notes).
 
 No scope here: the privacy domain decides who may erase (or retention does), takes
 the locks and runs these inside its one write transaction."""
@@ -20,9 +21,12 @@ from course.participants.tables import (
     CategoryChange,
     Consent,
     Enrolment,
+    FollowUp,
     Outcome,
     Participant,
     ParticipantLink,
+    PathStep,
+    ReflectionAnswer,
     RetentionExtension,
 )
 
@@ -73,6 +77,9 @@ async def erase_participant(participant_id: int, at: datetime) -> list[int]:
     await Enrolment.update({Enrolment.reason: ""}).where(Enrolment.participant == participant_id)
     await Attendance.update({Attendance.note: ""}).where(Attendance.participant == participant_id)
     await Outcome.update({Outcome.note: ""}).where(Outcome.enrolment.is_in(ids or [0]))
+    await FollowUp.update({FollowUp.note: ""}).where(FollowUp.enrolment.is_in(ids or [0]))
+    await PathStep.update({PathStep.by_text: "", PathStep.note: ""}).where(PathStep.participant == participant_id)
+    await ReflectionAnswer.delete().where(ReflectionAnswer.enrolment.is_in(ids or [0]))
     for table in (Consent, CategoryChange, ParticipantLink, RetentionExtension):
         await table.delete().where(table.participant == participant_id)
     await Participant.update(

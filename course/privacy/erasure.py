@@ -2,11 +2,13 @@
 need stays.
 
 Goes: name, birth year, phone, e-mail and referral date; consents, category history,
-personal links and retention extensions; the free text of enrolments, attendance
-marks, outcomes and talks (reasons, notes, the talk's place); every version of the
-person's CV and plan; every audit event about them. Stays: the participant's row
-(its id, office and primary contact, and when it was erased), their enrolments,
-attendance marks, talks and outcomes, as counts in cohort summaries; the evaluation
+personal links, retention extensions and answers to reflection tasks; the free text
+of enrolments, attendance marks, outcomes, follow-ups, talks and the way in
+(reasons, notes, the talk's place, who referred); every version of the person's CV
+and plan; every audit event about them. Stays: the participant's row (its id,
+office and primary contact, and when it was erased), their enrolments, attendance
+marks, talks, outcomes, follow-ups and the dates and decisions of the way in, as
+counts in summaries and reports; the evaluation
 answers, which were never linked to anyone. The audit then holds one event about the
 person: "participant #id erased by X", with the reason.
 

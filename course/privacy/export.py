@@ -2,10 +2,10 @@
 services and scopes, as JSON and as a readable PDF to hand to the person.
 
 Who: the office's course leaders and admins, as for the participant's record;
-managers never. Within it each domain's own rule holds: a talk's private note is
-included for the cohort's leaders and the primary contact (each read audited), a
-CV or plan for them and admins; what the caller may not read is counted, and the
-export says so. The evaluation answers are not included: they are not linked to
+managers never. Within it each domain's own rule holds: a talk's private note and
+an answer to a reflection task are included for the cohort's leaders and the
+primary contact (each read audited), a CV or plan for them and admins; what the
+caller may not read is counted, and the export says so. The evaluation answers are not included: they are not linked to
 anyone, and the export says that too. Every export is written to the audit log."""
 
 from __future__ import annotations
@@ -20,6 +20,9 @@ from course.audit import services as audit
 from course.documents import services as documents
 from course.errors import N_
 from course.guidance import services as guidance
+from course.participants import follow_up_rules, path_rules, reflection
+from course.participants import follow_ups as follow_up_service
+from course.participants import path as way_in
 from course.participants import services as participants
 
 EXPORTED = audit.PARTICIPANT_EXPORTED
@@ -30,6 +33,10 @@ EVALUATION_STATEMENT = N_(
 NOTES_WITHHELD = N_(
     "Private notes from guidance talks are included only for the cohort's leaders and the primary "
     "contact: %(count)s note(s) are left out of this export."
+)
+REFLECTIONS_WITHHELD = N_(
+    "Answers to reflection tasks are included only for the cohort's leaders and the primary contact: "
+    "%(count)s answer(s) are left out of this export."
 )
 DOCUMENTS_WITHHELD = N_(
     "A CV or plan is included only for the cohort's leaders, the primary contact and admins: "
@@ -52,6 +59,16 @@ class Details:
 
 
 @dataclass
+class EnrolmentExtras:
+    """What else one enrolment holds: the follow-ups at 3 and 6 months, and the
+    answers to the reflection tasks (``text`` null where the caller may not read it)."""
+
+    enrolment_id: int
+    follow_ups: list[follow_up_service.FollowUpOut]
+    reflections: list[reflection.ReflectionOut]  # the answered tasks only
+
+
+@dataclass
 class ParticipantExport:
     evaluation_answers: str  # why the evaluation answers are not included
     exported_at: datetime
@@ -61,7 +78,11 @@ class ParticipantExport:
     consents: list[participants.ConsentOut]
     categories: list[participants.CategoryOut]
     link: participants.LinkInfo | None
+    path: way_in.PathOut  # the way in: referral, the referral committee, intake talk, information meeting, start
     enrolments: list[participants.EnrolmentHistory]
+    enrolment_extras: list[EnrolmentExtras]  # one per enrolment, in the same order
+    # Answers to reflection tasks the caller may not read (answered, ``text`` null).
+    reflections_withheld: int
     talks: list[guidance.TalkOut]
     # Private notes the caller may not read (``note`` is then null and ``has_note`` true).
     notes_withheld: int
@@ -78,6 +99,8 @@ async def export(staff: Staff, participant_id: int, kind: str = "json") -> Parti
     docs = await documents.participant_documents(staff, participant_id)
     office = await accounts.get_office(staff, person.office_id)
     retention = await participants.retention_state(staff, participant_id)
+    path = await way_in.path_of(staff, participant_id)
+    extras = [await _extras(staff, e.id) for e in history]
     await audit.record(
         EXPORTED,
         actor=staff.id,
@@ -105,13 +128,23 @@ async def export(staff: Staff, participant_id: int, kind: str = "json") -> Parti
         consents=person.consents,
         categories=person.categories,
         link=person.link,
+        path=path,
         enrolments=history,
+        enrolment_extras=extras,
+        reflections_withheld=sum(r.text is None for e in extras for r in e.reflections),
         talks=talks,
         notes_withheld=sum(t.has_note and t.note is None for t in talks),
         documents=docs.documents,
         documents_withheld=docs.withheld,
         retention=retention,
     )
+
+
+async def _extras(staff: Staff, enrolment_id: int) -> EnrolmentExtras:
+    """Reading the follow-ups and answers goes to the audit log as their own reads do."""
+    follow_ups = await follow_up_service.follow_ups(staff, enrolment_id)
+    answers = await reflection.enrolment_reflections(staff, enrolment_id)
+    return EnrolmentExtras(enrolment_id, follow_ups.follow_ups, [r for r in answers.modules if r.answered])
 
 
 def export_html(out: ParticipantExport) -> str:
@@ -130,6 +163,10 @@ def export_html(out: ParticipantExport) -> str:
             evaluation_statement=EVALUATION_STATEMENT,
             notes_withheld=NOTES_WITHHELD,
             documents_withheld=DOCUMENTS_WITHHELD,
+            reflections_withheld=REFLECTIONS_WITHHELD,
+            extras={e.enrolment_id: e for e in out.enrolment_extras},
+            decision_labels=path_rules.DECISION_LABELS,
+            point_labels=follow_up_rules.POINT_LABELS,
         )
     )
 

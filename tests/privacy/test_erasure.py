@@ -13,7 +13,7 @@ import pytest
 
 from course import clock, db
 from course.audit.tables import AuditEvent
-from course.participants.tables import Participant, RetentionExtension
+from course.participants.tables import FollowUp, Participant, PathStep, ReflectionAnswer, RetentionExtension
 from course.privacy import erasure
 from tests.conftest import csrf_post, web_login
 from tests.evaluations.helpers import answer, close, open_evaluation
@@ -42,6 +42,10 @@ TEXTS = {
     "outcome_note": "Fikk fast jobb hos Særtrykk AS",
     "enrolment_reason": "Fullførte før flyttingen til Kjøllefjord med kjæresten",
     "retention_reason": "Beholdt for oppfølging av Ståle",
+    "referred_by": "Helsesøster Åsne på Bragernes skole",
+    "hu_note": "Ønsker Klart jeg kan før lærlingplass hos Snøfjell",
+    "follow_up_note": "Går på Tangen vgs. i Ål etter jul",
+    "reflection": "Jeg er god på å trøste lillebroren min Øyvind",
 }
 REASON = "Deltakeren ba selv om å bli slettet"
 
@@ -176,6 +180,24 @@ async def course_with_traces(client, world, as_) -> Course:
         )
     )
     assert (await client.get(f"/api/v1/participants/{person['id']}", headers=leader)).status_code == 200
+    # The way in, with who referred and the committee's note.
+    path = await client.patch(
+        f"/api/v1/participants/{person['id']}/path",
+        json={
+            "referred": {"date": (clock.today() - timedelta(days=40)).isoformat(), "by": TEXTS["referred_by"]},
+            "hu": {
+                "date": (clock.today() - timedelta(days=36)).isoformat(),
+                "decision": "accepted",
+                "note": TEXTS["hu_note"],
+            },
+        },
+        headers=leader,
+    )
+    assert path.status_code == 200, path.text
+    # An answer to a reflection task (written on the person's own page, tested there).
+    await ReflectionAnswer.insert(
+        ReflectionAnswer(enrolment=enrolment, module=1, text=TEXTS["reflection"], changed_at=clock.utc_now())
+    )
     # The evaluation: three answers, closed.
     opened = await open_evaluation(client, leader, course["id"])
     for link in opened["links"]:
@@ -194,6 +216,18 @@ async def course_with_traces(client, world, as_) -> Course:
         headers=leader,
     )
     assert outcome.status_code == 200, outcome.text
+    # A follow-up three months on (the cohort's end is still ahead here: written as a row).
+    await FollowUp.insert(
+        FollowUp(
+            enrolment=enrolment,
+            point="3m",
+            kind="school",
+            date=clock.today() + timedelta(days=100),
+            note=TEXTS["follow_up_note"],
+            changed_by=world.leader,
+            changed_at=clock.utc_now(),
+        )
+    )
     return Course(course, person, enrolment, talk["id"])
 
 
@@ -266,6 +300,11 @@ async def test_an_erased_person_leaves_no_trace_in_any_table_and_the_figures_sta
     assert named == []
     row = await Participant.select().where(Participant.id == person_id).first()
     assert (row["name"], row["phone"], row["email"], row["birth_year"], row["referral_date"]) == ("", "", "", 0, None)
+    # The way in and the follow-up stay as dates and kinds for the figures; the answer goes.
+    steps = await PathStep.select(PathStep.step, PathStep.decision).where(PathStep.participant == person_id)
+    assert sorted((s["step"], s["decision"]) for s in steps) == [("hu", "accepted"), ("referred", "")]
+    assert await FollowUp.count().where(FollowUp.enrolment == setup.enrolment) == 1
+    assert await ReflectionAnswer.count().where(ReflectionAnswer.enrolment == setup.enrolment) == 0
     assert row["erased_at"] is not None
 
 

@@ -14,6 +14,7 @@ import pytest
 
 from course import clock
 from course.audit.tables import AuditEvent
+from course.participants.tables import FollowUp, ReflectionAnswer
 from tests.conftest import web_login
 from tests.participants.helpers import (
     booked,
@@ -29,6 +30,9 @@ NAME = "Sølvi Åkerø Dæhli"
 NOTE = "Snakket om å begynne på skole i Ålesund"
 CV = ("Første utkast: liker å sykle", "Jobbet på Bærums Verk kafé")
 PLAN = "Søke lærlingplass som røkter"
+REFERRED_BY = "Helsesøster på Åssiden skole"
+FOLLOW_UP = "Går på Tangen vgs. i Ål"
+REFLECTION = "Jeg er flink til å lytte til søsteren min"
 STATEMENT_EN = "Answers to the course evaluation are not included"
 STATEMENT_NB = "Svarene på kursevalueringen er ikke med"
 
@@ -63,6 +67,24 @@ async def setup(client, world, as_) -> Setup:
         headers=leader,
     )
     assert outcome.status_code == 200, outcome.text
+    referred = {"referred": {"date": (clock.today() - timedelta(days=30)).isoformat(), "by": REFERRED_BY}}
+    path = await client.patch(f"/api/v1/participants/{person['id']}/path", json=referred, headers=leader)
+    assert path.status_code == 200, path.text
+    # Written as rows: a follow-up is for a cohort that has ended, an answer comes from the own page.
+    await FollowUp.insert(
+        FollowUp(
+            enrolment=enrolment,
+            point="3m",
+            kind="school",
+            date=clock.today() + timedelta(days=100),
+            note=FOLLOW_UP,
+            changed_by=world.leader,
+            changed_at=clock.utc_now(),
+        )
+    )
+    await ReflectionAnswer.insert(
+        ReflectionAnswer(enrolment=enrolment, module=1, text=REFLECTION, changed_at=clock.utc_now())
+    )
     return Setup(person, enrolment, talk["id"])
 
 
@@ -96,6 +118,12 @@ async def test_the_export_holds_every_section_and_says_why_evaluation_answers_ar
     documents = {d["kind"]: [v["content"] for v in d["versions"]] for d in out["documents"]}
     assert [v["about_me"] for v in documents["cv"]] == [CV[1], CV[0]]  # newest first
     assert documents["plan"][0]["main_goal"] == PLAN and out["documents_withheld"] == 0
+    assert out["path"]["referred"]["by"] == REFERRED_BY
+    [extras] = out["enrolment_extras"]
+    assert extras["enrolment_id"] == setup.enrolment
+    assert [(f["point"], f["kind"], f["note"]) for f in extras["follow_ups"]] == [("3m", "school", FOLLOW_UP)]
+    assert [(r["module"], r["text"]) for r in extras["reflections"]] == [(1, REFLECTION)]
+    assert out["reflections_withheld"] == 0
     norwegian = await export_of(client, setup.person["id"], await as_("leader"), **{"Accept-Language": "nb"})
     assert norwegian.json()["evaluation_answers"].startswith(STATEMENT_NB)
     events = await AuditEvent.select(AuditEvent.action, AuditEvent.actor).where(
@@ -118,7 +146,10 @@ async def test_managers_are_refused_other_offices_see_nothing_and_each_rule_insi
     other = (await export_of(client, person_id, colleague)).json()
     assert other["participant"]["name"] == NAME
     assert (other["notes_withheld"], other["documents"], other["documents_withheld"]) == (1, [], 2)
-    assert NOTE not in json.dumps(other, ensure_ascii=False) and CV[1] not in json.dumps(other, ensure_ascii=False)
+    assert other["reflections_withheld"] == 1 and admin["reflections_withheld"] == 1
+    for secret in (NOTE, CV[1], REFLECTION):
+        assert secret not in json.dumps(other, ensure_ascii=False)
+    assert NOTE not in json.dumps(admin, ensure_ascii=False) and REFLECTION not in json.dumps(admin, ensure_ascii=False)
     reads = await AuditEvent.select(AuditEvent.actor).where(
         AuditEvent.participant == person_id, AuditEvent.action == "participant_exported"
     )
@@ -153,6 +184,9 @@ async def test_the_pdf_is_readable_in_norwegian_for_the_same_people(client, worl
         "Veiledningssamtaler",
         "Samtykke",
         "lagres",
+        REFERRED_BY,
+        FOLLOW_UP,
+        REFLECTION,
     ):
         assert expected in text, expected
     client.cookies.clear()
