@@ -144,8 +144,12 @@ async def get_cohort(staff: Staff, cohort_id: int) -> CohortOut:
 async def list_cohorts(
     staff: Staff, start: date | None = None, end: date | None = None, status: str | None = None
 ) -> list[CohortOut]:
-    rows = await Cohort.select().where(policies.cohort_scope(staff)).order_by(Cohort.start_date)
-    cohorts = await load(rows)
+    query = Cohort.select().where(policies.cohort_scope(staff))
+    if start is not None:  # in the query, so a page about now reads no finished years
+        query = query.where(Cohort.id.is_in(Session.select(Session.cohort).where(Session.date >= start)))
+    if end is not None:
+        query = query.where(Cohort.start_date <= end)
+    cohorts = await load(await query.order_by(Cohort.start_date))
     return [
         c
         for c in cohorts

@@ -6,6 +6,7 @@ from __future__ import annotations
 from litestar import Request, Response, get, post
 from litestar.response import Redirect, Template
 
+from course import clock
 from course.accounts import services as accounts
 from course.accounts import views as account_views
 from course.accounts.schemas import Role
@@ -21,7 +22,7 @@ async def home(request: Request) -> Response:
     staff = current_staff(request)
     if staff.role is Role.admin:
         return Redirect(path="/admin")
-    current = [c for c in await cohorts.list_cohorts(staff) if c.status != "finished"]
+    current = [c for c in await cohorts.list_cohorts(staff, start=clock.today()) if c.status != "finished"]
     if staff.role is Role.manager:
         users = await accounts.list_users(staff)
         counts = _role_counts(users)
@@ -31,7 +32,8 @@ async def home(request: Request) -> Response:
             context={"office_users": users, "counts": counts, "cohorts": current},
         )
     colleagues = [u for u in await accounts.list_users(staff) if u.role is Role.leader and u.active]
-    mine = [c for c in current if staff.id in c.leader_ids]
+    # Their own cohorts, and those where they stand in for a leader at a session.
+    mine = [c for c in current if staff.id in c.leader_ids or any(staff.id in s.substitute_ids for s in c.sessions)]
     return Template(
         "home/leader.html",
         context={

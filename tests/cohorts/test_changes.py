@@ -13,7 +13,7 @@ from course import clock
 from course.audit.tables import AuditEvent
 from course.cohorts.tables import CohortChange, Session, SessionLeader
 from tests.cohorts.test_api import body, next_weekday
-from tests.conftest import csrf_post, make_user
+from tests.conftest import csrf_post, make_user, web_login
 from tests.participants.helpers import NAMES, enrolled, headers_for, participant, running_cohort
 
 
@@ -245,6 +245,21 @@ async def test_a_substitute_for_a_period_and_the_calendars(client, world, api_as
         headers=leader,
     )
     assert nobody.status_code == 422 and keys(nobody) == ["absent_id"]
+
+
+async def test_a_substitute_finds_the_cohort_on_their_start_page_with_its_attendance_lists(client, world, api_as):
+    leader = await api_as("leader")
+    colleague = await make_user("tor@a.no", "leader", world.office_a, "Tor Ødegård")
+    cohort = await created(client, world, leader, title="Klart jeg kan – Åssiden")
+    assert (await web_login(client, "tor@a.no")).status_code in (302, 303)
+    assert "Klart jeg kan – Åssiden" not in (await client.get("/")).text
+    response = await client.patch(
+        f"/api/v1/cohorts/{cohort['id']}/sessions/6", json={"leader_ids": [colleague]}, headers=leader
+    )
+    assert response.status_code == 200, response.text
+    assert "Klart jeg kan – Åssiden" in (await client.get("/")).text
+    page = (await client.get(f"/cohorts/{cohort['id']}")).text
+    assert f"/attendance/export.pdf?cohort_id={cohort['id']}" in page
 
 
 async def test_moving_a_session_raises_its_calendar_version(client, world, api_as):
