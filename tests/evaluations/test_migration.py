@@ -10,7 +10,7 @@ from piccolo.apps.migrations.commands.forwards import run_forwards
 
 from course import clock, db
 from course.accounts.tables import Office, StaffUser
-from course.cohorts.tables import Cohort, Session
+from course.cohorts.tables import Cohort
 from course.evaluations.tables import Evaluation, EvaluationRemark, EvaluationResponse, EvaluationTicket
 from course.participants.tables import Participant
 from course.tokens import digest
@@ -39,20 +39,18 @@ async def old_evaluation(office: int, leader: int, first: date, answers: list[in
             )
         ).returning(Cohort.id)
     )[0]["id"]
-    await Session.insert(
-        *[
-            Session(
-                cohort=cohort,
-                number=n + 1,
-                module=n + 1,
-                date=first + timedelta(days=3 * n),
-                start_time=time(9),
-                end_time=time(14),
-                location="Åsen",
-            )
-            for n in range(8)
-        ]
-    )
+    for n in range(8):  # raw: the table has columns since that the old schema lacks
+        await Cohort.raw(
+            "INSERT INTO cohort_session (cohort, number, module, date, start_time, end_time, location) "
+            "VALUES ({}, {}, {}, {}, {}, {}, {})",
+            cohort,
+            n + 1,
+            n + 1,
+            first + timedelta(days=3 * n),
+            time(9),
+            time(14),
+            "Åsen",
+        )
     people = [
         (
             await Participant.raw(
