@@ -29,9 +29,11 @@ async def forwards():
         RawSQL._meta.db = engine_finder()
         for name, target in INDEXES.items():
             await RawSQL.raw(f"CREATE UNIQUE INDEX {name} ON {target}")
+        await RawSQL.raw("CREATE INDEX path_step_by_day ON path_step (step, date)")
 
     async def drop_indexes():
         RawSQL._meta.db = engine_finder()
+        await RawSQL.raw("DROP INDEX path_step_by_day")
         for name in INDEXES:
             await RawSQL.raw(f"DROP INDEX {name}")
 
