@@ -50,6 +50,8 @@ def due_point(end: date, today: date, recorded: Iterable[str]) -> Due | None:
     """The follow-up to make now for a cohort that ended on ``end``, given the points
     already recorded; None when none is due (not yet, done, or given up)."""
     done = set(recorded)
+    if POINTS[-1] in done:  # the last point recorded (even early): nothing more to ask
+        return None
     for point in reversed(POINTS):
         day = due_day(end, point)
         if today < day:
