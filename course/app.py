@@ -22,8 +22,10 @@ from course.cohorts import pages as cohort_pages
 from course.cohorts.api import cohorts_api
 from course.documents import pages as document_pages
 from course.documents.api import documents_api
+from course.evaluations import outcome_pages
 from course.evaluations import pages as evaluation_pages
 from course.evaluations.api import answer, evaluations_api
+from course.evaluations.outcome_api import outcome_api
 from course.guidance import pages as guidance_pages
 from course.guidance.api import guidance_api
 from course.home import pages as home_pages
@@ -80,6 +82,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             follow_up_api,
             guidance_api,
             evaluations_api,
+            outcome_api,
             documents_api,
             privacy_api,
             audit_api,
@@ -106,6 +109,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *follow_up_pages.route_handlers,
             *guidance_pages.route_handlers,
             *evaluation_pages.route_handlers,
+            *outcome_pages.route_handlers,
             *document_pages.route_handlers,
             *privacy_pages.route_handlers,
             *audit_pages.route_handlers,

@@ -462,6 +462,81 @@ async def _load_history() -> int:
     )
 
 
+async def _load_outcomes() -> int:
+    """Where the history cohorts' participants went: an outcome at the end, the
+    follow-ups at 3 and 6 months where they have come (a few still due, for the
+    leaders' list) and a follow-up category at the start and end. Written straight
+    to the tables, as the history is; once only."""
+    import random
+    from datetime import UTC, datetime, timedelta
+
+    from course.cohorts import services as cohort_services
+    from course.cohorts.tables import Cohort
+    from course.participants.follow_up_rules import due_day
+    from course.participants.tables import CategoryChange, Enrolment, FollowUp, Outcome
+
+    if await FollowUp.exists():
+        return 0
+    office = await _office("drammen")
+    today = clock.today()
+    rows = await Cohort.select().where(Cohort.office == office.id, Cohort.start_date < today - timedelta(weeks=10))
+    finished = sorted(await cohort_services.load(rows), key=lambda c: c.end_date)
+    rng = random.Random(14)
+    kinds = ["work", "education", "work_practice", "nav_measure", "on_the_way", "assessment", "job", "lost_contact"]
+    weights = [30, 8, 20, 15, 8, 10, 6, 3]
+    made = 0
+    for n, cohort in enumerate(finished):
+        enrolments = await Enrolment.select(
+            Enrolment.id, Enrolment.participant, Enrolment.participant.primary_contact
+        ).where(Enrolment.cohort == cohort.id, Enrolment.status == "completed")
+        for i, e in enumerate(enrolments):
+            by = e["participant.primary_contact"]
+            end_at = datetime.combine(cohort.end_date, datetime.min.time(), UTC) + timedelta(hours=12)
+            if not await Outcome.exists().where(Outcome.enrolment == e["id"]):
+                await Outcome.insert(
+                    Outcome(
+                        enrolment=e["id"],
+                        kind=rng.choices(kinds, weights)[0],
+                        date=cohort.end_date,
+                        changed_by=by,
+                        changed_at=end_at,
+                    )
+                )
+            start_at = datetime.combine(cohort.start_date, datetime.min.time(), UTC) - timedelta(days=7)
+            await CategoryChange.insert(
+                CategoryChange(
+                    participant=e["participant"],
+                    category=rng.choice([1, 1, 2, 3, 3, 4]),
+                    changed_by=by,
+                    changed_at=start_at,
+                ),
+                CategoryChange(
+                    participant=e["participant"],
+                    category=rng.choice([1, 1, 1, 3, 3, 2]),
+                    changed_by=by,
+                    changed_at=end_at,
+                ),
+            )
+            for point in ("3m", "6m"):
+                day = due_day(cohort.end_date, point)
+                # The newest cohorts leave a few follow-ups still due.
+                still_due = i < 3 and n >= len(finished) - 2
+                if day > today or still_due:
+                    continue
+                await FollowUp.insert(
+                    FollowUp(
+                        enrolment=e["id"],
+                        point=point,
+                        kind=rng.choices(kinds, weights)[0],
+                        date=min(today, day + timedelta(days=rng.randint(0, 20))),
+                        changed_by=by,
+                        changed_at=datetime.combine(min(today, day + timedelta(days=21)), datetime.min.time(), UTC),
+                    )
+                )
+                made += 1
+    return made
+
+
 async def _load_documents() -> int:
     """Cohort A is under way: a few participants have begun their CV and plan."""
     from course.cohorts.tables import Cohort
@@ -587,6 +662,7 @@ async def load() -> dict[str, int]:
     created["cohorts"] = await _load_cohorts()
     created["participants"] = await _load_participants()
     created["history"] = await _load_history()
+    created["follow_ups"] = await _load_outcomes()
     created["documents"] = await _load_documents()
     created["reflections"] = await _load_reflections()
     return created

@@ -20,6 +20,11 @@ Who may see what is in ``course.guidance.policies``, applied in every query.
 
 from __future__ import annotations
 
+from piccolo.query.functions.aggregate import Count
+
+from course.accounts.schemas import Staff
+from course.cohorts import policies as cohort_policies
+from course.cohorts.tables import Cohort
 from course.guidance.availability import (
     AvailabilityOut,
     ExceptionOut,
@@ -44,6 +49,7 @@ from course.guidance.rules import (
     TALK_STATUSES,
     course_weeks,
 )
+from course.guidance.tables import Talk
 from course.guidance.talks import TalkOut, list_talks, talk_without_note
 
 __all__ = [
@@ -81,5 +87,22 @@ __all__ = [
     "remove_exception",
     "set_weekly",
     "talk_without_note",
+    "talks_held",
     "windows_for",
 ]
+
+
+async def talks_held(staff: Staff, cohort_ids: list[int]) -> dict[tuple[int, int], int]:
+    """How many talks were held with each participant on each of the given cohorts, as
+    (cohort, participant) → count: counts only, so it reads the cohorts the caller may
+    see at all (``cohort_scope``: managers their office), as the cohort summary does.
+    Participants with none are left out."""
+    if not cohort_ids:
+        return {}
+    visible = Cohort.select(Cohort.id).where(cohort_policies.cohort_scope(staff), Cohort.id.is_in(cohort_ids))
+    rows = (
+        await Talk.select(Talk.cohort, Talk.participant, Count())
+        .where(Talk.cohort.is_in(visible), Talk.status == "held")
+        .group_by(Talk.cohort, Talk.participant)
+    )
+    return {(r["cohort"], r["participant"]): r["count"] for r in rows}

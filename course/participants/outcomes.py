@@ -3,21 +3,23 @@ sees on their start page."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from course import clock
 from course.accounts.schemas import Staff
 from course.audit import services as audit
+from course.cohorts import policies as cohort_policies
 from course.cohorts import services as cohorts
-from course.cohorts.tables import Cohort, CohortLeader
+from course.cohorts.tables import Cohort, CohortLeader, Session
 from course.db import write_transaction
 from course.errors import N_, InvalidInput
 from course.participants import policies, rules
 from course.participants.common import PersonRef, lock_participant
 from course.participants.enrolment import EnrolmentOut, enrolment_out, enrolment_row
 from course.participants.roster import RosterRow, roster_of
-from course.participants.tables import Enrolment, Outcome
+from course.participants.tables import Attendance, CategoryChange, Enrolment, FollowUp, Outcome
 from course.validation import has_control_chars
 
 
@@ -153,3 +155,109 @@ async def warnings_for(staff: Staff) -> list[WarningOut]:
             for w in row.warnings:
                 out.append(WarningOut(cohort.id, cohort.title, row.participant, w.code, w.message, w.params))
     return out
+
+
+# --- facts for the outcome report (no names) ----------------------------------------------
+
+# Who the outcome report counts: those on the register (who took part) and those who did
+# not show (their outcome is "did not show").
+COUNTED = frozenset(rules.ON_REGISTER | {"no_show"})
+
+
+@dataclass(frozen=True)
+class OutcomeFact:
+    """One enrolment on a cohort, for counting: never a name, and the participant's
+    id only so that later domains can add their own counts (talks held)."""
+
+    cohort_id: int
+    participant_id: int
+    took_part: bool  # on the register: enrolled, completed or dropped out
+    end: str | None  # the outcome at the end of the course
+    at_3m: str | None
+    at_6m: str | None
+    present: int
+    absent: int
+    excused: int
+    category_start: int | None  # the follow-up category in force on the cohort's first day
+    category_end: int | None  # and on its last
+
+
+def category_on(changes: Sequence[tuple[date, int]], day: date) -> int | None:
+    """The category in force at the end of ``day``, from (day, category) changes in
+    the order they were made."""
+    found = None
+    for changed, category in changes:
+        if changed <= day:
+            found = category
+    return found
+
+
+async def outcome_facts(staff: Staff, chosen: Sequence[cohorts.CohortOut]) -> list[OutcomeFact]:
+    """The counted enrolments of the given cohorts, as far as the caller may see the
+    cohorts at all (``cohort_scope``: managers their office, as for the cohort
+    summary): outcomes at the end and at 3 and 6 months, attendance marks, and the
+    category at the start and end. Erased participants still count: what stays of
+    them names no one."""
+    if not chosen:
+        return []
+    ids = [c.id for c in chosen]
+    visible = Cohort.select(Cohort.id).where(cohort_policies.cohort_scope(staff), Cohort.id.is_in(ids))
+    rows = await Enrolment.select(Enrolment.id, Enrolment.cohort, Enrolment.participant, Enrolment.status).where(
+        Enrolment.cohort.is_in(visible), Enrolment.status.is_in(sorted(COUNTED))
+    )
+    if not rows:
+        return []
+    counted = Enrolment.select(Enrolment.id).where(
+        Enrolment.cohort.is_in(visible), Enrolment.status.is_in(sorted(COUNTED))
+    )
+    ends = {
+        r["enrolment"]: r["kind"]
+        for r in await Outcome.select(Outcome.enrolment, Outcome.kind).where(Outcome.enrolment.is_in(counted))
+    }
+    later: dict[tuple[int, str], str] = {
+        (r["enrolment"], r["point"]): r["kind"]
+        for r in await FollowUp.select(FollowUp.enrolment, FollowUp.point, FollowUp.kind).where(
+            FollowUp.enrolment.is_in(counted)
+        )
+    }
+    marks: dict[tuple[int, int], dict[str, int]] = {}
+    for r in await Attendance.select(
+        Attendance.session.cohort.as_alias("cohort"), Attendance.participant, Attendance.status
+    ).where(Attendance.session.is_in(Session.select(Session.id).where(Session.cohort.is_in(visible)))):
+        tally = marks.setdefault((r["cohort"], r["participant"]), {})
+        tally[r["status"]] = tally.get(r["status"], 0) + 1
+    changes: dict[int, list[tuple[date, int]]] = {}
+    for r in (
+        await CategoryChange.select(CategoryChange.participant, CategoryChange.category, CategoryChange.changed_at)
+        .where(
+            CategoryChange.participant.is_in(
+                Enrolment.select(Enrolment.participant).where(
+                    Enrolment.cohort.is_in(visible), Enrolment.status.is_in(sorted(COUNTED))
+                )
+            )
+        )
+        .order_by(CategoryChange.changed_at, CategoryChange.id)
+    ):
+        changes.setdefault(r["participant"], []).append((r["changed_at"].astimezone(clock.OSLO).date(), r["category"]))
+    by_id = {c.id: c for c in chosen}
+    facts = []
+    for r in rows:
+        cohort = by_id[r["cohort"]]
+        tally = marks.get((r["cohort"], r["participant"]), {})
+        history = changes.get(r["participant"], [])
+        facts.append(
+            OutcomeFact(
+                cohort_id=r["cohort"],
+                participant_id=r["participant"],
+                took_part=r["status"] in rules.ON_REGISTER,
+                end=ends.get(r["id"]),
+                at_3m=later.get((r["id"], "3m")),
+                at_6m=later.get((r["id"], "6m")),
+                present=tally.get("present", 0),
+                absent=tally.get("absent", 0),
+                excused=tally.get("excused", 0),
+                category_start=category_on(history, cohort.start_date),
+                category_end=category_on(history, cohort.end_date),
+            )
+        )
+    return facts
