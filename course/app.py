@@ -30,8 +30,8 @@ from course.guidance import pages as guidance_pages
 from course.guidance.api import guidance_api
 from course.home import pages as home_pages
 from course.participants import admin_pages as participant_admin_pages
-from course.participants import pages as participant_pages
 from course.participants import attendance_export_pages, follow_up_pages, path_pages, reflection_pages
+from course.participants import pages as participant_pages
 from course.participants.api import participants_api
 from course.participants.attendance_export_api import attendance_export_api
 from course.participants.follow_up_api import follow_up_api

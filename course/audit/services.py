@@ -58,11 +58,45 @@ TALK_NOTE_WRITTEN = "talk_note_written"
 DOCUMENT_SAVED = "document_saved"
 DOCUMENT_RESTORED = "document_restored"
 
+# --- cohorts (course facts only: ids and field names) ---------------------------------------
+COHORT_CHANGED = "cohort_changed"  # details: cohort, session (None: the whole cohort), fields
+
+# --- the way in (a participant's steps: details hold ids and step names only) ----------------
+PATH_READ = "path_read"  # GET /api/v1/participants/{id}/path and the path's own page
+PATH_CHANGED = "path_changed"  # details: participant, steps (set or changed), cleared
+
+# --- reflection tasks and answers (ids and module numbers only, never a text) -----------------
+REFLECTION_TASK_CHANGED = "reflection_task_changed"  # an office's task for a module; details: module
+REFLECTION_READ = "reflection_read"  # a staff member read a participant's answers; details: enrolment, modules
+REFLECTION_ANSWERED = "reflection_answered"  # the participant wrote or cleared one; details: enrolment, module
+
+# --- attendance export (stipend documentation): one event per person in it --------------------
+ATTENDANCE_EXPORTED = "attendance_exported"  # details: cohorts, format
+
+# --- follow-ups at 3 and 6 months (ids and the point only, never the kind or the note) -------
+FOLLOW_UPS_READ = "follow_ups_read"  # an enrolment's follow-ups, with their notes; details: enrolment
+FOLLOW_UP_SET = "follow_up_set"  # details: enrolment, point, fields
+FOLLOW_UP_DELETED = "follow_up_deleted"  # details: enrolment, point
+
 DOCUMENT_READS = frozenset(
     {DOCUMENT_READ, DOCUMENT_PDF_READ, DOCUMENT_VERSIONS_READ, DOCUMENT_VERSION_READ, DOCUMENTS_ZIPPED}
 )
 DOCUMENT_CHANGES = frozenset({DOCUMENT_SAVED, DOCUMENT_RESTORED})
-READS = frozenset({PARTICIPANT_READ, ENROLMENT_READ, TALK_NOTE_READ, ROSTER_EXPORTED}) | DOCUMENT_READS
+READS = (
+    frozenset(
+        {
+            PARTICIPANT_READ,
+            ENROLMENT_READ,
+            TALK_NOTE_READ,
+            ROSTER_EXPORTED,
+            PATH_READ,
+            REFLECTION_READ,
+            ATTENDANCE_EXPORTED,
+            FOLLOW_UPS_READ,
+        }
+    )
+    | DOCUMENT_READS
+)
 CHANGES = (
     frozenset(
         {
@@ -80,6 +114,10 @@ CHANGES = (
             TALK_BOOKED,
             TALK_CHANGED,
             TALK_NOTE_WRITTEN,
+            PATH_CHANGED,
+            REFLECTION_ANSWERED,
+            FOLLOW_UP_SET,
+            FOLLOW_UP_DELETED,
         }
     )
     | DOCUMENT_CHANGES
@@ -494,21 +532,3 @@ async def forget_participant(
     await AuditEvent.delete().where(
         AuditEvent.participant.is_null(), AuditEvent.action.is_in(sorted(READS | CHANGES)), about
     )
-
-# --- cohorts (course facts only: ids and field names) ---------------------------------------
-COHORT_CHANGED = "cohort_changed"  # details: cohort, session (None: the whole cohort), fields
-
-# --- the way in (a participant's steps: details hold ids and step names only) ----------------
-PATH_READ = "path_read"  # GET /api/v1/participants/{id}/path and the path's own page
-PATH_CHANGED = "path_changed"  # details: participant, steps (set or changed), cleared
-
-# --- reflection tasks and answers (ids and module numbers only, never a text) -----------------
-REFLECTION_TASK_CHANGED = "reflection_task_changed"  # an office's task for a module; details: module
-REFLECTION_READ = "reflection_read"  # a staff member read a participant's answers; details: enrolment, modules
-REFLECTION_ANSWERED = "reflection_answered"  # the participant wrote or cleared one; details: enrolment, module
-# --- attendance export (stipend documentation): one event per person in it --------------------
-ATTENDANCE_EXPORTED = "attendance_exported"  # details: cohorts, format
-# --- follow-ups at 3 and 6 months (ids and the point only, never the kind or the note) -------
-FOLLOW_UPS_READ = "follow_ups_read"  # an enrolment's follow-ups, with their notes; details: enrolment
-FOLLOW_UP_SET = "follow_up_set"  # details: enrolment, point, fields
-FOLLOW_UP_DELETED = "follow_up_deleted"  # details: enrolment, point
