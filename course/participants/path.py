@@ -471,10 +471,11 @@ def report_scope(staff: Staff):
 @dataclass
 class Spread:
     """Days between two steps: how many paths have both, the median, the quartiles
-    (q1, q3) and the shortest and longest. For managers the median and quartiles only
-    from three paths, and never the shortest and longest."""
+    (q1, q3) and the shortest and longest. For managers no count of 1 or 2 (null),
+    the median only from three paths, the quartiles from five, and never the
+    shortest and longest."""
 
-    count: int
+    count: int | None
     median: float | None
     q1: float | None
     q3: float | None

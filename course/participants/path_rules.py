@@ -49,6 +49,8 @@ PLAN_AHEAD_DAYS = 90
 WAITING_WINDOW_DAYS = 183
 # The small-number rule (as in the evaluation reports): managers see no count of 1 or 2.
 MIN_COUNT = 3
+# Quartiles from fewer values, with the median, give the values themselves back.
+MIN_QUARTILES = 5
 # Statuses of an enrolment that took a place on the cohort.
 PLACED = frozenset({"enrolled", "completed", "dropped_out"})
 
@@ -169,7 +171,7 @@ class Spread:
     """Days between two steps: how many, the median and quartiles, the shortest and
     longest. None where there are no values (or they are held back)."""
 
-    count: int
+    count: int | None
     median: float | None = None
     q1: float | None = None
     q3: float | None = None
@@ -190,11 +192,16 @@ def spread(values: Sequence[int]) -> Spread:
 
 
 def coarse(figures: Spread) -> Spread:
-    """The spread as a manager sees it: median and quartiles only from ``MIN_COUNT``
-    values, and never the shortest and longest, which are one person's days."""
-    if figures.count < MIN_COUNT:
-        return Spread(figures.count)
-    return Spread(figures.count, figures.median, figures.q1, figures.q3)
+    """The spread as a manager sees it: no count of 1 or 2, the median only from
+    ``MIN_COUNT`` values, the quartiles only from ``MIN_QUARTILES`` (from three
+    values the median and quartiles give back all three, the shortest and longest
+    being one person's days), and never the shortest and longest themselves."""
+    count = figures.count or 0
+    if count < MIN_COUNT:
+        return Spread(None if count else 0)
+    if count < MIN_QUARTILES:
+        return Spread(count, figures.median)
+    return Spread(count, figures.median, figures.q1, figures.q3)
 
 
 COUNTS = (

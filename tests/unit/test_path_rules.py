@@ -138,6 +138,15 @@ def test_the_spread_is_ordered_and_its_median_is_the_median(values):
     coarse = rules.coarse(figures)
     assert coarse.min is None and coarse.max is None
     assert (coarse.median is None) == (len(values) < rules.MIN_COUNT)
+    assert coarse.count == (None if 0 < len(values) < rules.MIN_COUNT else len(values))
+    assert (coarse.q1 is None) == (len(values) < rules.MIN_QUARTILES)
+
+
+@given(st.lists(st.integers(0, 60), min_size=3, max_size=4))
+def test_a_manager_cannot_work_the_shortest_and_longest_back_from_the_quartiles(values):
+    # From three values the median and the (inclusive) quartiles give all three back.
+    coarse = rules.coarse(rules.spread(values))
+    assert coarse.q1 is None and coarse.q3 is None and coarse.min is None and coarse.max is None
 
 
 @given(st.lists(paths(), max_size=30))
