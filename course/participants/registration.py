@@ -13,7 +13,7 @@ from course.audit import services as audit
 from course.db import write_transaction
 from course.errors import N_, InvalidInput
 from course.participants import path, policies
-from course.participants.common import past_date
+from course.participants.common import lock_participant, past_date
 from course.participants.consent import ConsentInput, insert_consent, parse_consent, stamp_version
 from course.participants.records import ParticipantOut, get_participant, participant_row
 from course.participants.tables import CategoryChange, Participant
@@ -173,9 +173,16 @@ async def update_participant(staff: Staff, participant_id: int, changes: Partici
         raise InvalidInput(errors, _year_params())
     if values:
         async with write_transaction():
+            # Under the participant's lock: an erasure or a change to the way in under way
+            # finishes first, and the HU date is checked again against the steps as they are now.
+            await lock_participant(staff, participant_id)
+            day = values.get(Participant.referral_date)
+            if Participant.referral_date in values and day != current["referral_date"]:
+                if clash := await path.hu_date_errors(participant_id, day):
+                    raise InvalidInput({"referral_date": next(iter(clash.values()))})
             await Participant.update(values).where(policies.participant_scope(staff), Participant.id == participant_id)
-            if Participant.referral_date in values and values[Participant.referral_date] != current["referral_date"]:
-                await path.sync_hu_date(participant_id, values[Participant.referral_date], staff.id)
+            if Participant.referral_date in values and day != current["referral_date"]:
+                await path.sync_hu_date(participant_id, day, staff.id)
             details = {"participant": participant_id, "fields": sorted(c._meta.name for c in values)}
             if Participant.primary_contact in values:
                 details["primary_contact"] = {
