@@ -17,7 +17,7 @@ from course.cohorts.fields import parse_time
 from course.cohorts.loading import CohortOut, SessionOut, find_cohort, get_cohort
 from course.cohorts.tables import Cohort, CohortLeader, Session, SessionLeader
 from course.db import lock, write_transaction
-from course.errors import N_, InvalidInput
+from course.errors import N_, Conflict, InvalidInput
 from course.validation import check_line, valid_id
 
 
@@ -114,6 +114,17 @@ async def check_clashes(
         await raise_on_clash(schedule.clashes([(session.date, start, end)], location, who, existing))
 
 
+CHANGED_MEANWHILE = N_("Someone else changed the cohort at the same moment. Open it again and repeat the change.")
+
+
+async def still_as_read(staff: Staff, cohort: CohortOut) -> None:
+    """Inside the write transaction, after the cohort's lock: the cohort as read before
+    it, or Conflict. What was worked out from that reading (sessions held, leaders
+    written on them, clashes) then still holds."""
+    if await find_cohort(policies.change_scope(staff), cohort.id) != cohort:
+        raise Conflict(CHANGED_MEANWHILE)
+
+
 async def update_cohort(staff: Staff, cohort_id: int, edit: CohortEdit) -> CohortOut:
     """Apply the changes given, record them (who, when, what) and raise the calendar
     version of every session they reach. The capacity is never set below the places
@@ -143,6 +154,7 @@ async def update_cohort(staff: Staff, cohort_id: int, edit: CohortEdit) -> Cohor
             f"rooms:{cohort.office_id}",
             *(f"staff:{i}" for i in sorted(set(cohort.leader_ids) | set(new_leaders))),
         )
+        await still_as_read(staff, cohort)
         if "capacity" in changed:
             taken = (await hooks.cohort_places(cohort.id)).taken
             if values["capacity"] < taken:

@@ -11,7 +11,7 @@ from course import clock
 from course.accounts.schemas import Staff
 from course.cohorts import changes, policies, schedule
 from course.cohorts.bookings import bookings, raise_on_clash
-from course.cohorts.editing import check_leaders
+from course.cohorts.editing import check_leaders, still_as_read
 from course.cohorts.fields import parse_date
 from course.cohorts.loading import CohortOut, find_cohort, get_cohort
 from course.cohorts.tables import Session, SessionLeader
@@ -68,7 +68,8 @@ async def set_substitute(staff: Staff, cohort_id: int, data: SubstituteInput) ->
         raise InvalidInput({"absent_id": N_("The leader leads none of the cohort's sessions in that period.")})
     async with write_transaction():
         who = {i for _, leaders in affected for i in leaders}
-        await lock(f"rooms:{cohort.office_id}", *(f"staff:{i}" for i in sorted(who | {absent})))
+        await lock(f"cohort:{cohort.id}", f"rooms:{cohort.office_id}", *(f"staff:{i}" for i in sorted(who | {absent})))
+        await still_as_read(staff, cohort)
         existing = await bookings(cohort.office_id, {substitute[0]}, {s.date for s, _ in affected}, cohort.id)
         for session, _ in affected:
             wanted = [(session.date, time.fromisoformat(session.start_time), time.fromisoformat(session.end_time))]

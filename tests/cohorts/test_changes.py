@@ -262,6 +262,30 @@ async def test_a_substitute_finds_the_cohort_on_their_start_page_with_its_attend
     assert f"/attendance/export.pdf?cohort_id={cohort['id']}" in page
 
 
+async def test_a_change_made_meanwhile_is_not_overwritten(client, world, api_as, monkeypatch):
+    from course.cohorts import editing
+
+    leader = await api_as("leader")
+    colleague = await make_user("tor@a.no", "leader", world.office_a, "Tor Ødegård")
+    cohort = await created(client, world, leader)
+    taken = editing.lock
+
+    async def another_writer_first(*keys):
+        # Someone else's change lands between this request's reading and its lock.
+        await taken(*keys)
+        await Session.update({Session.location: "Lillesalen"}).where(
+            Session.cohort == cohort["id"], Session.number == 8
+        )
+
+    monkeypatch.setattr(editing, "lock", another_writer_first)
+    response = await client.patch(f"/api/v1/cohorts/{cohort['id']}", json={"leader_ids": [colleague]}, headers=leader)
+    assert response.status_code == 409, response.text
+    monkeypatch.undo()
+    again = await client.get(f"/api/v1/cohorts/{cohort['id']}", headers=leader)
+    assert again.json()["leader_ids"] == [world.leader] and again.json()["sessions"][7]["location"] != "Lillesalen"
+    assert await CohortChange.count() == 0
+
+
 async def test_moving_a_session_raises_its_calendar_version(client, world, api_as):
     leader = await api_as("leader")
     cohort = await created(client, world, leader)
