@@ -246,13 +246,15 @@ def _opened(cohort: cohorts.CohortOut) -> dict[int, date]:
     )
 
 
-def _cohort_modules(cohort: cohorts.CohortOut) -> list[int]:
-    """The cohort's modules in the order its sessions take them up, each once."""
+def _cohort_modules(cohort: cohorts.CohortOut, answered: Iterable[int] = ()) -> list[int]:
+    """The cohort's modules in the order its sessions take them up, each once, then any
+    module answered whose sessions have since been cancelled: an answer written is
+    never out of sight of those who may read it."""
     seen: list[int] = []
     for s in sorted(cohort.sessions, key=lambda s: s.number):
         if s.status != "cancelled" and s.module not in seen:
             seen.append(s.module)
-    return seen
+    return seen + sorted(set(answered) - set(seen))
 
 
 @dataclass
@@ -337,7 +339,7 @@ async def enrolment_reflections(staff: Staff, enrolment_id: int) -> EnrolmentRef
             answered_at=status[m]["changed_at"] if m in status else None,
             text=texts.get(m),
         )
-        for m in _cohort_modules(cohort)
+        for m in _cohort_modules(cohort, status)
     ]
     if texts:
         await audit.read(
@@ -457,8 +459,6 @@ async def own_tasks(participant_id: int) -> list[OwnTask]:
     out: list[OwnTask] = []
     for enrolment_id, cohort in await _own_cohorts(participant_id):
         opened = _opened(cohort)
-        if not opened:
-            continue
         tasks = await office_tasks(cohort.office_id)
         answers = {
             r["module"]: r
@@ -469,8 +469,8 @@ async def own_tasks(participant_id: int) -> list[OwnTask]:
                 ReflectionAnswer.enrolment == enrolment_id,
             )
         }
-        for m in _cohort_modules(cohort):
-            if m in opened:
+        for m in _cohort_modules(cohort, answers):
+            if m in opened or m in answers:
                 answer = answers.get(m)
                 out.append(
                     OwnTask(
@@ -479,7 +479,7 @@ async def own_tasks(participant_id: int) -> list[OwnTask]:
                         m,
                         gettext(module_name(m)),
                         tasks.get(m, ""),
-                        opened[m],
+                        opened[m] if m in opened else answers[m]["changed_at"].astimezone(clock.OSLO).date(),
                         answer["text"] if answer else "",
                         answer["changed_at"] if answer else None,
                     )

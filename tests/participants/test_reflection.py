@@ -341,3 +341,17 @@ async def test_the_enrolment_page_links_to_the_tasks(client, people, login_as):
     await login_as("leader")
     page = await client.get(f"/enrolments/{people['enrolment']}")
     assert f"/enrolments/{people['enrolment']}/reflections" in page.text
+
+
+async def test_an_answer_stays_in_sight_when_its_session_is_cancelled_later(client, world, as_, people):
+    leader = await as_("leader")
+    cancelled = await client.patch(
+        f"/api/v1/cohorts/{people['cohort']['id']}/sessions/1", json={"cancelled": True}, headers=leader
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    reflections = await client.get(f"/api/v1/enrolments/{people['enrolment']}/reflections", headers=leader)
+    assert [(m["module"], m["text"]) for m in reflections.json()["modules"] if m["answered"]] == [(1, ANSWER)]
+    exported = await client.get(f"/api/v1/participants/{people['solvi']}/export", headers=leader)
+    assert [(r["module"], r["text"]) for r in exported.json()["enrolment_extras"][0]["reflections"]] == [(1, ANSWER)]
+    own = await client.get(f"/p/{people['token']}/reflections/{people['enrolment']}/1")
+    assert own.status_code == 200 and ANSWER in own.text
