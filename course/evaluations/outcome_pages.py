@@ -3,6 +3,7 @@ and a one-page PDF with the evaluation figures for the same selection."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -207,7 +208,9 @@ async def outcome_file(
     elif ext == "xlsx":
         body = outcome_exports.to_xlsx(report, _, _kind_labels(), _category_labels(), _point_labels(), _title(report))
     else:
-        evaluation = await reporting.evaluation_report(staff, flt)
+        # The evaluation figures for the same cohorts: the period the report used.
+        same = dataclasses.replace(flt, start=report.start.isoformat() if report.start else None)
+        evaluation = await reporting.evaluation_report(staff, same)
         area_labels = {area: _(label) for area, label in reports.AREA_LABELS.items()}
         means = None
         if not evaluation.figures.suppressed:

@@ -56,8 +56,16 @@ class OutcomeReport:
     talks_suppressed: bool
 
 
+# With no period asked for, cohorts that started in the last year: the report's cost
+# stays that of a year, whatever the history.
+DEFAULT_DAYS = 365
+
+
 def period(flt: ReportFilter, errors: dict[str, str]) -> tuple[date | None, date | None]:
-    """The days asked for: ``from`` and ``to``, narrowed to the quarter if one is given."""
+    """The days asked for: ``from`` and ``to``, narrowed to the quarter if one is given;
+    the last year when none is (nor one cohort)."""
+    if not (flt.start or flt.end or flt.quarter or flt.cohort_id):
+        return clock.today() - timedelta(days=DEFAULT_DAYS), None
     start = cohorts.parse_date(flt.start, errors, "from") if flt.start else None
     end = cohorts.parse_date(flt.end, errors, "to") if flt.end else None
     if flt.quarter:
