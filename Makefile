@@ -49,6 +49,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/evaluations.py
 	$(BIN)/python bench/documents.py
 	$(BIN)/python bench/privacy.py
+	$(BIN)/python bench/programme.py
 
 clean:
 	rm -rf $(VENV) tests/browser/node_modules
