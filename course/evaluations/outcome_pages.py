@@ -132,6 +132,8 @@ async def _page(request: Request, office_id, variant, leader_id, from_, to, quar
             current_staff(request), _filter(office_id, variant, leader_id, from_, to, quarter)
         )
         context = _context(report)
+        if not (from_ or to or quarter) and report.start:
+            values["from"] = report.start.isoformat()  # the default period, shown in its field
     except InvalidInput as exc:
         errors = translated(exc)
     return Template(

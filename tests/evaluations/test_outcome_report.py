@@ -155,6 +155,8 @@ async def test_the_page_and_its_files_hold_the_figures_and_no_names(client, worl
         assert page.status_code == 200
         assert "Resultatrapport" in page.text and "<svg" in page.text and "<title" in page.text
         assert "skjult" in page.text and not any(name in page.text for name in NAMES)
+        # No period asked for: the last year, shown in its field.
+        assert f'value="{(clock.today() - timedelta(days=365)).isoformat()}"' in page.text
         bad = await client.get("/reports/outcomes?quarter=2027-5")
         assert bad.status_code == 422 and 'href="#quarter"' in bad.text
         csv = await client.get("/reports/outcomes.csv")
