@@ -131,7 +131,6 @@ async def update_cohort(staff: Staff, cohort_id: int, edit: CohortEdit) -> Cohor
     taken; raising it tells how many on the waiting list could now get a place."""
     cohort = await find_cohort(policies.change_scope(staff), cohort_id)
     values = await _validate(cohort, edit)
-    today = clock.today()
     now = clock.now()
     before: dict[str, object] = {
         "title": cohort.title,
@@ -147,7 +146,11 @@ async def update_cohort(staff: Staff, cohort_id: int, edit: CohortEdit) -> Cohor
         after["cancelled"] = edit.cancelled
     changed = changes.difference(before, after)
     new_leaders: list[int] = values.get("leader_ids") or cohort.leader_ids
-    upcoming = [s for s in cohort.sessions if s.date >= today]
+    # A session held earlier today is held: only those still to come take the change.
+    upcoming = [s for s in cohort.sessions if (s.date, s.end_time) > (now.date(), now.strftime("%H:%M"))]
+    to_come = (Session.cohort == cohort.id) & (
+        Session.number.is_in([s.number for s in upcoming]) if upcoming else Session.id.is_null()
+    )
     async with write_transaction():
         await lock(
             f"cohort:{cohort.id}",
@@ -190,7 +193,7 @@ async def update_cohort(staff: Staff, cohort_id: int, edit: CohortEdit) -> Cohor
             await Cohort.update(row).where(policies.change_scope(staff), Cohort.id == cohort.id)
         if "leader_ids" in changed:
             # Sessions already held keep who led them: the old pair is written on them.
-            held = [s for s in cohort.sessions if s.date < today and not s.substitute_ids]
+            held = [s for s in cohort.sessions if s not in upcoming and not s.substitute_ids]
             if held:
                 ids = {
                     r["number"]: r["id"]
@@ -208,11 +211,11 @@ async def update_cohort(staff: Staff, cohort_id: int, edit: CohortEdit) -> Cohor
             if key in changed:
                 session_values[getattr(Session, key)] = values[key]
         if session_values:
-            await Session.update(session_values).where(Session.cohort == cohort.id, Session.date >= today)
+            await Session.update(session_values).where(to_come)
         if "cancelled" in changed:
             await changes.bump(Session.cohort == cohort.id)
         elif {"title", "location", "start_time", "end_time", "leader_ids"} & changed.keys():
-            await changes.bump(Session.cohort == cohort.id, Session.date >= today)
+            await changes.bump(to_come)
         if edit.cancelled is True:
             await hooks.cohort_cancelled(cohort.id, now)
         await changes.record(staff, cohort.id, cohort.office_id, changed)

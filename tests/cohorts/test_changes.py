@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
@@ -116,6 +116,22 @@ async def test_room_times_and_leaders_change_on_sessions_not_yet_held(client, wo
     details = json.loads(event["details"]) if isinstance(event["details"], str) else event["details"]
     assert details["fields"] == ["end_time", "leader_ids", "location", "start_time"]
     assert "Kantina" not in str(details)
+
+
+async def test_a_session_that_ended_earlier_today_keeps_its_room(client, world, api_as):
+    admin = await api_as("admin")
+    cohort = await running_cohort(client, world, admin)
+    today = clock.today().isoformat()
+    [session] = [s for s in cohort["sessions"] if s["date"] == today]
+    assert session["end_time"] == "14:00"
+    with clock.starting(datetime.combine(clock.today(), time(15))):
+        response = await client.patch(
+            f"/api/v1/cohorts/{cohort['id']}", json={"location": "Kantina, Bragernes"}, headers=admin
+        )
+    assert response.status_code == 200, response.text
+    by_number = {s["number"]: s for s in response.json()["sessions"]}
+    assert (by_number[session["number"]]["location"], by_number[session["number"]]["sequence"]) == ("Møterom Åsen", 0)
+    assert by_number[session["number"] + 1]["location"] == "Kantina, Bragernes"
 
 
 async def test_the_new_room_must_be_free(client, world, api_as):
