@@ -27,14 +27,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bench.login import PASSWORD, login, serving
+from bench.privacy import engines, psql
 
 LEADER = "ase.bo@demo.kjk.no"
 MANAGER = "bjorn.asheim@demo.kjk.no"
@@ -237,19 +236,6 @@ async def measure(base: str, rounds: int) -> dict[str, float]:
             for name, case in cases.items():
                 samples[name].append(await timed(*case))
     return {name: statistics.median(s) for name, s in samples.items()}
-
-
-def engines(tmp: str):
-    yield "SQLite", f"sqlite:///{tmp}/bench.sqlite", None
-    url = os.environ.get("KJK_BENCH_POSTGRES_URL")
-    if url:
-        name = f"kjk_bench_{uuid.uuid4().hex[:8]}"
-        parts = urlsplit(url)
-        yield "PostgreSQL", urlunsplit(parts._replace(path=f"/{name}")), (url, name)
-
-
-def psql(url: str, statement: str) -> None:
-    subprocess.run(["psql", url, "-qc", statement], check=True, capture_output=True)
 
 
 def main() -> None:
