@@ -128,6 +128,9 @@ class OwnItem:
     location: str
     cancelled: bool
     uid: str
+    guest_leader: str = ""  # a session's guest leader from outside the team, "name, organisation"
+    sequence: int = 0  # the calendar's SEQUENCE: rises with every change to the session
+    modified_at: datetime | None = None
 
 
 @dataclass
@@ -162,6 +165,9 @@ async def own_schedule(token: str) -> OwnPage:
                     s.location,
                     s.status == "cancelled" or cohort.status == "cancelled",
                     f"kjk-cohort-{cohort.id}-session-{s.number}@klart-jeg-kan",
+                    s.guest_leader,
+                    s.sequence,
+                    s.modified_at,
                 )
             )
     items.sort(key=lambda i: (i.date, i.start_time))

@@ -85,7 +85,10 @@ async def own_calendar(request: Request, token: Token) -> Response:
             end=time.fromisoformat(i.end_time),
             summary=i.title,
             location=i.location,
+            description=gettext("Guest leader") + f": {i.guest_leader}" if i.guest_leader else "",
             cancelled=i.cancelled,
+            sequence=i.sequence,
+            modified=i.modified_at,
         )
         for i in page.items
     ]

@@ -204,6 +204,28 @@ async def test_one_session_gets_a_room_a_substitute_and_a_guest_leader(client, w
     assert (await client.patch(path, json={"location": "Åsen"}, headers=await api_as("manager"))).status_code == 403
 
 
+async def test_the_participants_page_and_calendar_follow_a_changed_session(client, world, api_as):
+    leader = await api_as("leader")
+    cohort = await created(client, world, leader)
+    person = await participant(client, leader, world, name="Åshild Kværnø")
+    await enrolled(client, leader, cohort["id"], person["id"])
+    link = await client.post(f"/api/v1/participants/{person['id']}/link", headers=leader)
+    own = "/p/" + link.json()["url"].rsplit("/p/", 1)[1]
+    changed = await client.patch(
+        f"/api/v1/cohorts/{cohort['id']}/sessions/7",
+        json={"location": "Karrieresenteret, Åssiden", "guest_leader": "Åse Li, Oppfølgingstjenesten"},
+        headers=leader,
+    )
+    assert changed.status_code == 200, changed.text
+    page = (await client.get(own)).text
+    assert "Gjesteleder: Åse Li, Oppfølgingstjenesten" in page and "Karrieresenteret, Åssiden" in page
+    ics = (await client.get(own + "/calendar.ics")).text.replace("\r\n ", "")
+    event = next(e for e in ics.split("BEGIN:VEVENT") if f"kjk-cohort-{cohort['id']}-session-7@" in e)
+    assert "SEQUENCE:1" in event and "LAST-MODIFIED:" in event and "Oppfølgingstjenesten" in event
+    untouched = next(e for e in ics.split("BEGIN:VEVENT") if f"kjk-cohort-{cohort['id']}-session-6@" in e)
+    assert "SEQUENCE:0" in untouched and "LAST-MODIFIED:" not in untouched
+
+
 async def test_a_substitute_who_is_busy_is_refused(client, world, api_as):
     leader = await api_as("leader")
     colleague = await make_user("tor@a.no", "leader", world.office_a, "Tor Ødegård")
