@@ -225,6 +225,32 @@ async def set_task(staff: Staff, module: int, text: object, office_id: int | Non
     return await get_task(staff, module, office.id)
 
 
+async def reset_task(staff: Staff, module: int, office_id: int | None = None) -> TaskOut:
+    """Drop the office's own text for a module: the participants see the suggestion again."""
+    if module not in modules():
+        raise NotFound
+    office = await _office(staff, office_id)
+    async with write_transaction():
+        await lock(f"reflection_task:{office.id}:{module}")
+        removed = (
+            await ReflectionTask.delete()
+            .where(
+                policies.reflection_task_scope(staff),
+                ReflectionTask.office == office.id,
+                ReflectionTask.module == module,
+            )
+            .returning(ReflectionTask.id)
+        )
+        if removed:
+            await audit.record(
+                audit.REFLECTION_TASK_CHANGED,
+                actor=staff.id,
+                office=office.id,
+                details={"module": module, "suggestion": True},
+            )
+    return await get_task(staff, module, office.id)
+
+
 async def office_tasks(office_id: int) -> dict[int, str]:
     """The text of each module's task at an office (its own, or the default): for a
     participant's page and for cohorts already read through a scope."""

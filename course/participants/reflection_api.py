@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import msgspec
-from litestar import Router, get, put
+from litestar import Router, delete, get, put
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter
 
@@ -65,6 +65,17 @@ async def set_task(staff: NamedDependency[Staff], module: Module, data: JSONBody
     return await reflection.set_task(staff, module, data.text, data.office_id)
 
 
+@delete(
+    "/reflection-tasks/{module:int}",
+    guards=[see_people],
+    status_code=200,
+    summary="Drop the office's own text for a module, so the participants see the suggested task again",
+    responses=error_responses(400, 401, 403, 404),
+)
+async def reset_task(staff: NamedDependency[Staff], module: Module, office_id: QueryId = None) -> reflection.TaskOut:
+    return await reflection.reset_task(staff, module, office_id)
+
+
 @get(
     "/enrolments/{enrolment_id:int}/reflections",
     guards=[see_people],
@@ -89,5 +100,5 @@ async def cohort_reflections(staff: NamedDependency[Staff], cohort_id: PathId) -
 reflection_api = Router(
     path="/",
     tags=["reflection tasks"],
-    route_handlers=[list_tasks, get_task, set_task, enrolment_reflections, cohort_reflections],
+    route_handlers=[list_tasks, get_task, set_task, reset_task, enrolment_reflections, cohort_reflections],
 )

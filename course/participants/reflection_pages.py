@@ -65,6 +65,15 @@ async def save_task(request: Request, module: Module) -> Response:
     return Redirect(path=f"/reflection-tasks?{query}saved={task.module}#module-{task.module}")
 
 
+@post("/reflection-tasks/{module:int}/suggestion", guards=[see_people], include_in_schema=False)
+async def use_suggestion(request: Request, module: Module) -> Response:
+    data = await form_data(request)
+    office_id = reflection_office(data.get("office_id"))
+    task = await reflection.reset_task(current_staff(request), module, office_id)
+    query = f"office_id={office_id}&" if office_id else ""
+    return Redirect(path=f"/reflection-tasks?{query}saved={task.module}#module-{task.module}")
+
+
 def reflection_office(value: str | None) -> int | None:
     """The office a form names (admins), or None for the caller's own."""
     return int(value) if value and value.isdigit() and 0 < int(value) < 2**31 else None
@@ -82,4 +91,4 @@ async def enrolment_page(request: Request, enrolment_id: PathId) -> Template:
     return Template("participants/reflection_enrolment.html", context={"r": reflections})
 
 
-route_handlers = [tasks_page, save_task, cohort_page, enrolment_page]
+route_handlers = [tasks_page, save_task, use_suggestion, cohort_page, enrolment_page]

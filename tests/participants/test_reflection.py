@@ -170,7 +170,12 @@ async def test_the_tasks_page_for_leaders_and_managers(client, world, login_as):
     text = "Tenk på én person som heier på deg. Hva ville hen si at du er god til?"
     saved = await client.post("/reflection-tasks/7", data={"text": text, "_csrf_token": csrf_from(page.text)})
     assert saved.status_code in (302, 303)
-    assert text in (await client.get(saved.headers["location"])).text
+    after = await client.get(saved.headers["location"])
+    assert text in after.text and 'action="/reflection-tasks/7/suggestion"' in after.text
+    back = await client.post("/reflection-tasks/7/suggestion", data={"_csrf_token": csrf_from(after.text)})
+    assert back.status_code in (302, 303)
+    assert text not in (await client.get(back.headers["location"])).text
+    saved = await client.post("/reflection-tasks/7", data={"text": text, "_csrf_token": csrf_from(page.text)})
     bad = await client.post("/reflection-tasks/7", data={"text": "", "_csrf_token": csrf_from(page.text)})
     assert bad.status_code == 422 and "error-summary" in bad.text and 'href="#text-7"' in bad.text
     no_token = await client.post("/reflection-tasks/7", data={"text": "Uten nøkkel"})
@@ -182,6 +187,8 @@ async def test_the_tasks_page_for_leaders_and_managers(client, world, login_as):
     assert read.status_code == 200 and text in read.text and "<textarea" not in read.text
     refused = await client.post("/reflection-tasks/7", data={"text": "Leder", "_csrf_token": csrf_from(read.text)})
     assert refused.status_code == 403
+    reset = await client.post("/reflection-tasks/7/suggestion", data={"_csrf_token": csrf_from(read.text)})
+    assert reset.status_code == 403 and text in (await client.get("/reflection-tasks")).text
 
 
 # --- the participant's own page -----------------------------------------------------------------
@@ -355,3 +362,24 @@ async def test_an_answer_stays_in_sight_when_its_session_is_cancelled_later(clie
     assert [(r["module"], r["text"]) for r in exported.json()["enrolment_extras"][0]["reflections"]] == [(1, ANSWER)]
     own = await client.get(f"/p/{people['token']}/reflections/{people['enrolment']}/1")
     assert own.status_code == 200 and ANSWER in own.text
+
+
+@pytest.mark.parametrize("who,status", [("leader", 200), ("admin", 200), ("manager", 403)])
+async def test_an_office_goes_back_to_the_suggested_task(client, world, as_, who, status):
+    leader = await as_("leader")
+    own = "Hva fikk du til i dag som du ikke trodde du kunne? Skriv to setninger."
+    assert (await client.put("/api/v1/reflection-tasks/2", json={"text": own}, headers=leader)).status_code == 200
+    response = await client.delete("/api/v1/reflection-tasks/2", headers=await as_(who))
+    assert response.status_code == status, response.text
+    task = (await client.get("/api/v1/reflection-tasks/2", headers=leader)).json()
+    if status == 200:
+        assert task["suggested"] is True and task["text"] == reflection.DEFAULT_TASKS[2]
+        events = await AuditEvent.select(AuditEvent.details).where(AuditEvent.action == "reflection_task_changed")
+        assert [json.loads(e["details"]) for e in events][-1] == {"module": 2, "suggestion": True}
+    else:
+        assert task["text"] == own
+    # A leader of another office resets their own office's task, never this one's.
+    assert (await client.put("/api/v1/reflection-tasks/2", json={"text": own}, headers=leader)).status_code == 200
+    other = await client.delete("/api/v1/reflection-tasks/2", headers=await as_("leader_b"))
+    assert other.status_code == 200
+    assert (await client.get("/api/v1/reflection-tasks/2", headers=leader)).json()["text"] == own
