@@ -42,6 +42,7 @@ class ExportSession:
     module: int
     module_name: str
     held: bool  # its day has come: marks count from then
+    guest_leader: str = ""  # a guest leader from outside the team, "name, organisation"
 
 
 @dataclass
@@ -151,7 +152,7 @@ async def build(
     leader_names = await staff_names(i for c in chosen for i in c.leader_ids)
     for c in chosen:
         sessions = [
-            ExportSession(s.number, s.date, s.module, gettext(s.module_name), s.date <= today)
+            ExportSession(s.number, s.date, s.module, gettext(s.module_name), s.date <= today, s.guest_leader)
             for s in c.sessions
             if s.status != "cancelled" and (first is None or first <= s.date <= last)
         ]

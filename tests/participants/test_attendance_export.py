@@ -190,6 +190,14 @@ async def test_csv_xlsx_and_pdf(client, course, as_):
     assert solvi[1:4] == ("T", "T", "F") and solvi[9:12] == (2, 1, 0)
     assert solvi[12] == pytest.approx(2 / 3)
 
+    guest = await client.patch(
+        f"/api/v1/cohorts/{course['cohort']['id']}/sessions/7",
+        json={"guest_leader": "Åse Li, Oppfølgingstjenesten"},
+        headers=await as_("admin"),
+    )
+    assert guest.status_code == 200, guest.text
+    as_json = await client.get("/api/v1/attendance/export", params=params, headers=headers)
+    assert [s["guest_leader"] for s in as_json.json()["cohorts"][0]["sessions"]][6] == "Åse Li, Oppfølgingstjenesten"
     as_pdf = await client.get("/api/v1/attendance/export.pdf", params=params, headers=headers)
     assert as_pdf.status_code == 200 and as_pdf.content.startswith(b"%PDF-")
     reader = pypdf.PdfReader(io.BytesIO(as_pdf.content))
@@ -198,6 +206,7 @@ async def test_csv_xlsx_and_pdf(client, course, as_):
     text = "".join(p.extract_text() for p in reader.pages)
     assert SOLVI in text and ASMUND in text and "Kursleders signatur / dato" in text
     assert "67 %" in text and "50 %" in text
+    assert "Gjesteledere: samling 7" in " ".join(text.split()) and "Oppfølgingstjenesten" in text
 
 
 async def test_the_export_page_and_downloads_for_leaders(client, course, login_as):
