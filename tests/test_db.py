@@ -51,6 +51,36 @@ async def test_every_migration_applies_from_an_empty_database(empty_url):
     assert await db.migrate() == []  # a second run does nothing
 
 
+async def _index_leads(engine, table: str) -> set[str]:
+    """The columns that lead an index of the table (its first column)."""
+    if isinstance(engine, PostgresEngine):
+        rows = await AuditEvent.raw(
+            "SELECT a.attname AS name FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid "
+            "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0] WHERE t.relname = {}",
+            table,
+        )
+        return {r["name"] for r in rows}
+    leads = set()
+    for index in await AuditEvent.raw(f"PRAGMA index_list('{table}')"):
+        columns = await AuditEvent.raw(f"PRAGMA index_info('{index['name']}')")
+        leads |= {c["name"] for c in columns if c["seqno"] == 0}
+    return leads
+
+
+async def test_every_foreign_key_leads_an_index(database):
+    # Scopes, joins and an erasure's deletes find rows by their foreign keys.
+    from piccolo.columns import ForeignKey
+
+    unindexed = [
+        f"{table._meta.tablename}.{column._meta.db_column_name}"
+        for table in db.all_tables()
+        for column in table._meta.columns
+        if isinstance(column, ForeignKey)
+        and column._meta.db_column_name not in await _index_leads(db.current_engine(), table._meta.tablename)
+    ]
+    assert unindexed == []
+
+
 async def test_sqlite_runs_in_wal_mode_with_foreign_keys(database):
     if database.kind != "sqlite":
         pytest.skip("SQLite only")
