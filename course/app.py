@@ -43,6 +43,7 @@ from course.privacy import pages as privacy_pages
 from course.privacy.api import privacy_api
 from course.privacy.audit_api import audit_api
 from course.settings import Settings, get_settings
+from course.web import health
 from course.web.errors import handle_exception
 from course.web.guards import STAFF
 from course.web.layout import template_config
@@ -115,6 +116,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *audit_pages.route_handlers,
             *retention_pages.route_handlers,
             *portal_pages.route_handlers,
+            *health.route_handlers,
             create_static_files_router(
                 path="/static",
                 directories=[STATIC_DIR],
@@ -128,8 +130,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             cookie_name=CSRF_COOKIE,
             cookie_secure=settings.secure_cookies,
             cookie_httponly=True,
-            # The API is authorised by bearer tokens only, never by cookies.
-            exclude=["^/api/"],
+            # The API is authorised by bearer tokens only, never by cookies; health checks
+            # take none either.
+            exclude=["^/api/", "^/healthz$", "^/readyz$"],
         ),
         template_config=template_config(),
         openapi_config=OpenAPIConfig(
