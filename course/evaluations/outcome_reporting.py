@@ -14,8 +14,8 @@ from course.cohorts import policies as cohort_policies
 from course.cohorts import services as cohorts
 from course.cohorts.tables import Cohort
 from course.errors import N_, InvalidInput
-from course.evaluations import outcome_report, policies
-from course.evaluations.reporting import QUARTER_RE, ReportFilter
+from course.evaluations import outcome_report, reporting
+from course.evaluations.reporting import ReportFilter
 from course.guidance import services as guidance
 from course.participants import outcomes as participant_outcomes
 from course.participants.rules import KJK_OUTCOMES, NY_RETNING_OUTCOMES
@@ -62,21 +62,11 @@ DEFAULT_DAYS = 365
 
 
 def period(flt: ReportFilter, errors: dict[str, str]) -> tuple[date | None, date | None]:
-    """The days asked for: ``from`` and ``to``, narrowed to the quarter if one is given;
-    the last year when none is (nor one cohort)."""
+    """The days asked for, as for the evaluation report; the last year when none is
+    (nor one cohort)."""
     if not (flt.start or flt.end or flt.quarter or flt.cohort_id):
         return clock.today() - timedelta(days=DEFAULT_DAYS), None
-    start = cohorts.parse_date(flt.start, errors, "from") if flt.start else None
-    end = cohorts.parse_date(flt.end, errors, "to") if flt.end else None
-    if flt.quarter:
-        match = QUARTER_RE.match(flt.quarter)
-        if not match:
-            errors["quarter"] = N_("Give a quarter as YYYY-Qn, for example 2027-Q1.")
-        else:
-            year, q = int(match.group(1)), int(match.group(2))
-            start = max(start or date.min, date(year, 3 * q - 2, 1))
-            end = min(end or date.max, date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1) - timedelta(days=1))
-    return start, end
+    return reporting.period(flt, errors)
 
 
 def report_cohorts(staff: Staff):
@@ -110,19 +100,9 @@ async def outcome_report_for(staff: Staff, flt: ReportFilter) -> OutcomeReport:
         raise InvalidInput(errors)
     today = clock.today()
     where = [report_cohorts(staff), Cohort.cancelled_at.is_null(), Cohort.start_date <= today]
-    if flt.office_id is not None:
-        where.append(Cohort.office == flt.office_id)
-    if flt.cohort_id is not None:
-        where.append(Cohort.id == flt.cohort_id)
-    if flt.variant:
-        where.append(Cohort.variant == flt.variant)
-    if flt.leader_id is not None:
-        where.append(Cohort.id.is_in(policies.led_cohorts(flt.leader_id)))
-    if start:
-        where.append(Cohort.start_date >= start)
-    if end:
-        where.append(Cohort.start_date <= end)
-    matching = await cohorts.load(await Cohort.select().where(*where).order_by(Cohort.start_date))
+    matching = await cohorts.load(
+        await Cohort.select().where(*where, *reporting.narrowed(flt, start, end)).order_by(Cohort.start_date)
+    )
     ended = [c for c in matching if c.end_date < today]
     facts = await participant_outcomes.outcome_facts(staff, ended)
     talks = await guidance.talks_held(staff, [c.id for c in ended])

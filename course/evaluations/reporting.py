@@ -71,7 +71,8 @@ def _quarter(day) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
-def _period(flt: ReportFilter, errors: dict[str, str]) -> tuple[date | None, date | None]:
+def period(flt: ReportFilter, errors: dict[str, str]) -> tuple[date | None, date | None]:
+    """The days asked for: ``from`` and ``to``, narrowed to the quarter if one is given."""
     start = cohorts.parse_date(flt.start, errors, "from") if flt.start else None
     end = cohorts.parse_date(flt.end, errors, "to") if flt.end else None
     if flt.quarter:
@@ -92,7 +93,7 @@ async def evaluation_report(staff: Staff, flt: ReportFilter) -> Report:
     cohorts with three answers or more count, so no two reports differ by one or two
     answers; within a report, parts that would give a small part away show none."""
     errors: dict[str, str] = {}
-    start, end = _period(flt, errors)
+    start, end = period(flt, errors)
     if flt.variant is not None and flt.variant not in cohorts.VARIANTS:
         errors["variant"] = N_("Choose the variant kjk or ny_retning.")
     if errors:
@@ -182,7 +183,13 @@ async def evaluation_report(staff: Staff, flt: ReportFilter) -> Report:
 def _chosen(staff: Staff, flt: ReportFilter, start: date | None, end: date | None) -> list:
     """Where-clauses for the cohorts of a report: those in the caller's report scope
     (leaders: those they lead), not cancelled, narrowed by the filter."""
-    where = [policies.report_scope(staff), Cohort.cancelled_at.is_null()]
+    return [policies.report_scope(staff), Cohort.cancelled_at.is_null(), *narrowed(flt, start, end)]
+
+
+def narrowed(flt: ReportFilter, start: date | None, end: date | None) -> list:
+    """Where-clauses for what a report's filter asks of its cohorts: office, cohort,
+    variant, leader, and a start in the period."""
+    where: list = []
     if flt.office_id is not None:
         where.append(Cohort.office == flt.office_id)
     if flt.cohort_id is not None:
