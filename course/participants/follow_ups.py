@@ -27,11 +27,6 @@ NOTE_LIMIT = 2000
 DUE_LIMIT = 20
 
 
-def follow_up_scope(staff: Staff):
-    """Follow-ups of the enrolments in ``enrolment_scope``: the office's leaders and admins."""
-    return FollowUp.enrolment.is_in(Enrolment.select(Enrolment.id).where(policies.enrolment_scope(staff)))
-
-
 @dataclass
 class FollowUpOut:
     point: str  # 3m | 6m
@@ -68,7 +63,7 @@ def _point(point: str) -> str:
 
 async def _read(staff: Staff, row: dict, cohort: cohorts.CohortOut) -> FollowUpsOut:
     enrolment_id = row["id"]
-    found = await FollowUp.select().where(follow_up_scope(staff), FollowUp.enrolment == enrolment_id)
+    found = await FollowUp.select().where(policies.follow_up_scope(staff), FollowUp.enrolment == enrolment_id)
     found.sort(key=lambda r: follow_up_rules.POINTS.index(r["point"]))
     names = await staff_names(r["changed_by"] for r in found)
     today = clock.today()
@@ -140,7 +135,7 @@ async def set_follow_up(
         await lock_participant(staff, row["participant"], f"enrolment:{enrolment_id}")
         before = (
             await FollowUp.select()
-            .where(follow_up_scope(staff), FollowUp.enrolment == enrolment_id, FollowUp.point == point)
+            .where(policies.follow_up_scope(staff), FollowUp.enrolment == enrolment_id, FollowUp.point == point)
             .first()
         )
         values = {"kind": kind, "date": when, "note": text}
@@ -154,7 +149,7 @@ async def set_follow_up(
                     FollowUp.changed_by: staff.id,
                     FollowUp.changed_at: at,
                 }
-            ).where(follow_up_scope(staff), FollowUp.id == before["id"])
+            ).where(policies.follow_up_scope(staff), FollowUp.id == before["id"])
         else:
             changed = sorted(values)
             await FollowUp.insert(
@@ -187,7 +182,7 @@ async def delete_follow_up(staff: Staff, enrolment_id: int, point: str) -> None:
         await lock_participant(staff, row["participant"], f"enrolment:{enrolment_id}")
         gone = (
             await FollowUp.delete()
-            .where(follow_up_scope(staff), FollowUp.enrolment == enrolment_id, FollowUp.point == point)
+            .where(policies.follow_up_scope(staff), FollowUp.enrolment == enrolment_id, FollowUp.point == point)
             .returning(FollowUp.id)
         )
         if not gone:
@@ -250,7 +245,7 @@ async def due_follow_ups(staff: Staff, limit: int = DUE_LIMIT) -> DueList:
     recorded: dict[int, list[str]] = {}
     if enrolments:
         for r in await FollowUp.select(FollowUp.enrolment, FollowUp.point).where(
-            follow_up_scope(staff), FollowUp.enrolment.is_in([e["id"] for e in enrolments])
+            policies.follow_up_scope(staff), FollowUp.enrolment.is_in([e["id"] for e in enrolments])
         ):
             recorded.setdefault(r["enrolment"], []).append(r["point"])
     due: list[DueFollowUp] = []

@@ -11,7 +11,7 @@ that day with no decision recorded. The rules need no database and live in
 
 Access: a person's path goes through ``participant_scope`` (leaders their office,
 admins all, managers nothing: 404 behind the API's 403). The report counts through
-``report_scope`` (managers their office, too) and names people only for those who
+``policies.way_in_scope`` (managers their office, too) and names people only for those who
 may see them."""
 
 from __future__ import annotations
@@ -460,14 +460,6 @@ async def waiting_list(staff: Staff, limit: int = 20) -> WaitingList:
 # --- the way-in report ------------------------------------------------------------------------
 
 
-def report_scope(staff: Staff):
-    """Participants the way-in report counts: a leader's and a manager's office, every
-    office for an admin. Counts only: names go only to those who may see people."""
-    if staff.role is Role.admin:
-        return Participant.id.is_not_null()
-    return Participant.office == staff.office_id
-
-
 @dataclass
 class Spread:
     """Days between two steps: how many paths have both, the median, the quartiles
@@ -571,7 +563,7 @@ async def way_in_report(
     today = clock.today()
     names = policies.may_see_people(staff)
     coarse = staff.role is Role.manager
-    where = report_scope(staff) & _began_in(first, last)
+    where = policies.way_in_scope(staff) & _began_in(first, last)
     if office_id is not None:
         where = where & (Participant.office == office_id)
     chosen = Participant.select(Participant.id).where(where)

@@ -17,6 +17,7 @@ from course.participants.tables import (
     CategoryChange,
     Consent,
     Enrolment,
+    FollowUp,
     Outcome,
     Participant,
     ParticipantLink,
@@ -89,6 +90,19 @@ def attendance_scope(staff: Staff):
 def outcome_scope(staff: Staff):
     """Outcomes of the enrolments in ``enrolment_scope``."""
     return Outcome.enrolment.is_in(Enrolment.select(Enrolment.id).where(enrolment_scope(staff)))
+
+
+def follow_up_scope(staff: Staff):
+    """Follow-ups of the enrolments in ``enrolment_scope``: the office's leaders and admins."""
+    return FollowUp.enrolment.is_in(Enrolment.select(Enrolment.id).where(enrolment_scope(staff)))
+
+
+def way_in_scope(staff: Staff):
+    """Participants the way-in report counts: a leader's and a manager's office, every
+    office for an admin. Counts only: names go only to those who may see people."""
+    if staff.role is Role.admin:
+        return Participant.id.is_not_null()
+    return Participant.office == staff.office_id
 
 
 def consent_scope(staff: Staff):
