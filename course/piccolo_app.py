@@ -14,6 +14,7 @@ APP_CONFIG = AppConfig(
             "course.cohorts.tables",
             "course.participants.tables",
             "course.guidance.tables",
+            "course.messages.tables",
             "course.evaluations.tables",
             "course.documents.tables",
         ],

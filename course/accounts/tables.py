@@ -15,6 +15,8 @@ class Office(Table, tablename="office"):
     retention_months = Integer(default=12)
     # Audit events about the office are kept this many months.
     audit_months = Integer(default=24)
+    # The office's phone number, which messages to participants carry; "" for none.
+    phone = Varchar(length=30, default="")
 
 
 class StaffUser(Table, tablename="staff_user"):

@@ -83,6 +83,9 @@ class CohortChange(Table, tablename="cohort_change"):
     changed_at = Timestamptz()
     # JSON: {"field": [old, new], ...}
     changes = Text()
+    # Why, as the person who made the change gave it (a session moved by hand): one line,
+    # at most 200 characters, shown to staff with the change; empty when none was given.
+    reason = Varchar(length=200, default="")
 
 
 class CalendarFeed(Table, tablename="calendar_feed"):

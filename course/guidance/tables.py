@@ -34,6 +34,8 @@ class Talk(Table, tablename="guidance_talk"):
     note = Text(default="")
     created_at = Timestamptz()
     changed_at = Timestamptz()
+    # When the participant confirmed the time on their own page; cleared when staff move it.
+    confirmed_at = Timestamptz(null=True, default=None)
 
 
 class Availability(Table, tablename="leader_availability"):

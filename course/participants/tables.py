@@ -23,9 +23,14 @@ class Participant(Table, tablename="participant"):
 
     office = ForeignKey(Office, null=False, on_delete=OnDelete.restrict)
     name = Varchar(length=200)
+    # The name as lists sort and search it (validation.nb_sort_key: case folded, æ, ø, å
+    # after z), kept beside the name so both engines sort and page it the same way.
+    sort_name = Varchar(length=200, default="")
     birth_year = Integer()  # 0 once erased
     phone = Varchar(length=30, default="")
     email = Varchar(length=254, default="")
+    # How the person would rather get reminders and messages: sms | email.
+    preferred_channel = Varchar(length=5, default="sms")
     primary_contact = ForeignKey(StaffUser, null=False, on_delete=OnDelete.restrict, index=True)
     referral_date = Date(null=True, default=None)
     created_at = Timestamptz()
@@ -46,6 +51,7 @@ class ConsentText(Table, tablename="consent_text"):
     participation = Text()  # shown beside the box for taking part
     sharing = Text()  # beside the box for sharing with NAV
     evaluation = Text()  # beside the box for the evaluation
+    contact = Text(default="")  # beside the two boxes for reminders and messages by SMS and e-mail
     created_by = ForeignKey(StaffUser, null=True, default=None, on_delete=OnDelete.set_null)
     created_at = Timestamptz()
 
@@ -61,6 +67,8 @@ class Consent(Table, tablename="participant_consent"):
     participation = Boolean(default=False)
     sharing = Boolean(default=False)
     evaluation = Boolean(default=False)
+    contact_sms = Boolean(default=False)  # reminders and messages by SMS
+    contact_email = Boolean(default=False)  # the same by e-mail
     date = Date()  # when it was given or withdrawn (a paper form may be recorded later)
     recorded_by = ForeignKey(StaffUser, null=False, on_delete=OnDelete.restrict)
     recorded_at = Timestamptz()
@@ -100,8 +108,12 @@ class Attendance(Table, tablename="attendance"):
     participant = ForeignKey(Participant, null=False, on_delete=OnDelete.cascade, index=True)
     status = Varchar(length=10)  # present | absent | excused
     note = Varchar(length=500, default="")
-    recorded_by = ForeignKey(StaffUser, null=False, on_delete=OnDelete.restrict)
+    # None: the participant reported the absence themself on their own page.
+    recorded_by = ForeignKey(StaffUser, null=True, on_delete=OnDelete.restrict)
     recorded_at = Timestamptz()
+    # Who set the mark: "staff" on the register, or "participant" (an absence reported
+    # in advance, excused, with their reason as the note) until staff record another.
+    source = Varchar(length=12, default="staff")
 
 
 class Outcome(Table, tablename="outcome"):
@@ -187,6 +199,10 @@ class ParticipantLink(Table, tablename="participant_link"):
     # The public half of a key pair derived from the link: evaluation links are
     # sealed to it for the participant's own page (course/sealing.py).
     seal_key = Varchar(length=64, null=True, default=None)
+    # The link itself, encrypted under a key derived from KJK_SECRET_KEY (not in the
+    # database), so a reminder can carry it without the outbox or a reader of the
+    # database learning it (course/messages/delivery.py).
+    sealed_token = Text(null=True, default=None)
     created_at = Timestamptz()
     created_by = ForeignKey(StaffUser, null=False, on_delete=OnDelete.restrict)
     expires_at = Timestamptz()

@@ -1,0 +1,37 @@
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.columns.column_types import Varchar
+from piccolo.columns.indexes import IndexMethod
+
+ID = "2026-12-03T18:13:11:522672"
+VERSION = "1.38.0"
+DESCRIPTION = "The reason given with a change to a cohort or session"
+
+
+async def forwards():
+    manager = MigrationManager(
+        migration_id=ID, app_name="course", description=DESCRIPTION
+    )
+
+    manager.add_column(
+        table_class_name="CohortChange",
+        tablename="cohort_change",
+        column_name="reason",
+        db_column_name="reason",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 200,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    return manager
