@@ -17,8 +17,14 @@ from urllib.parse import quote, unquote
 REDACTED = "…"
 
 # The segment after one of these is a secret: /p/{token}…, /e/{token},
-# /api/v1/evaluations/{token}, /calendar/{token}[.ics].
-_MARKERS: tuple[tuple[str, ...], ...] = (("p",), ("e",), ("calendar",), ("api", "v1", "evaluations"))
+# /api/v1/evaluations/{token}, /calendar/{token}[.ics], /documents/zip/{key}[/download].
+_MARKERS: tuple[tuple[str, ...], ...] = (
+    ("p",),
+    ("e",),
+    ("calendar",),
+    ("api", "v1", "evaluations"),
+    ("documents", "zip"),
+)
 
 # What may follow the token on those routes: a word, a file name, a record id. Anything else
 # (say a second half of the token after an odd '/./' or '%2F') is cut as well.
@@ -117,5 +123,8 @@ def log_config() -> dict[str, Any]:
     # Litestar sets up its own (unfiltered) handlers on the root and 'litestar' loggers when
     # the app is made; these entries replace them. The 'course' logger reaches the root.
     config["loggers"]["litestar"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    # The job queue's own lines (every job started and ended) stay out; its warnings
+    # and errors (a job that failed) go through the same filter.
+    config["loggers"]["procrastinate"] = {"handlers": ["default"], "level": "WARNING", "propagate": False}
     config["root"] = {"handlers": ["default"], "level": "INFO"}
     return config

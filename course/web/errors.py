@@ -16,8 +16,10 @@ from litestar.status_codes import (
     HTTP_422_UNPROCESSABLE_ENTITY,
     HTTP_429_TOO_MANY_REQUESTS,
     HTTP_500_INTERNAL_SERVER_ERROR,
+    HTTP_503_SERVICE_UNAVAILABLE,
 )
 
+from course import db
 from course.accounts.auth import API_PREFIX
 from course.errors import N_, Closed, Forbidden, InvalidInput, NotFound, Refusal, Throttled
 from course.web import i18n
@@ -36,6 +38,7 @@ ERROR_TITLES = {
     422: N_("The request could not be read"),
     429: N_("Too many attempts"),
     500: N_("Something went wrong on our side"),
+    503: N_("Contact with the database was lost for a moment"),
 }
 
 
@@ -46,10 +49,16 @@ def _json(status: int, detail: str, extra=None, headers=None) -> Response:
     return Response(body, status_code=status, media_type=MediaType.JSON, headers=headers)
 
 
-def _page(request: Request, status: int, headers=None) -> Response:
+def _page(request: Request, status: int, headers=None, problems: dict[str, str] | None = None) -> Response:
+    """The error page; ``problems`` names each bad field of the address with what is wrong."""
     return Template(
         template_name="errors/error.html",
-        context={"status": status, "title": ERROR_TITLES.get(status, ERROR_TITLES[400]), "request": request},
+        context={
+            "status": status,
+            "title": ERROR_TITLES.get(status, ERROR_TITLES[400]),
+            "request": request,
+            "problems": problems or {},
+        },
         status_code=status,
         headers=headers,
     )
@@ -62,7 +71,11 @@ API_MESSAGES = {
     "forbidden": N_("Forbidden"),
     "throttled": N_("Too many attempts; try again in %(seconds)s seconds"),
     "error": N_("Internal Server Error"),
+    "db_lost": N_("Contact with the database was lost; try again in a moment"),
 }
+# A lost database connection (a restarted server, a terminated backend) is passing:
+# the client is told when to try again instead of getting a 500.
+DB_LOST_RETRY_AFTER_S = 1
 
 
 def handle_exception(request: Request, exc: Exception) -> Response:
@@ -72,11 +85,13 @@ def handle_exception(request: Request, exc: Exception) -> Response:
     locale = i18n.negotiate(request.headers.get("accept-language")) if is_api else i18n.DEFAULT_LOCALE
     translate = i18n.translator(locale)
     headers = {"Content-Language": locale} if is_api else None
+    problems: dict[str, str] = {}
     if isinstance(exc, InvalidInput):
         status = HTTP_422_UNPROCESSABLE_ENTITY
         if is_api:
             extra = [{"key": key, "message": message} for key, message in exc.messages(translate).items()]
             return _json(status, translate(API_MESSAGES["invalid"]) + ": " + ", ".join(exc.errors), extra, headers)
+        problems = exc.messages(translate)
     elif isinstance(exc, NotFound):
         status = HTTP_404_NOT_FOUND
         if is_api:
@@ -110,10 +125,26 @@ def handle_exception(request: Request, exc: Exception) -> Response:
         ] or [{"key": "body", "message": translate(API_MESSAGES["off_schema"]), "source": "body"}]
         detail = translate(API_MESSAGES["invalid"]) + ": " + ", ".join(e["key"] for e in extra)
         return _json(status, detail, extra, headers)
+    elif isinstance(exc, ValidationException):
+        # A query parameter off its schema on a page (a limit out of range, say): named.
+        status = exc.status_code
+        extra = exc.extra if isinstance(exc.extra, list) else []
+        problems = {
+            str(e["key"]): translate(API_MESSAGES["off_schema"]) for e in extra if isinstance(e, dict) and e.get("key")
+        }
     elif isinstance(exc, HTTPException):
         status = exc.status_code
         if is_api:
             return create_exception_response(request, exc)
+    elif db.is_connection_lost(exc):
+        status = HTTP_503_SERVICE_UNAVAILABLE
+        # Once, without the query's values: the error's type and the address, redacted.
+        log.warning(
+            "database connection lost on %s %s (%s)", request.method, redact(request.url.path), type(exc).__name__
+        )
+        headers = {**(headers or {}), "Retry-After": str(DB_LOST_RETRY_AFTER_S)}
+        if is_api:
+            return _json(status, translate(API_MESSAGES["db_lost"]), headers=headers)
     else:
         status = HTTP_500_INTERNAL_SERVER_ERROR
         log.exception("unhandled error on %s %s", request.method, redact(request.url.path), exc_info=exc)
@@ -122,4 +153,4 @@ def handle_exception(request: Request, exc: Exception) -> Response:
     if status == HTTP_401_UNAUTHORIZED:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return Redirect(path=f"/login?next={quote(target, safe='')}")
-    return _page(request, status, headers)
+    return _page(request, status, headers, problems)

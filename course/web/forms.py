@@ -44,7 +44,11 @@ def safe_next(target: str | None) -> str:
 
 PDF = "application/pdf"
 ZIP = "application/zip"
-ICS = "text/calendar; charset=utf-8"
+# Litestar adds "; charset=utf-8" to every text/ type itself: naming it here would send it twice.
+ICS = "text/calendar"
+# A route's opt for files other programs fetch (calendar feeds, .ics downloads): the CSRF
+# middleware stays out, so the answer sets no cookie. Only for GET routes.
+NO_COOKIE = {"exclude_from_csrf": True}
 
 
 def ics_download(body: bytes, cohort_id: int) -> Response:

@@ -13,7 +13,7 @@ from litestar.template import TemplateConfig
 from course.cohorts.calendar import OSLO
 from course.errors import N_
 from course.settings import ROOT
-from course.web import i18n
+from course.web import flash, formats, i18n
 
 TEMPLATE_DIR = ROOT / "templates"
 
@@ -54,11 +54,6 @@ def format_date(value: date | None) -> str:
     return value.strftime("%d.%m.%Y") if value else ""
 
 
-def format_decimal(value: float) -> str:
-    """One decimal, with a comma as Norwegian readers write it: 7,8."""
-    return f"{value:.1f}".replace(".", ",")
-
-
 def format_weekday_date(value: date | None) -> str:
     if value is None:
         return ""
@@ -78,10 +73,11 @@ def make_environment() -> Environment:
     env.filters["date"] = format_date
     env.filters["weekday_date"] = format_weekday_date
     env.filters["long_date"] = format_long_date
-    env.filters["decimal"] = format_decimal
+    env.filters.update(formats.FILTERS)  # decimal, number, percent, phone: Norwegian forms, one rounding
     env.globals["ROLE_LABELS"] = ROLE_LABELS
     env.globals["STATUS_LABELS"] = STATUS_LABELS
     env.globals["current_locale"] = i18n.current_locale.get
+    env.globals["flash_message"] = flash.message
     return env
 
 

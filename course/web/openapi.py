@@ -15,9 +15,10 @@ from typing import Annotated
 
 import msgspec
 from litestar import Request
-from litestar.exceptions import ValidationException
+from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi import ResponseSpec
 from litestar.openapi.spec import Reference, SecurityScheme
+from litestar.status_codes import HTTP_415_UNSUPPORTED_MEDIA_TYPE
 
 from course.validation import MAX_ID
 
@@ -96,14 +97,23 @@ def _key(error: msgspec.ValidationError) -> tuple[str, str]:
 async def strict_body(request: Request) -> None:
     """Before an API handler (the API router's ``before_request``, after the guards): its
     JSON body decoded strictly by its schema, so that a string is never taken for a
-    number nor 1 for true, as Litestar's own reading of the body would. Litestar answers
-    an empty body or one that is not JSON."""
+    number nor 1 for true, as Litestar's own reading of the body would. A body sent as
+    anything but JSON (a form, plain text) is 415; JSON nested too deep is 400 naming the
+    body. Litestar answers an empty body or one that is not JSON."""
     field = request.route_handler.parsed_data_field
     if field is None:
         return
     body = await request.body()
     if not body.strip():
         return
+    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media and media != "application/json" and not media.endswith("+json"):
+        # A form or plain text sent where JSON is read: said as such, not as malformed JSON.
+        raise HTTPException(
+            status_code=HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+            detail="Send the body as JSON (Content-Type: application/json)",
+            extra=[{"key": "body", "message": f"Content-Type {media} is not JSON", "source": "body"}],
+        )
     try:
         msgspec.json.decode(body, type=field.annotation, strict=True)
     except msgspec.ValidationError as error:
@@ -111,6 +121,11 @@ async def strict_body(request: Request) -> None:
         raise ValidationException(
             detail=f"Validation failed for {request.method} {request.url.path}",
             extra=[{"key": key or "body", "message": message, "source": "body"}],
+        ) from None
+    except RecursionError:  # JSON nested deeper than anything the schemas hold
+        raise ValidationException(
+            detail=f"Validation failed for {request.method} {request.url.path}",
+            extra=[{"key": "body", "message": "The JSON is nested too deep", "source": "body"}],
         ) from None
     except msgspec.DecodeError:
         return
