@@ -3,24 +3,32 @@
 from __future__ import annotations
 
 from litestar import Request, Response, Router, get, post
-from litestar.response import Redirect, Template
+from litestar.response import Template
 
+from course import paging
 from course.accounts import services
 from course.accounts.offices import DEFAULT_AUDIT_MONTHS, DEFAULT_RETENTION_MONTHS
-from course.errors import InvalidInput
+from course.errors import N_, InvalidInput
 from course.validation import valid_id
+from course.web import flash
 from course.web.forms import PathId, form_data, translated
 from course.web.guards import admin_only, current_staff
+from course.web.paging import Cursor, pager
 
 
 @get("/", name="admin")
-async def admin_index(request: Request) -> Template:
+async def admin_index(request: Request, users: Cursor = None, offices: Cursor = None) -> Template:
+    """Every staff user and office, 50 of each to a page, each list with its own cursor."""
     staff = current_staff(request)
+    user_page = await services.users_page(staff, None, paging.parse(services.USER_ORDER, None, users))
+    office_page = await services.offices_page(staff, paging.parse(services.OFFICE_ORDER, None, offices))
     return Template(
         "admin/index.html",
         context={
-            "users": await services.list_users(staff),
-            "offices": await services.list_offices(staff),
+            "users": user_page.items,
+            "offices": office_page.items,
+            "users_pager": pager(request, user_page, param="users"),
+            "offices_pager": pager(request, office_page, param="offices"),
         },
     )
 
@@ -47,11 +55,12 @@ async def office_create(request: Request) -> Response:
             data.get("name", ""),
             retention_months=data.get("retention_months", DEFAULT_RETENTION_MONTHS),
             audit_months=data.get("audit_months", DEFAULT_AUDIT_MONTHS),
+            phone=data.get("phone", ""),
             actor=current_staff(request).id,
         )
     except InvalidInput as exc:
         return _office_form(data, translated(exc))
-    return Redirect(path="/admin")
+    return flash.redirect(request, "/admin", N_("Office created."))
 
 
 @get("/offices/{office_id:int}")
@@ -62,6 +71,7 @@ async def office_edit(request: Request, office_id: PathId) -> Template:
         "name": office.name,
         "retention_months": office.retention_months,
         "audit_months": office.audit_months,
+        "phone": office.phone,
     }
     return _office_form(values, {}, office)
 
@@ -76,11 +86,12 @@ async def office_update(request: Request, office_id: PathId) -> Response:
             data.get("name", ""),
             retention_months=data.get("retention_months"),
             audit_months=data.get("audit_months"),
+            phone=data.get("phone"),
             actor=current_staff(request).id,
         )
     except InvalidInput as exc:
         return _office_form({**data, "code": office.code}, translated(exc), office)
-    return Redirect(path="/admin")
+    return flash.redirect(request, "/admin", N_("Office saved."))
 
 
 async def _user_form(request: Request, values: dict, errors: dict, user=None) -> Template:
@@ -124,7 +135,7 @@ async def user_create(request: Request) -> Response:
     except InvalidInput as exc:
         data.pop("password", None)
         return await _user_form(request, data, translated(exc))
-    return Redirect(path="/admin")
+    return flash.redirect(request, "/admin", N_("User created."))
 
 
 @get("/users/{user_id:int}")
@@ -153,7 +164,7 @@ async def user_update(request: Request, user_id: PathId) -> Response:
         values = {**data, "active": data.get("active") == "on"}
         values.pop("password", None)
         return await _user_form(request, values, translated(exc), user)
-    return Redirect(path="/admin")
+    return flash.redirect(request, "/admin", N_("User saved."))
 
 
 admin_router = Router(

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 import msgspec
-from litestar import Request, Router, delete, get, patch, post
+from litestar import Request, Response, Router, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
+from course import clock, paging
 from course.accounts import services
 from course.accounts.offices import (
     AUDIT_MONTHS,
@@ -24,6 +25,7 @@ from course.errors import InvalidInput
 from course.web.forms import PathId, QueryId, client_address
 from course.web.guards import admin_only, login_required
 from course.web.openapi import Id, error_responses
+from course.web.paging import Cursor, Limit, paged_headers, paged_response
 
 Email = Annotated[str, msgspec.Meta(description="An e-mail address", examples=["ase@nav.no"])]
 Name = Annotated[str, msgspec.Meta(description="One line, at most 200 characters")]
@@ -72,17 +74,29 @@ AuditMonths = Annotated[
 ]
 
 
+OfficePhone = Annotated[
+    str,
+    msgspec.Meta(
+        description="The office's phone number for messages to participants: Norwegian unless it starts with a "
+        "country code; kept as +4722123456; empty for none",
+        examples=["22 12 34 56"],
+    ),
+]
+
+
 class OfficeCreate(msgspec.Struct, forbid_unknown_fields=True):
     code: Annotated[str, msgspec.Meta(description="1 to 20 letters, digits, - or _; unique", examples=["drammen"])]
     name: Name
     retention_months: RetentionMonths = DEFAULT_RETENTION_MONTHS
     audit_months: AuditMonths = DEFAULT_AUDIT_MONTHS
+    phone: OfficePhone = ""
 
 
 class OfficeUpdate(msgspec.Struct, forbid_unknown_fields=True):
     name: Name | None = None
     retention_months: RetentionMonths | None = None
     audit_months: AuditMonths | None = None
+    phone: OfficePhone | None = None
 
 
 class UserCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -133,8 +147,8 @@ async def list_tokens(staff: NamedDependency[Staff]) -> list[TokenInfoOut]:
         TokenInfoOut(
             id=t.id,
             name=t.name,
-            created_at=t.created_at.isoformat(),
-            last_used_at=t.last_used_at.isoformat() if t.last_used_at else None,
+            created_at=clock.rfc3339(t.created_at),
+            last_used_at=clock.rfc3339(t.last_used_at) if t.last_used_at else None,
             revoked=t.revoked_at is not None,
         )
         for t in await services.list_tokens(staff)
@@ -162,9 +176,18 @@ async def me(staff: NamedDependency[Staff]) -> Me:
     )
 
 
-@get("/offices", guards=[login_required], responses=error_responses(401))
-async def list_offices(staff: NamedDependency[Staff]) -> list[OfficeDetail]:
-    return await services.list_offices(staff)
+@get(
+    "/offices",
+    guards=[login_required],
+    summary="Offices the caller may see, by name, a page at a time",
+    responses=error_responses(400, 401, 422),
+    response_headers=paged_headers(),
+)
+async def list_offices(
+    request: Request, staff: NamedDependency[Staff], limit: Limit = None, cursor: Cursor = None
+) -> Response[list[OfficeDetail]]:
+    found = await services.offices_page(staff, paging.parse(services.OFFICE_ORDER, limit, cursor))
+    return paged_response(request, found.items, found)
 
 
 @get("/offices/{office_id:int}", guards=[login_required], responses=error_responses(400, 401, 404))
@@ -175,20 +198,43 @@ async def get_office(staff: NamedDependency[Staff], office_id: PathId) -> Office
 @post("/offices", guards=[admin_only], status_code=HTTP_201_CREATED, responses=error_responses(400, 401, 403, 422))
 async def create_office(staff: NamedDependency[Staff], data: JSONBody[OfficeCreate]) -> OfficeDetail:
     return await services.create_office(
-        data.code, data.name, retention_months=data.retention_months, audit_months=data.audit_months, actor=staff.id
+        data.code,
+        data.name,
+        retention_months=data.retention_months,
+        audit_months=data.audit_months,
+        phone=data.phone,
+        actor=staff.id,
     )
 
 
 @patch("/offices/{office_id:int}", guards=[admin_only], responses=error_responses(400, 401, 403, 404, 422))
 async def update_office(staff: NamedDependency[Staff], office_id: PathId, data: JSONBody[OfficeUpdate]) -> OfficeDetail:
     return await services.update_office(
-        office_id, data.name, retention_months=data.retention_months, audit_months=data.audit_months, actor=staff.id
+        office_id,
+        data.name,
+        retention_months=data.retention_months,
+        audit_months=data.audit_months,
+        phone=data.phone,
+        actor=staff.id,
     )
 
 
-@get("/users", guards=[login_required], summary="Staff users the caller may see", responses=error_responses(400, 401))
-async def list_users(staff: NamedDependency[Staff], office_id: QueryId = None) -> list[UserOut]:
-    return await services.list_users(staff, office_id)
+@get(
+    "/users",
+    guards=[login_required],
+    summary="Staff users the caller may see, by name, a page at a time",
+    responses=error_responses(400, 401, 422),
+    response_headers=paged_headers(),
+)
+async def list_users(
+    request: Request,
+    staff: NamedDependency[Staff],
+    office_id: QueryId = None,
+    limit: Limit = None,
+    cursor: Cursor = None,
+) -> Response[list[UserOut]]:
+    found = await services.users_page(staff, office_id, paging.parse(services.USER_ORDER, limit, cursor))
+    return paged_response(request, found.items, found)
 
 
 @get("/users/{user_id:int}", guards=[login_required], responses=error_responses(400, 401, 404))

@@ -1,5 +1,9 @@
-"""Logging in and confirming a password, throttled per account and per address, and
-setting a new password."""
+"""Logging in and confirming a password, slowed down per account and address together
+and limited per address, and setting a new password.
+
+Guessing a leader's password from one address slows down step by step, but never
+locks the leader out: the right password from an address that has not been failing
+for that account is let through, however many failures other addresses have made."""
 
 from __future__ import annotations
 
@@ -19,9 +23,17 @@ from course.errors import N_, InvalidInput, NotFound, Throttled
 from course.validation import has_control_chars, without_control_chars
 
 THROTTLE_WINDOW = timedelta(minutes=15)
-THROTTLE_PER_ACCOUNT = 10
 # A course room shares one address, so it gets room for a whole group's typos.
 THROTTLE_PER_ADDRESS = 100
+# Per account and address: this many failures cost nothing, each further one doubles the
+# wait before the next try (1 s, 2 s, 4 s …), up to the longest delay.
+FREE_TRIES = 3
+LONGEST_DELAY = timedelta(minutes=15)
+# How long an account and address pair's failures are remembered (unless a login from
+# the pair comes after them): long enough that a patient guesser stays slowed down.
+PAIR_MEMORY = timedelta(hours=24)
+# More failures than this cannot make the delay longer, so no more are read.
+_PAIR_ROWS = FREE_TRIES + math.ceil(math.log2(LONGEST_DELAY.total_seconds())) + 1
 
 
 async def set_password(user_id: int, password: str, *, actor: int | None = None) -> None:
@@ -53,23 +65,68 @@ def throttle_wait(failures: list[datetime], limit: int, window: timedelta, now: 
     return max(1, math.ceil((recent[limit - 1] + window - now).total_seconds()))
 
 
-async def _throttle_wait(email: str, address: str | None, now: datetime) -> int:
-    since = now - THROTTLE_WINDOW
-    waits = [0]
-    for column, value, limit in (
-        (AuditEvent.account, email, THROTTLE_PER_ACCOUNT),
-        (AuditEvent.address, address, THROTTLE_PER_ADDRESS),
-    ):
-        if not value:
-            continue
-        recent = (
+def pair_delay(failures: int) -> int:
+    """Seconds to wait after the latest of this many failures for one account from one
+    address: none for the first ``FREE_TRIES``, then 1, 2, 4 … up to ``LONGEST_DELAY``."""
+    if failures < FREE_TRIES:
+        return 0
+    longest = int(LONGEST_DELAY.total_seconds())
+    return min(longest, 2 ** min(failures - FREE_TRIES, longest.bit_length()))
+
+
+def pair_wait(failures: list[datetime], now: datetime, last_login: datetime | None = None) -> int:
+    """Whole seconds until this account may be tried again from this address (0: now),
+    after its failures from there; those before a login from there, or older than
+    ``PAIR_MEMORY``, are forgotten."""
+    recent = [f for f in failures if now - PAIR_MEMORY < f <= now and (last_login is None or f > last_login)]
+    delay = pair_delay(len(recent))
+    if not delay:
+        return 0
+    return max(0, math.ceil((max(recent) + timedelta(seconds=delay) - now).total_seconds()))
+
+
+def login_wait(
+    pair_failures: list[datetime], address_failures: list[datetime], now: datetime, last_login: datetime | None = None
+) -> int:
+    """Whole seconds until a login may be tried for an account from an address (0: now):
+    the pair's growing delay, and the address's hard limit over all accounts."""
+    return max(
+        pair_wait(pair_failures, now, last_login),
+        throttle_wait(address_failures, THROTTLE_PER_ADDRESS, THROTTLE_WINDOW, now),
+    )
+
+
+async def _throttle_wait(account: str, address: str | None, now: datetime) -> int:
+    from_address = AuditEvent.address == address if address else AuditEvent.address.is_null()
+    last_login = (
+        await AuditEvent.select(AuditEvent.at)
+        .where(AuditEvent.action == audit.LOGIN, AuditEvent.account == account, from_address)
+        .where(AuditEvent.at > now - PAIR_MEMORY)
+        .order_by(AuditEvent.at, ascending=False)
+        .first()
+    )
+    pair = (
+        await AuditEvent.select(AuditEvent.at)
+        .where(AuditEvent.action == audit.LOGIN_FAILED, AuditEvent.account == account, from_address)
+        .where(AuditEvent.at > (last_login["at"] if last_login else now - PAIR_MEMORY))
+        .order_by(AuditEvent.at, ascending=False)
+        .limit(_PAIR_ROWS)
+    )
+    by_address = []
+    if address:
+        by_address = (
             await AuditEvent.select(AuditEvent.at)
-            .where(AuditEvent.action == audit.LOGIN_FAILED, column == value, AuditEvent.at > since)
+            .where(AuditEvent.action == audit.LOGIN_FAILED, AuditEvent.address == address)
+            .where(AuditEvent.at > now - THROTTLE_WINDOW)
             .order_by(AuditEvent.at, ascending=False)
-            .limit(limit)
+            .limit(THROTTLE_PER_ADDRESS)
         )
-        waits.append(throttle_wait([r["at"] for r in recent], limit, THROTTLE_WINDOW, now))
-    return max(waits)
+    return login_wait(
+        [r["at"] for r in pair],
+        [r["at"] for r in by_address],
+        now,
+        last_login["at"] if last_login else None,
+    )
 
 
 async def _lock_account(account: str) -> None:
@@ -82,7 +139,8 @@ async def authenticate(email: str, password: str, address: str | None, *, is_log
     """Check a login. Raises InvalidInput (same message whether the address
     exists or not) or Throttled; answers the staff user on success. With
     ``is_login=False`` (confirming a password) success is not a login event,
-    while failures still count towards throttling.
+    while failures still count towards throttling. Throttled tries are not
+    failures: waiting out the delay is all it takes.
 
     Each attempt is written as a failure before the password is checked, under
     a lock, so parallel tries cannot all slip past the count; a success turns

@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from course import clock
+import phonenumbers
+
+from course import clock, paging
 from course.accounts import policies
 from course.accounts.checks import check_name
 from course.accounts.schemas import OfficeOut, Staff
@@ -31,6 +33,8 @@ class OfficeDetail(OfficeOut):
 
     retention_months: int = DEFAULT_RETENTION_MONTHS
     audit_months: int = DEFAULT_AUDIT_MONTHS
+    # The number messages to participants give to call back, as +4722123456; "" for none.
+    phone: str = ""
 
 
 def office_out(row: dict) -> OfficeDetail:
@@ -40,7 +44,24 @@ def office_out(row: dict) -> OfficeDetail:
         name=row["name"],
         retention_months=row["retention_months"],
         audit_months=row["audit_months"],
+        phone=row["phone"],
     )
+
+
+def check_phone(value, errors: dict[str, str]) -> str:
+    """An office's phone number, Norwegian unless it has a country code, kept as
+    +4722123456; "" for none."""
+    text = " ".join(str(value or "").split())
+    if not text:
+        return ""
+    try:
+        parsed = phonenumbers.parse(text, "NO") if len(text) <= 30 else None
+    except phonenumbers.NumberParseException:
+        parsed = None
+    if parsed is None or not phonenumbers.is_valid_number(parsed):
+        errors["phone"] = N_("Give a valid phone number, such as 22 12 34 56, or leave it empty.")
+        return text
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 def _months(value, field: str, bounds: tuple[int, int], errors: dict[str, str]) -> int:
@@ -62,6 +83,15 @@ async def list_offices(staff: Staff) -> list[OfficeDetail]:
     return [office_out(r) for r in rows]
 
 
+OFFICE_ORDER = (paging.Key(Office.name), paging.Key(Office.id))
+
+
+async def offices_page(staff: Staff, page: paging.PageRequest) -> paging.Page[OfficeDetail]:
+    """A page of the offices the caller may see, by name and id."""
+    found = await paging.fetch(Office.select().where(policies.office_scope(staff)), OFFICE_ORDER, page)
+    return paging.Page([office_out(r) for r in found.items], found.next, found.previous)
+
+
 async def get_office(staff: Staff, office_id: int) -> OfficeDetail:
     row = await Office.select().where(policies.office_scope(staff), Office.id == office_id).first()
     if row is None:
@@ -80,6 +110,7 @@ async def create_office(
     *,
     retention_months: object = DEFAULT_RETENTION_MONTHS,
     audit_months: object = DEFAULT_AUDIT_MONTHS,
+    phone: object = "",
     actor: int | None = None,
 ) -> OfficeDetail:
     errors: dict[str, str] = {}
@@ -89,6 +120,7 @@ async def create_office(
     name = check_name(name, errors)
     retention = _months(retention_months, "retention_months", RETENTION_MONTHS, errors)
     audit_period = _months(audit_months, "audit_months", AUDIT_MONTHS, errors)
+    office_phone = check_phone(phone, errors)
     if errors:
         raise InvalidInput(errors)
     async with write_transaction():
@@ -103,6 +135,7 @@ async def create_office(
                         created_at=clock.utc_now(),
                         retention_months=retention,
                         audit_months=audit_period,
+                        phone=office_phone,
                     )
                 ).returning(*Office.all_columns())
             )[0]
@@ -120,9 +153,11 @@ async def update_office(
     *,
     retention_months: object = None,
     audit_months: object = None,
+    phone: object = None,
     actor: int | None = None,
 ) -> OfficeDetail:
-    """Change what is given (None keeps it): the name, the months data and audit events are kept."""
+    """Change what is given (None keeps it): the name, the months data and audit events
+    are kept, the phone number ("" for none)."""
     errors: dict[str, str] = {}
     changes: dict = {}
     details: dict[str, object] = {}
@@ -136,6 +171,9 @@ async def update_office(
         changes[Office.audit_months] = details["audit_months"] = _months(
             audit_months, "audit_months", AUDIT_MONTHS, errors
         )
+    if phone is not None:
+        # The number is the office's, not a person's: it may stand in the audit log.
+        changes[Office.phone] = details["phone"] = check_phone(phone, errors)
     if errors:
         raise InvalidInput(errors)
     async with write_transaction():

@@ -8,20 +8,22 @@ from litestar.response import Redirect, Template
 
 from course.accounts import services, views
 from course.accounts.auth import CSRF_COOKIE, SESSION_COOKIE
-from course.errors import InvalidInput, NotFound, Throttled
+from course.errors import N_, InvalidInput, NotFound, Throttled
+from course.web import flash
 from course.web.forms import PathId, client_address, form_data, safe_next, translated
 from course.web.guards import current_staff, login_required
 from course.web.i18n import gettext as _
+from course.web.i18n import ngettext
+from course.web.links import secure_cookies
 
 
 def _session_cookie(request: Request, token: str | None) -> dict:
-    settings = request.app.state.settings
     return {
         "key": SESSION_COOKIE,
         "value": token or "",
         "httponly": True,
         "samesite": "lax",
-        "secure": settings.secure_cookies,
+        "secure": secure_cookies(request),
         "path": "/",
         "max_age": None if token else 0,
     }
@@ -40,6 +42,7 @@ async def login_submit(request: Request) -> Response:
     target = safe_next(data.get("next"))
     errors: dict[str, str] = {}
     status = 422
+    headers: dict[str, str] = {}
     if not data.get("email", "").strip():
         errors["email"] = _("Enter your e-mail address.")
     if not data.get("password"):
@@ -51,8 +54,16 @@ async def login_submit(request: Request) -> Response:
             errors, status = translated(exc), 401
         except Throttled as exc:
             status = 429
-            minutes = max(1, -(-exc.retry_after_s // 60))
-            errors["email"] = _("Too many failed attempts. Try again in %(minutes)s minutes.", minutes=minutes)
+            headers["Retry-After"] = str(exc.retry_after_s)
+            if exc.retry_after_s < 60:
+                errors["email"] = ngettext(
+                    "Too many failed attempts. Try again in %(num)s second.",
+                    "Too many failed attempts. Try again in %(num)s seconds.",
+                    exc.retry_after_s,
+                )
+            else:
+                minutes = -(-exc.retry_after_s // 60)
+                errors["email"] = _("Too many failed attempts. Try again in %(minutes)s minutes.", minutes=minutes)
         else:
             previous = request.cookies.get(SESSION_COOKIE)
             token = await services.start_session(staff, previous)
@@ -65,6 +76,7 @@ async def login_submit(request: Request) -> Response:
         "accounts/login.html",
         context={"next": target, "values": {"email": data.get("email", "")}, "errors": errors},
         status_code=status,
+        headers=headers,
     )
 
 
@@ -129,7 +141,7 @@ async def revoke_token_page(request: Request, token_id: PathId) -> Response:
         await services.revoke_token(current_staff(request), token_id, client_address(request))
     except NotFound:
         pass  # already revoked, or not this user's: the list shows the truth
-    return Redirect(path="/account")
+    return flash.redirect(request, "/account", N_("The key is revoked."))
 
 
 route_handlers = [

@@ -21,19 +21,26 @@ from course.accounts.api_tokens import (
 )
 from course.accounts.checks import EMAIL_RE, normalize_email
 from course.accounts.login import (
-    THROTTLE_PER_ACCOUNT,
+    FREE_TRIES,
+    LONGEST_DELAY,
+    PAIR_MEMORY,
     THROTTLE_PER_ADDRESS,
     THROTTLE_WINDOW,
     authenticate,
+    login_wait,
+    pair_delay,
+    pair_wait,
     set_password,
     throttle_wait,
 )
 from course.accounts.offices import (
     OFFICE_CODE_RE,
+    OFFICE_ORDER,
     create_office,
     get_office,
     list_offices,
     office_by_code,
+    offices_page,
     update_office,
 )
 from course.accounts.sessions import (
@@ -45,24 +52,30 @@ from course.accounts.sessions import (
     start_session,
 )
 from course.accounts.users import (
+    USER_ORDER,
     UserChanges,
     create_user,
     end_all_logins,
     get_user,
     list_users,
     update_user,
+    users_page,
 )
 
 __all__ = [
     "EMAIL_RE",
+    "FREE_TRIES",
+    "LONGEST_DELAY",
     "OFFICE_CODE_RE",
+    "OFFICE_ORDER",
+    "PAIR_MEMORY",
     "SESSION_ABSOLUTE",
     "SESSION_IDLE",
     "SESSION_TOUCH",
-    "THROTTLE_PER_ACCOUNT",
     "THROTTLE_PER_ADDRESS",
     "THROTTLE_WINDOW",
     "TOKEN_PREFIX",
+    "USER_ORDER",
     "TokenInfo",
     "UserChanges",
     "authenticate",
@@ -76,8 +89,12 @@ __all__ = [
     "list_offices",
     "list_tokens",
     "list_users",
+    "login_wait",
     "normalize_email",
     "office_by_code",
+    "offices_page",
+    "pair_delay",
+    "pair_wait",
     "passwords",
     "resolve_session",
     "resolve_token",
@@ -87,4 +104,5 @@ __all__ = [
     "throttle_wait",
     "update_office",
     "update_user",
+    "users_page",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from course import clock
+from course import clock, paging
 from course.accounts import offices, passwords, policies
 from course.accounts.checks import check_email, check_name, check_password, check_role
 from course.accounts.schemas import OfficeOut, Role, Staff, UserOut
@@ -57,6 +57,18 @@ async def list_users(staff: Staff, office_id: int | None = None) -> list[UserOut
         query = query.where(StaffUser.office == office_id)
     rows = await query
     return [user_out(r) for r in sorted(rows, key=lambda r: nb_sort_key(r["name"]))]
+
+
+USER_ORDER = (paging.Key(StaffUser.name), paging.Key(StaffUser.id))
+
+
+async def users_page(staff: Staff, office_id: int | None, page: paging.PageRequest) -> paging.Page[UserOut]:
+    """A page of the staff users the caller may see, by name (as the database sorts it) and id."""
+    query = StaffUser.select(*USER_COLUMNS).where(policies.staff_scope(staff))
+    if office_id is not None:
+        query = query.where(StaffUser.office == office_id)
+    found = await paging.fetch(query, USER_ORDER, page)
+    return paging.Page([user_out(r) for r in found.items], found.next, found.previous)
 
 
 async def get_user(staff: Staff, user_id: int) -> UserOut:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from course import clock
 from course.accounts.tables import ApiToken, Office, StaffUser
 from course.audit.tables import AuditEvent
 from tests.conftest import EMAILS, PASSWORD, api_token, web_login
@@ -53,9 +54,10 @@ async def test_wrong_password_answers_401_and_counts_as_a_failure(client, world)
 
 
 async def test_token_login_is_throttled_with_retry_after(client, world):
-    for _ in range(10):
-        await client.post("/api/v1/auth/token", json={"email": EMAILS["leader"], "password": "x" * 12})
-    response = await client.post("/api/v1/auth/token", json={"email": EMAILS["leader"], "password": PASSWORD})
+    with clock.frozen(clock.now()):
+        for _ in range(10):
+            await client.post("/api/v1/auth/token", json={"email": EMAILS["leader"], "password": "x" * 12})
+        response = await client.post("/api/v1/auth/token", json={"email": EMAILS["leader"], "password": PASSWORD})
     assert response.status_code == 429
     assert 0 < int(response.headers["retry-after"]) <= 15 * 60
 

@@ -95,7 +95,7 @@ async def test_friendly_500_page(app, database):
 async def test_admin_creates_an_office_and_a_user(client, world, login_as):
     await login_as("admin")
     response = await csrf_post(client, "/admin/offices/new", {"code": "asker", "name": "NAV Asker – Ungdom"})
-    assert response.status_code == 302
+    assert response.status_code == 303
     office = await Office.select().where(Office.code == "asker").first()
     response = await csrf_post(
         client,
@@ -108,7 +108,8 @@ async def test_admin_creates_an_office_and_a_user(client, world, login_as):
             "password": "et-langt-passord-1",
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
+    assert "Brukeren er opprettet." in (await client.get("/admin")).text
     text = (await client.get("/admin")).text
     assert "Tor Bråten" in text and "NAV Asker – Ungdom" in text
     actions = [e["action"] for e in await AuditEvent.select(AuditEvent.action).where(AuditEvent.actor == world.admin)]
@@ -147,7 +148,7 @@ async def test_admin_deactivates_a_user_and_their_session_ends(app, client, worl
                 "_csrf_token": csrf_from(page.text),
             },  # active unchecked
         )
-        assert response.status_code == 302
+        assert response.status_code == 303
         assert (await leader.get("/")).status_code == 302
     event = await AuditEvent.select().where(AuditEvent.action == "user_updated").output(load_json=True).first()
     assert event["actor"] == world.admin and event["target_user"] == world.leader
@@ -219,3 +220,33 @@ async def test_api_key_is_shown_once_and_can_be_revoked(client, world, login_as)
     await csrf_post(client, f"/account/tokens/{token_id}/revoke", page="/account")
     me = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert me.status_code == 401
+
+
+async def test_the_admin_gives_an_office_its_phone_number(client, world, login_as, api_as):
+    await login_as("admin")
+    path = f"/admin/offices/{world.office_b}"
+    form = {"name": "NAV Lier – Ungteam", "retention_months": "12", "audit_months": "24"}
+    for phone in ("12", "+47 22 12 34 5", "ring meg", "9" * 31):
+        bad = await csrf_post(client, path, {**form, "phone": phone})
+        assert bad.status_code == 422 and 'href="#phone"' in bad.text, phone
+        assert "Oppgi et gyldig telefonnummer" in bad.text
+    assert (await Office.select(Office.phone).where(Office.id == world.office_b).first())["phone"] == ""
+    saved = await csrf_post(client, path, {**form, "phone": "32 21 00 00"})
+    assert saved.status_code == 303, saved.text
+    assert (await Office.select(Office.phone).where(Office.id == world.office_b).first())["phone"] == "+4732210000"
+    assert 'value="32\xa021\xa000\xa000"' in (await client.get(path)).text
+    # A form without the field keeps the number; an empty one removes it.
+    assert (await csrf_post(client, path, form)).status_code == 303
+    admin = await api_as("admin")
+    office = (await client.get(f"/api/v1/offices/{world.office_b}", headers=admin)).json()
+    assert office["phone"] == "+4732210000"
+    assert (await csrf_post(client, path, {**form, "phone": ""})).status_code == 303
+    assert (await Office.select(Office.phone).where(Office.id == world.office_b).first())["phone"] == ""
+    # The same over the API, with the field named when it is wrong.
+    changed = await client.patch(f"/api/v1/offices/{world.office_b}", json={"phone": "+46 70 123 45 67"}, headers=admin)
+    assert changed.status_code == 200 and changed.json()["phone"] == "+46701234567"
+    refused = await client.patch(f"/api/v1/offices/{world.office_b}", json={"phone": "123"}, headers=admin)
+    assert refused.status_code == 422 and "phone" in refused.text
+    made = await csrf_post(client, "/admin/offices/new", {"code": "asker", "name": "NAV Asker", "phone": "66 85 00 00"})
+    assert made.status_code == 303
+    assert (await Office.select(Office.phone).where(Office.code == "asker").first())["phone"] == "+4766850000"
