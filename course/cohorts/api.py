@@ -10,12 +10,15 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
+from course import paging
 from course.accounts.schemas import Staff
 from course.cohorts import services
 from course.errors import N_, InvalidInput
 from course.web.forms import ICS, PathId, ics_download
 from course.web.guards import change_cohorts, login_required
+from course.web.links import absolute_url
 from course.web.openapi import Date, Id, Time, Weekday, error_responses
+from course.web.paging import Cursor, Limit, paged_headers, paged_response
 
 
 class CohortCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -77,22 +80,35 @@ async def create_cohort(staff: NamedDependency[Staff], data: JSONBody[CohortCrea
 
 
 @get(
-    "/cohorts", guards=[login_required], summary="Cohorts the caller may see", responses=error_responses(400, 401, 422)
+    "/cohorts",
+    guards=[login_required],
+    summary="Cohorts the caller may see, a page at a time",
+    description="Without `from`, `to` or `status`: the current and upcoming cohorts (`status=current`). "
+    "By start day, the newest first for `status=finished`.",
+    responses=error_responses(400, 401, 422),
+    response_headers=paged_headers(),
 )
 async def list_cohorts(
+    request: Request,
     staff: NamedDependency[Staff],
     from_: Annotated[str | None, QueryParameter(name="from", description="From this day, YYYY-MM-DD")] = None,
     to: Annotated[str | None, QueryParameter(description="Until this day, YYYY-MM-DD")] = None,
-    status: Annotated[str | None, QueryParameter(description="planned, running, finished or cancelled")] = None,
-) -> list[services.CohortOut]:
+    status: Annotated[
+        str | None, QueryParameter(description="current (planned and running), planned, running, finished or cancelled")
+    ] = None,
+    limit: Limit = None,
+    cursor: Cursor = None,
+) -> Response[list[services.CohortOut]]:
     errors: dict[str, str] = {}
     start = services.parse_date(from_, errors, "from") if from_ else None
     end = services.parse_date(to, errors, "to") if to else None
-    if status and status not in ("planned", "running", "finished", "cancelled"):
-        errors["status"] = N_("Choose planned, running, finished or cancelled.")
+    if status and status not in (services.CURRENT, *services.STATUSES):
+        errors["status"] = N_("Choose current, planned, running, finished or cancelled.")
+    page = paging.parse(services.cohort_order(status), limit, cursor, errors)
     if errors:
         raise InvalidInput(errors)
-    return await services.list_cohorts(staff, start, end, status)
+    found = await services.list_cohorts(staff, start, end, status or None, page, counted=True)
+    return paged_response(request, found.items, found, found.total, found.more_than)
 
 
 @get("/cohorts/{cohort_id:int}", guards=[login_required], responses=error_responses(400, 401, 404))
@@ -132,6 +148,17 @@ class SessionUpdate(msgspec.Struct, forbid_unknown_fields=True):
                 description="A guest leader from outside the team as «name, organisation», at most 200 characters; "
                 "empty takes it away",
                 examples=["Kari Nordmann, Karrieresenteret"],
+            ),
+        ]
+        | None
+    ) = None
+    reason: (
+        Annotated[
+            str,
+            msgspec.Meta(
+                description="Why the session changes (a move, say), kept with the change and shown to staff in the "
+                "cohort's history: one line, at most 200 characters, no control characters; optional",
+                examples=["Rommet er opptatt til eksamen"],
             ),
         ]
         | None
@@ -261,9 +288,27 @@ async def list_changes(
     return await services.list_changes(staff, cohort_id, limit, before)
 
 
-@get("/closures", guards=[login_required], summary="Office closure periods", responses=error_responses(401))
-async def list_closures(staff: NamedDependency[Staff]) -> list[services.ClosureOut]:
-    return await services.list_closures(staff)
+@get(
+    "/closures",
+    guards=[login_required],
+    summary="Office closure periods by start day, a page at a time",
+    responses=error_responses(400, 401, 422),
+    response_headers=paged_headers(),
+)
+async def list_closures(
+    request: Request,
+    staff: NamedDependency[Staff],
+    from_: Annotated[str | None, QueryParameter(name="from", description="Those ending on or after this day")] = None,
+    limit: Limit = None,
+    cursor: Cursor = None,
+) -> Response[list[services.ClosureOut]]:
+    errors: dict[str, str] = {}
+    start = services.parse_date(from_, errors, "from") if from_ else None
+    page = paging.parse(services.CLOSURE_ORDER, limit, cursor, errors)
+    if errors:
+        raise InvalidInput(errors)
+    found = await services.closures_page(staff, page, start)
+    return paged_response(request, found.items, found)
 
 
 @post("/closures", guards=[change_cohorts], status_code=HTTP_201_CREATED, responses=error_responses(400, 401, 403, 422))
@@ -350,7 +395,7 @@ class FeedOut(msgspec.Struct):
 )
 async def rotate_feed(request: Request, staff: NamedDependency[Staff]) -> FeedOut:
     token = await services.rotate_feed(staff)
-    return FeedOut(url=f"{request.app.state.settings.base_url}/calendar/{token}.ics")
+    return FeedOut(url=absolute_url(request, f"/calendar/{token}.ics"))
 
 
 cohorts_api = Router(

@@ -43,6 +43,7 @@ class ChangeOut:
     changed_by: int | None  # the staff user; None once their account is deleted
     changed_at: datetime
     changes: dict[str, list[Any]]  # {"field": [old, new]}; leaders as lists of staff ids
+    reason: str = ""  # why, as the author gave it; empty when none was given
 
 
 @dataclass
@@ -90,10 +91,15 @@ def difference(before: dict[str, object], after: dict[str, object]) -> dict[str,
 
 
 async def record(
-    staff: Staff, cohort_id: int, office_id: int, changes: dict[str, list], session_number: int | None = None
+    staff: Staff,
+    cohort_id: int,
+    office_id: int,
+    changes: dict[str, list],
+    session_number: int | None = None,
+    reason: str = "",
 ) -> None:
-    """Write one change and its audit event (field names only), inside the caller's
-    write transaction; nothing when nothing changed."""
+    """Write one change, with the reason given for it, and its audit event (field names
+    only), inside the caller's write transaction; nothing when nothing changed."""
     if not changes:
         return
     now = clock.now()
@@ -104,6 +110,7 @@ async def record(
             changed_by=staff.id,
             changed_at=now,
             changes=json.dumps(changes, ensure_ascii=False),
+            reason=reason,
         )
     )
     await audit.record(
@@ -131,6 +138,7 @@ def _out(row: dict) -> ChangeOut:
         changed_by=row["changed_by"],
         changed_at=row["changed_at"],
         changes=changes if isinstance(changes, dict) else {},
+        reason=row.get("reason") or "",
     )
 
 
@@ -183,3 +191,47 @@ async def history(staff: Staff, cohort_id: int, limit: int = SHOWN_ON_PAGE, befo
             lines.append(ChangeLine(FIELD_LABELS.get(key, key), old_text, new_text, translate))
         shown.append(ChangeShown(c, names.get(c.changed_by or 0, ""), lines))
     return shown, page.next_before
+
+
+@dataclass
+class HandMove:
+    """The last time a session's date was changed by hand: who, when, from and to, why."""
+
+    number: int
+    old: date
+    new: date
+    by: str  # the author's name as it is now; empty once their account is deleted
+    at: datetime
+    reason: str
+
+
+async def hand_moves(cohort_id: int) -> dict[int, HandMove]:
+    """Each session's last change of date, by session number. The caller has read the
+    cohort through its scope."""
+    rows = await (
+        CohortChange.select(
+            CohortChange.session_number,
+            CohortChange.changes,
+            CohortChange.changed_at,
+            CohortChange.reason,
+            CohortChange.changed_by.name,
+        )
+        .where(CohortChange.cohort == cohort_id, CohortChange.session_number.is_not_null())
+        .order_by(CohortChange.id)
+    )
+    found: dict[int, HandMove] = {}
+    for row in rows:
+        try:
+            old, new = json.loads(row["changes"])["date"]
+            move = HandMove(
+                row["session_number"],
+                date.fromisoformat(old),
+                date.fromisoformat(new),
+                row["changed_by.name"] or "",
+                row["changed_at"],
+                row["reason"] or "",
+            )
+        except (ValueError, KeyError, TypeError):
+            continue  # a change that did not move the date
+        found[move.number] = move
+    return found

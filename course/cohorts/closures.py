@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from course import paging
 from course.accounts.schemas import Staff
 from course.cohorts import policies, schedule
 from course.cohorts.fields import parse_date
@@ -34,6 +35,20 @@ async def list_closures(staff: Staff) -> list[ClosureOut]:
     return [ClosureOut(r["id"], r["office"], r["start_date"], r["end_date"], r["reason"]) for r in rows]
 
 
+CLOSURE_ORDER = (paging.Key(Closure.start_date), paging.Key(Closure.id))
+
+
+async def closures_page(staff: Staff, page: paging.PageRequest, start: date | None = None) -> paging.Page[ClosureOut]:
+    """A page of the closures the caller may see, by start day: those that end on or
+    after ``start`` when one is given."""
+    query = Closure.select().where(policies.closure_scope(staff))
+    if start is not None:
+        query = query.where(Closure.end_date >= start)
+    found = await paging.fetch(query, CLOSURE_ORDER, page)
+    items = [ClosureOut(r["id"], r["office"], r["start_date"], r["end_date"], r["reason"]) for r in found.items]
+    return paging.Page(items, found.next, found.previous)
+
+
 async def add_closure(staff: Staff, start: str, end: str, reason: str, office_id: int | None = None) -> ClosureOut:
     errors: dict[str, str] = {}
     first = parse_date(start, errors, "start_date")
@@ -51,6 +66,14 @@ async def add_closure(staff: Staff, start: str, end: str, reason: str, office_id
             *Closure.all_columns()
         )
     )[0]
+    return ClosureOut(row["id"], row["office"], row["start_date"], row["end_date"], row["reason"])
+
+
+async def get_closure(staff: Staff, closure_id: int) -> ClosureOut:
+    """One closure the caller may change (to confirm its removal); otherwise NotFound."""
+    row = await Closure.select().where(policies.closure_change_scope(staff), Closure.id == closure_id).first()
+    if row is None:
+        raise NotFound
     return ClosureOut(row["id"], row["office"], row["start_date"], row["end_date"], row["reason"])
 
 

@@ -82,8 +82,8 @@ async def validate(staff: Staff, data: CohortInput) -> dict:
     leader_ids = data.leader_ids if isinstance(data.leader_ids, list) else None
     if (
         not leader_ids
+        or not all(valid_id(i) for i in leader_ids)  # before the set: an object in the list is not hashable
         or len(set(leader_ids)) != len(leader_ids)
-        or not all(valid_id(i) for i in leader_ids)
         or len(leader_ids) > 2
     ):
         errors["leader_ids"] = N_("Choose one or two course leaders.")

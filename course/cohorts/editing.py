@@ -212,12 +212,16 @@ async def update_cohort(staff: Staff, cohort_id: int, edit: CohortEdit) -> Cohor
                 session_values[getattr(Session, key)] = values[key]
         if session_values:
             await Session.update(session_values).where(to_come)
+            if not stays_cancelled and upcoming:
+                await hooks.cohort_moved(cohort.id)
         if "cancelled" in changed:
             await changes.bump(Session.cohort == cohort.id)
         elif {"title", "location", "start_time", "end_time", "leader_ids"} & changed.keys():
             await changes.bump(to_come)
         if edit.cancelled is True:
             await hooks.cohort_cancelled(cohort.id, now)
+            if "cancelled" in changed:
+                await hooks.cohort_called_off(cohort.id)
         await changes.record(staff, cohort.id, cohort.office_id, changed)
     out = await get_cohort(staff, cohort.id)
     if "capacity" in changed and values["capacity"] > cohort.capacity and out.status in ("planned", "running"):

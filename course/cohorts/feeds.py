@@ -4,7 +4,7 @@ feed (the cohorts they lead and their guidance talks) behind a secret URL."""
 from __future__ import annotations
 
 import secrets
-from datetime import time
+from datetime import time, timedelta
 
 from course import clock
 from course.accounts.schemas import Staff
@@ -39,6 +39,9 @@ def _entries(cohorts: list[CohortOut], only: set[tuple[int, int]] | None = None)
     ]
 
 
+FEED_DAYS_BACK = 365
+
+
 async def cohort_calendar(staff: Staff, cohort_id: int) -> bytes:
     cohort = await get_cohort(staff, cohort_id)
     return calendar.build_calendar(cohort.title, _entries([cohort]))
@@ -66,11 +69,15 @@ async def feed_calendar(token: str) -> bytes:
     )
     if feed is None:  # no such secret, or its owner no longer works here
         raise NotFound
-    # The sessions they lead: as a substitute too, and not those a substitute took over.
-    led = await Session.select(Session.cohort, Session.number).where(policies.led_sessions(feed["id"]))
+    # The sessions they lead: as a substitute too, and not those a substitute took over;
+    # from a year back on, so the feed stays the same size however long they have worked.
+    since = clock.today() - timedelta(days=FEED_DAYS_BACK)
+    led = await Session.select(Session.cohort, Session.number).where(
+        policies.led_sessions(feed["id"]), Session.date >= since
+    )
     only = {(r["cohort"], r["number"]) for r in led}
     rows = await Cohort.select().where(Cohort.id.is_in(sorted({c for c, _ in only}) or [0])).order_by(Cohort.id)
-    talks = await hooks.leader_talks(frozenset({feed["id"]}), None, None)
+    talks = await hooks.leader_talks(frozenset({feed["id"]}), since, None)
     from course.web.i18n import gettext
 
     # The feed leaves the building (Outlook, Google), so a talk carries initials, not a name.
@@ -83,6 +90,9 @@ async def feed_calendar(token: str) -> bytes:
             summary=f"{gettext('Guidance talk')} – {initials(t.participant_name)}",
             location=t.location,
             cancelled=t.status == "cancelled",
+            # A talk keeps only when it was made and last changed: SEQUENCE is the seconds between.
+            sequence=calendar.sequence_between(t.created_at, t.changed_at),
+            modified=t.changed_at,
         )
         for t in talks
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from course.hooks import Hook
+from course.hooks import Event, Hook
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,8 @@ class LeaderTalk:
     cohort_id: int
     cohort_title: str
     participant_name: str
+    created_at: datetime | None = None  # for the calendar's SEQUENCE and LAST-MODIFIED
+    changed_at: datetime | None = None
 
 
 # The talks of these leaders from ``first`` to ``last`` inclusive (None: no bound), any status.
@@ -41,3 +43,14 @@ class Places:
 # The places of this cohort (already selected through a scope), read inside the
 # caller's transaction: a capacity is never set below the places taken.
 cohort_places: Hook[[int], Places] = Hook("cohort_places")
+
+
+# --- events: what later domains act on (the messages to participants) -----------------
+
+# A session from today on was moved (its day, time or place) or cancelled: its id.
+session_moved: Event[[int]] = Event("session_moved")
+session_cancelled: Event[[int]] = Event("session_cancelled")
+# A cohort was cancelled: its id.
+cohort_called_off: Event[[int]] = Event("cohort_called_off")
+# The time or place of all a cohort's sessions still to come changed: its id.
+cohort_moved: Event[[int]] = Event("cohort_moved")

@@ -65,6 +65,17 @@ def led_sessions(user_id: int):
     )
 
 
+def led_or_substituted(user_id: int):
+    """Cohorts a staff user leads, or stands in on at one of their sessions."""
+    return Cohort.id.is_in(
+        CohortLeader.select(CohortLeader.cohort).where(CohortLeader.leader == user_id)
+    ) | Cohort.id.is_in(
+        Session.select(Session.cohort).where(
+            Session.id.is_in(SessionLeader.select(SessionLeader.session).where(SessionLeader.leader == user_id))
+        )
+    )
+
+
 def may_backdate(staff: Staff) -> bool:
     """Only an admin registers a cohort that has already started."""
     return staff.role is Role.admin

@@ -297,3 +297,14 @@ def propose_starts(
         plans.append(plan)
         candidate = _monday(plan.sessions[0].date + timedelta(weeks=every_weeks)) + timedelta(days=days[0] - 1)
     return plans
+
+
+def month_weeks(year: int, month: int) -> list[list[date | None]]:
+    """The month as a calendar's rows: weeks of seven days from Monday to Sunday, each
+    day of the month once, None in the places of the days before and after it."""
+    first = date(year, month, 1)
+    following = date(year + month // 12, month % 12 + 1, 1)
+    cells: list[date | None] = [None] * first.weekday()
+    cells += [first + timedelta(days=n) for n in range((following - first).days)]
+    cells += [None] * (-len(cells) % 7)
+    return [cells[i : i + 7] for i in range(0, len(cells), 7)]

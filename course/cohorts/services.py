@@ -27,16 +27,30 @@ from course.cohorts.agenda import AgendaItem, agenda
 from course.cohorts.bookings import bookings, raise_on_clash
 from course.cohorts.changes import ChangeOut, ChangePage, list_changes
 from course.cohorts.changes import history as change_history
-from course.cohorts.closures import ClosureOut, add_closure, closures_for, list_closures, remove_closure
+from course.cohorts.closures import (
+    CLOSURE_ORDER,
+    ClosureOut,
+    add_closure,
+    closures_for,
+    closures_page,
+    get_closure,
+    list_closures,
+    remove_closure,
+)
 from course.cohorts.creating import MAX_CAPACITY, VARIANTS, CohortInput, create_cohort, validate
 from course.cohorts.editing import CohortEdit, set_cohort_cancelled, update_cohort
 from course.cohorts.feeds import cohort_calendar, feed_calendar, initials, rotate_feed
 from course.cohorts.fields import DATE_RE, TIME_RE, hhmm, parse_date, parse_time
 from course.cohorts.leaders import leaders_of, office_leaders, staff_names
 from course.cohorts.loading import (
+    CURRENT,
+    STATUSES,
+    CohortList,
     CohortOut,
     SessionOut,
+    cohort_order,
     cohort_status,
+    count_cohorts,
     find_cohort,
     get_cohort,
     list_cohorts,
@@ -45,12 +59,15 @@ from course.cohorts.loading import (
 from course.cohorts.schedule import GUEST_MODULES, module_sequence, term_defaults
 from course.cohorts.sessions import SessionChange, change_session, moves_for
 from course.cohorts.substitutes import SubstituteInput, set_substitute
-from course.cohorts.term import Proposal, accept_term, propose_term
+from course.cohorts.term import Proposal, TermProposal, accept_term, plan_term_proposal, propose_term
 
 __all__ = [
+    "CLOSURE_ORDER",
+    "CURRENT",
     "DATE_RE",
     "GUEST_MODULES",
     "MAX_CAPACITY",
+    "STATUSES",
     "TIME_RE",
     "VARIANTS",
     "AgendaItem",
@@ -59,11 +76,13 @@ __all__ = [
     "ClosureOut",
     "CohortEdit",
     "CohortInput",
+    "CohortList",
     "CohortOut",
     "Proposal",
     "SessionChange",
     "SessionOut",
     "SubstituteInput",
+    "TermProposal",
     "accept_term",
     "add_closure",
     "agenda",
@@ -71,11 +90,15 @@ __all__ = [
     "change_history",
     "change_session",
     "closures_for",
+    "closures_page",
     "cohort_calendar",
+    "cohort_order",
     "cohort_status",
+    "count_cohorts",
     "create_cohort",
     "feed_calendar",
     "find_cohort",
+    "get_closure",
     "get_cohort",
     "hhmm",
     "initials",
@@ -89,6 +112,7 @@ __all__ = [
     "office_leaders",
     "parse_date",
     "parse_time",
+    "plan_term_proposal",
     "policies",
     "propose_term",
     "raise_on_clash",

@@ -9,8 +9,9 @@ from datetime import time
 
 from course import clock
 from course.accounts.schemas import Staff
-from course.cohorts import changes, policies, schedule
+from course.cohorts import changes, hooks, policies, schedule, term
 from course.cohorts.bookings import bookings, raise_on_clash
+from course.cohorts.calendar import OSLO
 from course.cohorts.closures import closures_for
 from course.cohorts.editing import check_leaders, check_location
 from course.cohorts.fields import parse_date, parse_time
@@ -31,6 +32,23 @@ class SessionChange:
     # Substitute staff leaders for this session; [] gives it back to the cohort's leaders.
     leader_ids: list | None = None
     guest_leader: str | None = None  # "name, organisation"; "" takes the guest leader away
+    reason: str | None = None  # why, for the staff who read the history; kept with the change
+
+
+MAX_REASON = 200
+
+
+def check_reason(value, errors: dict[str, str]) -> str:
+    """Why the session changes: optional, one line of at most 200 characters."""
+    if not isinstance(value, str):
+        errors["reason"] = N_("Give the reason as text.")
+        return ""
+    text = unicodedata.normalize("NFC", " ".join(value.split()))
+    if has_control_chars(value):
+        errors["reason"] = N_("The reason contains characters that are not allowed.")
+    elif len(text) > MAX_REASON:
+        errors["reason"] = N_("The reason can be at most 200 characters.")
+    return text
 
 
 def check_guest(value, errors: dict[str, str]) -> str:
@@ -79,6 +97,7 @@ async def change_session(staff: Staff, cohort_id: int, number: int, change: Sess
             if sorted(substitutes) == sorted(cohort.leader_ids):
                 substitutes = []  # the cohort's own pair: no substitute
     guest = check_guest(change.guest_leader, errors) if change.guest_leader is not None else current.guest_leader
+    reason = check_reason(change.reason, errors) if change.reason is not None else ""
     if errors:
         raise InvalidInput(errors, params)
     assert new_date is not None  # parse_date answered None only with an error
@@ -133,21 +152,46 @@ async def change_session(staff: Staff, cohort_id: int, number: int, change: Sess
                 await SessionLeader.insert(*[SessionLeader(session=session_id, leader=i) for i in substitutes])
         if changed:
             await changes.bump(Session.id == session_id)
-        await changes.record(staff, cohort.id, cohort.office_id, changed, number)
+        await changes.record(staff, cohort.id, cohort.office_id, changed, number, reason)
+        # The participants are told, in this transaction, of a session still to come.
+        if new_date >= clock.today() and not was_cancelled:
+            if cancelled:
+                await hooks.session_cancelled(session_id)
+            elif {"date", "start_time", "end_time", "location"} & changed.keys():
+                await hooks.session_moved(session_id)
     return await get_cohort(staff, cohort.id)
 
 
 async def moves_for(cohort: CohortOut) -> list[dict]:
-    """Which sessions are not on their usual day, and why, for showing on a page."""
+    """Which sessions are not on their usual day, and why, for showing on a page: the
+    schedule's moves (a holiday, a closure, an earlier session), and those moved by hand
+    with who moved them, when, from which day and the reason given (kind "by_hand")."""
     closures = await closures_for(cohort.office_id)
     originals = schedule.original_dates(cohort.start_date, cohort.weekdays)
-    return [
-        {
-            "number": s.number,
-            "from": original,
-            "to": s.date,
-            "reason": schedule.blocked_by(original, closures) or schedule.KNOCK_ON,
-        }
-        for s, original in zip(cohort.sessions, originals, strict=False)
-        if s.date != original
-    ]
+    try:
+        plan = schedule.plan_sessions(cohort.start_date, cohort.weekdays, closures)
+    except schedule.ScheduleError:
+        plan = schedule.Plan((), ())
+    planned = {s.number: s.date for s in plan.sessions}
+    scheduled = {m["number"]: m for m in term.explain_moves(plan.moved, closures)}
+    by_hand = await changes.hand_moves(cohort.id)
+    out = []
+    for s, original in zip(cohort.sessions, originals, strict=False):
+        hand = by_hand.get(s.number)
+        if hand is not None and hand.new == s.date and s.date != planned.get(s.number):
+            out.append(
+                {
+                    "number": s.number,
+                    "from": hand.old,
+                    "to": s.date,
+                    "kind": "by_hand",
+                    "by": hand.by,
+                    "at": hand.at.astimezone(OSLO).date(),
+                    "reason": hand.reason,
+                }
+            )
+        elif s.date == planned.get(s.number) and s.number in scheduled:
+            out.append(scheduled[s.number])
+        elif s.date != original:
+            out.append({"number": s.number, "from": original, "to": s.date, "kind": "moved", "reason": ""})
+    return out

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from icalendar import Calendar
 
+from course import clock
+from tests.cohorts.test_api import body
 from tests.cohorts.test_sessions import created
 
 
@@ -49,3 +53,20 @@ async def test_personal_feed_follows_changes_and_rotates(client, world, api_as):
 
 async def test_a_guessed_feed_is_404(client, world):
     assert (await client.get("/calendar/gjettet.ics")).status_code == 404
+
+
+async def test_the_personal_feed_holds_a_year_back_and_what_comes(client, world, api_as):
+    headers = await api_as("leader")
+    admin = await api_as("admin")
+    today = clock.today()
+    old_start = today - timedelta(days=420 + today.weekday())  # a Monday well over a year ago
+    old = await client.post(
+        "/api/v1/cohorts",
+        json={**body(world), "start_date": old_start.isoformat(), "weekdays": [1, 3], "title": "Gammelt kull på Ål"},
+        headers=admin,
+    )
+    assert old.status_code == 201, old.text
+    await created(client, world, headers)
+    url = (await client.post("/api/v1/me/calendar-feed", headers=headers)).json()["url"]
+    events = Calendar.from_ical((await client.get(url.split("testserver.local", 1)[1])).content).walk("VEVENT")
+    assert len(events) == 8 and "Gammelt" not in " ".join(str(e["summary"]) for e in events)

@@ -32,7 +32,7 @@ def form(world, **changes) -> dict:
 async def test_leader_creates_a_cohort_through_the_form(client, world, login_as):
     await login_as("leader")
     response = await csrf_post(client, "/cohorts/new", form(world))
-    assert response.status_code == 302, response.text
+    assert response.status_code in (302, 303), response.text
     page = await client.get(response.headers["location"])
     assert page.status_code == 200
     assert "Klart jeg kan – høst" in page.text and "Ressursavklaring" in page.text and "Ressurs-CV" in page.text
@@ -116,7 +116,7 @@ async def test_leader_moves_and_cancels_a_session_through_the_form(client, world
     assert "Endre" in (await client.get(f"/cohorts/{cohort['id']}")).text
     new = day(cohort, 2) + timedelta(days=1)
     response = await csrf_post(client, path, {"date": new.isoformat(), "start_time": "10:00", "end_time": "13:00"})
-    assert response.status_code == 302
+    assert response.status_code in (302, 303)
     text = (await client.get(f"/cohorts/{cohort['id']}")).text
     assert new.strftime("%d.%m.%Y") in text and "10:00–13:00" in text
     bad = await csrf_post(
@@ -143,13 +143,13 @@ async def test_leader_adds_and_removes_a_closed_period(client, world, login_as):
     response = await csrf_post(
         client, "/closures", {"start_date": "2027-07-05", "end_date": "2027-08-01", "reason": "Sommerstengt"}
     )
-    assert response.status_code == 302
+    assert response.status_code in (302, 303)
     page = await client.get("/closures")
     assert "05.07.2027–01.08.2027: Sommerstengt" in page.text
     bad = await csrf_post(client, "/closures", {"start_date": "2027-08-01", "end_date": "2027-07-01", "reason": "Feil"})
     assert bad.status_code == 422 and "Sluttdatoen kan ikke være før startdatoen." in bad.text
     closure_id = (await Closure.select(Closure.id).first())["id"]
-    await csrf_post(client, f"/closures/{closure_id}/delete", page="/closures")
+    await csrf_post(client, f"/closures/{closure_id}/delete", {"confirm": "1"}, page="/closures")
     assert await Closure.count() == 0
 
 
@@ -186,7 +186,7 @@ async def test_leader_plans_a_term_through_the_form(client, world, login_as):
         content=urlencode(data),
         headers={"content-type": "application/x-www-form-urlencoded"},
     )
-    assert response.status_code == 302
+    assert response.status_code in (302, 303)
     assert await Cohort.count() == 2
 
 
@@ -200,7 +200,7 @@ async def test_leader_cancels_a_cohort_and_takes_it_back(client, world, login_as
     cohort = await created(client, world, await api_as("leader"))
     await login_as("leader")
     path = f"/cohorts/{cohort['id']}"
-    await csrf_post(client, f"{path}/cancel", {"cancelled": "1"}, page=path)
+    await csrf_post(client, f"{path}/cancel", {"cancelled": "1", "confirm": "1"}, page=path)
     assert "Avlyst" in (await client.get(path)).text
     await csrf_post(client, f"{path}/cancel", {"cancelled": "0"}, page=path)
     text = (await client.get(path)).text

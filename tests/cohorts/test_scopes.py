@@ -120,7 +120,9 @@ async def test_the_feed_of_someone_who_left_is_gone(client, world, as_):
 async def test_only_the_offices_leaders_cancel_a_cohort_through_the_page(client, world, login_as, as_, role, status):
     cohort = await created(client, world, await as_("leader"))
     await login_as(role)
-    response = await csrf_post(client, f"/cohorts/{cohort['id']}/cancel", {"cancelled": "1"}, page="/closures")
+    response = await csrf_post(
+        client, f"/cohorts/{cohort['id']}/cancel", {"cancelled": "1", "confirm": "1"}, page="/closures"
+    )
     assert response.status_code == status
     assert await cancelled_at(cohort) is None
 
@@ -145,7 +147,7 @@ async def test_another_offices_leader_finds_no_session_form(client, world, login
 async def test_only_the_offices_leaders_remove_a_closure_through_the_page(client, world, login_as, role, status):
     closure_id = await a_closure(world)
     await login_as(role)
-    response = await csrf_post(client, f"/closures/{closure_id}/delete", page="/closures")
+    response = await csrf_post(client, f"/closures/{closure_id}/delete", {"confirm": "1"}, page="/closures")
     assert response.status_code == status
     assert await Closure.count() == 1
 
