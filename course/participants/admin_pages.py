@@ -27,7 +27,7 @@ async def _texts_page(request: Request, values: dict | None = None, errors: dict
         newest = texts[0] if texts else None
         values = {"effective_from": clock.today().isoformat()}
         if newest:
-            values |= {name: getattr(newest, name) for name in ("intro", *rules.SCOPES)}
+            values |= {name: getattr(newest, name) for name in ("intro", *rules.TEXT_FIELDS)}
     return Template(
         "participants/consent_texts.html",
         context={
@@ -35,8 +35,13 @@ async def _texts_page(request: Request, values: dict | None = None, errors: dict
             "values": values,
             "errors": errors or {},
             "scopes": rules.SCOPE_LABELS,
+            "text_labels": rules.TEXT_LABELS,
             "created": request.query_params.get("created"),
-            "limits": {"intro": services.CONSENT_INTRO_MAX, "scope": services.CONSENT_SCOPE_MAX},
+            "limits": {
+                "intro": services.CONSENT_INTRO_MAX,
+                "scope": services.CONSENT_SCOPE_MAX,
+                "contact": services.CONSENT_CONTACT_MAX,
+            },
         },
         status_code=status,
     )
@@ -50,7 +55,7 @@ async def consent_texts_page(request: Request) -> Template:
 @post("/admin/consent-texts", guards=[admin_only], include_in_schema=False)
 async def create_consent_text(request: Request) -> Response:
     data = await form_data(request)
-    fields = {name: data.get(name, "") for name in ("version", "effective_from", "intro", *rules.SCOPES)}
+    fields = {name: data.get(name, "") for name in ("version", "effective_from", "intro", *rules.TEXT_FIELDS)}
     try:
         text = await services.create_consent_text(current_staff(request), services.ConsentTextInput(**fields))
     except InvalidInput as exc:

@@ -6,18 +6,25 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 import msgspec
-from litestar import Request, Router, delete, get, patch, post, put
+from litestar import Request, Response, Router, delete, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
+from course import clock, paging
 from course.accounts.schemas import Staff
 from course.participants import enrolment, rules, services
 from course.web.forms import PathId, SessionNumber
 from course.web.guards import admin_only, login_required, see_people
+from course.web.links import absolute_url
 from course.web.openapi import Date, Id, error_responses
+from course.web.paging import Cursor, Limit, paged_headers, paged_response
 
-Scope = Literal["participation", "sharing", "evaluation"]
+Scope = Literal["participation", "sharing", "evaluation", "contact_sms", "contact_email"]
+Channel = Annotated[
+    Literal["sms", "email"],
+    msgspec.Meta(description="How the participant would rather get reminders and messages: sms or email"),
+]
 BirthYear = Annotated[int, msgspec.Meta(description="From 35 to 14 years before this year", examples=[2006])]
 PrimaryContact = Annotated[Id, msgspec.Meta(description="A course leader or admin of the participant's office")]
 Phone = Annotated[
@@ -37,8 +44,9 @@ class ConsentCreate(msgspec.Struct, forbid_unknown_fields=True):
         list[Scope],
         msgspec.Meta(
             min_length=1,
-            max_length=3,
-            description="What the consent covers: one or more, each once",
+            max_length=len(rules.SCOPES),
+            description="What the consent covers: one or more, each once (contact_sms, contact_email: "
+            "reminders and messages by SMS, by e-mail)",
             examples=[["participation", "evaluation"]],
         ),
     ]
@@ -86,6 +94,13 @@ class ConsentTextCreate(msgspec.Struct, forbid_unknown_fields=True):
     participation: ConsentWords
     sharing: ConsentWords
     evaluation: ConsentWords
+    contact: Annotated[
+        str,
+        msgspec.Meta(
+            description="Shown beside both boxes for reminders and messages by SMS and by e-mail: at most "
+            f"{services.CONSENT_CONTACT_MAX[0]} characters and {services.CONSENT_CONTACT_MAX[1]} lines; may be empty"
+        ),
+    ] = ""
 
 
 class ParticipantCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -94,6 +109,7 @@ class ParticipantCreate(msgspec.Struct, forbid_unknown_fields=True):
     primary_contact_id: PrimaryContact
     phone: Phone = ""
     email: Email = ""
+    preferred_channel: Channel = "sms"
     referral_date: ReferralDate | None = None
     office_id: (
         Annotated[Id, msgspec.Meta(description="Admins only: the participant's office (others register in their own)")]
@@ -110,6 +126,7 @@ class ParticipantUpdate(msgspec.Struct, forbid_unknown_fields=True):
     ) = None
     phone: Phone | None = None
     email: Email | None = None
+    preferred_channel: Channel | None = None
     referral_date: ReferralDate | None = None
 
 
@@ -165,11 +182,16 @@ def _consent(data: ConsentCreate) -> services.ConsentInput:
 @get(
     "/participants",
     guards=[see_people],
-    summary="The office's participants; q searches names",
-    responses=error_responses(400, 401, 403),
+    summary="The office's participants by name, a page at a time; q searches names",
+    responses=error_responses(400, 401, 403, 422),
+    response_headers=paged_headers(),
 )
-async def list_participants(staff: NamedDependency[Staff], q: FromQuery[str] = "") -> list[services.ParticipantSummary]:
-    return await services.list_participants(staff, q[:200])
+async def list_participants(
+    request: Request, staff: NamedDependency[Staff], q: FromQuery[str] = "", limit: Limit = None, cursor: Cursor = None
+) -> Response[list[services.ParticipantSummary]]:
+    page = paging.parse(services.PARTICIPANT_ORDER, limit, cursor)
+    found = await services.list_participants(staff, q[:200], page)
+    return paged_response(request, found.items, found, found.total, found.more_than)
 
 
 @post(
@@ -264,7 +286,7 @@ async def issue_link(
     request: Request, staff: NamedDependency[Staff], participant_id: PathId, data: JSONBody[LinkCreate | None] = None
 ) -> LinkOut:
     link = await services.issue_link(staff, participant_id, data.days if data else services.LINK_DAYS)
-    return LinkOut(url=f"{request.app.state.settings.base_url}/p/{link.token}", expires_at=link.expires_at.isoformat())
+    return LinkOut(url=absolute_url(request, f"/p/{link.token}"), expires_at=clock.rfc3339(link.expires_at))
 
 
 @delete(

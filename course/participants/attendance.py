@@ -11,7 +11,7 @@ from course.audit import services as audit
 from course.cohorts.tables import Cohort, Session
 from course.db import write_transaction
 from course.errors import N_, InvalidInput, NotFound
-from course.participants import policies, rules
+from course.participants import hooks, policies, rules
 from course.participants.common import lock_participant, people_cohort
 from course.participants.tables import Attendance, Enrolment
 from course.validation import has_control_chars, nb_sort_key
@@ -23,6 +23,9 @@ class RegisterRow:
     name: str
     status: str | None
     note: str
+    # The participant said on their own page that they cannot come (excused, the note
+    # their reason), and no staff member has recorded anything since.
+    reported_by_participant: bool = False
 
 
 @dataclass
@@ -73,6 +76,7 @@ async def register(staff: Staff, cohort_id: int, number: int) -> RegisterOut:
             p["name"],
             marks.get(p["participant"], {}).get("status"),
             marks.get(p["participant"], {}).get("note", ""),
+            marks.get(p["participant"], {}).get("source") == "participant",
         )
         for p in people
     ]
@@ -121,6 +125,7 @@ async def mark_attendance(
                     Attendance.note: text,
                     Attendance.recorded_by: staff.id,
                     Attendance.recorded_at: at,
+                    Attendance.source: "staff",
                 }
             )
             .where(
@@ -139,6 +144,7 @@ async def mark_attendance(
                     note=text,
                     recorded_by=staff.id,
                     recorded_at=at,
+                    source="staff",
                 )
             )
         await audit.record(
@@ -148,4 +154,37 @@ async def mark_attendance(
             office=office_id,
             details={"cohort": cohort_id, "session": number},
         )
+        if status == "absent":
+            for second in await _missed_twice_with(cohort_id, session_id, participant_id):
+                await hooks.missed_twice(participant_id, cohort_id, second)
     return RegisterRow(participant_id, row.name, status, text)
+
+
+async def _missed_twice_with(cohort_id: int, session_id: int, participant_id: int) -> list[int]:
+    """The second session of each pair of sessions held in a row, one of them this
+    one, that the participant (enrolled or completed, as the roster's warning has it)
+    missed both of, by the roster's rule."""
+    enrolment = (
+        await Enrolment.select(Enrolment.status)
+        .where(Enrolment.cohort == cohort_id, Enrolment.participant == participant_id)
+        .first()
+    )
+    if enrolment is None or enrolment["status"] not in ("enrolled", "completed"):
+        return []
+    held = await (
+        Session.select(Session.id)
+        .where(Session.cohort == cohort_id, Session.cancelled_at.is_null(), Session.date <= clock.today())
+        .order_by(Session.number)
+    )
+    ids = [s["id"] for s in held]
+    if session_id not in ids:
+        return []
+    marks = {
+        m["session"]: m["status"]
+        for m in await Attendance.select(Attendance.session, Attendance.status).where(
+            Attendance.participant == participant_id, Attendance.session.is_in(ids)
+        )
+    }
+    at = ids.index(session_id)
+    pairs = [ids[i : i + 2] for i in (at - 1, at) if i >= 0 and i + 1 < len(ids)]
+    return [pair[1] for pair in pairs if rules.attendance_stats([marks.get(i) for i in pair]).missed_in_a_row]

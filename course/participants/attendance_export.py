@@ -28,6 +28,8 @@ from course.participants import policies, rules
 from course.participants.common import staff_names
 from course.participants.tables import Attendance, Enrolment
 from course.validation import nb_sort_key
+from course.web import formats
+from course.web.spreadsheets import Column, describe, excel_csv
 
 MAX_DAYS = 366  # a period of at most a year, both days included
 FORMATS = ("json", "csv", "xlsx", "pdf")
@@ -113,13 +115,22 @@ def check_period(cohort_id: int | None, start: str | None, end: str | None) -> t
     return first, last
 
 
-async def _cohorts(staff: Staff, cohort_id: int | None, first: date | None, last: date | None):
+def _chosen(staff: Staff, cohort_id: int | None, first: date | None, last: date | None) -> list:
+    """Where-clauses for the cohorts of the export: the one asked for, or those not
+    cancelled with a session in the period, of those the caller may see."""
     scope = policies.people_cohort_scope(staff)
     if cohort_id is not None:
-        return [await cohorts.find_cohort(scope, cohort_id)]
+        return [scope, Cohort.id == cohort_id]
     in_period = Session.select(Session.cohort).where(Session.date >= first, Session.date <= last)
-    rows = await Cohort.select().where(scope, Cohort.id.is_in(in_period)).order_by(Cohort.start_date)
-    return [c for c in await cohorts.load(rows) if c.status != "cancelled"]
+    return [scope, Cohort.id.is_in(in_period), Cohort.cancelled_at.is_null()]
+
+
+async def _cohorts(staff: Staff, cohort_id: int | None, first: date | None, last: date | None):
+    if cohort_id is not None:
+        return [await cohorts.find_cohort(policies.people_cohort_scope(staff), cohort_id)]
+    where = _chosen(staff, cohort_id, first, last)
+    rows = await Cohort.select().where(*where).order_by(Cohort.start_date)
+    return await cohorts.load(rows, Cohort.select(Cohort.id).where(*where))
 
 
 async def build(
@@ -134,11 +145,16 @@ async def build(
 
     me = (await staff_names([staff.id])).get(staff.id, "")
     out = AttendanceExport(first, last, clock.now(), me)
-    ids = [c.id for c in chosen] or [0]
+
+    def chosen_ids():  # the same cohorts as a sub-select, never a list of their ids
+        return Cohort.select(Cohort.id).where(*_chosen(staff, cohort_id, first, last))
+
     people = await Enrolment.select(
         Enrolment.cohort, Enrolment.participant, Enrolment.status, Enrolment.participant.name.as_alias("name")
     ).where(
-        policies.enrolment_scope(staff), Enrolment.cohort.is_in(ids), Enrolment.status.is_in(sorted(rules.ON_REGISTER))
+        policies.enrolment_scope(staff),
+        Enrolment.cohort.is_in(chosen_ids()),
+        Enrolment.status.is_in(sorted(rules.ON_REGISTER)),
     )
     marks = {
         (m["cohort"], m["number"], m["participant"]): m["status"]
@@ -147,7 +163,12 @@ async def build(
             Attendance.session.number.as_alias("number"),
             Attendance.participant,
             Attendance.status,
-        ).where(policies.attendance_scope(staff), Attendance.session.cohort.is_in(ids))
+        ).where(
+            policies.attendance_scope(staff),
+            # By the sessions' ids, read through the marks' session index (by the session's cohort,
+            # SQLite tried every pair of the scope's sessions and people: seconds over some years).
+            Attendance.session.is_in(Session.select(Session.id).where(Session.cohort.is_in(chosen_ids()))),
+        )
     }
     leader_names = await staff_names(i for c in chosen for i in c.leader_ids)
     for c in chosen:
@@ -233,16 +254,47 @@ def to_csv(export: AttendanceExport) -> str:
     return out.getvalue()
 
 
+EXCEL_COLUMNS = (
+    Column("cohort_id", N_("Cohort no."), "number"),
+    Column("cohort", N_("Cohort")),
+    Column("participant_id", N_("Participant no."), "number"),
+    Column("participant", N_("Participant")),
+    Column("session", N_("Session"), "number"),
+    Column("date", N_("Date"), "date"),
+    Column("status", N_("Status")),
+)
+
+
+def to_excel_csv(export: AttendanceExport, gettext: Callable[[str], str]) -> bytes:
+    """The same lines as ``to_csv`` for Norwegian Excel: Norwegian headings, dates as
+    dd.mm.yyyy, the mark in words."""
+    return excel_csv(
+        EXCEL_COLUMNS,
+        (
+            [c.id, c.title, r.participant_id, r.name, s.number, s.date, gettext(MARK_LETTERS[mark]) if mark else ""]
+            for c in export.cohorts
+            for r in c.rows
+            for s, mark in zip(c.sessions, r.marks, strict=True)
+        ),
+        gettext,
+    )
+
+
 HEADER_FILL = PatternFill("solid", fgColor="0B5A6B")
 
 
 def _rate(rate: float | None) -> str:
-    return f"{round(rate * 100)} %" if rate is not None else "–"
+    return formats.percent(rate)
 
 
 def to_xlsx(export: AttendanceExport, gettext: Callable[[str], str]) -> bytes:
     """A sheet per cohort: a row per participant, a column per session, then the totals."""
     book = Workbook()
+    if export.start and len(export.cohorts) != 1:
+        about = f"{export.start:%d.%m.%Y}–{export.end:%d.%m.%Y}" if export.end else f"{export.start:%d.%m.%Y}"
+    else:
+        about = export.cohorts[0].title if export.cohorts else ""
+    describe(book, f"{gettext('Attendance')}: {about}" if about else gettext("Attendance"))
     book.remove(book.active)
     names: set[str] = set()
     for c in export.cohorts:

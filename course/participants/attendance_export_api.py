@@ -16,14 +16,16 @@ from course.web.forms import PDF, QueryId, attachment
 from course.web.guards import see_people
 from course.web.i18n import gettext
 from course.web.openapi import error_responses
+from course.web.spreadsheets import EXCEL_DESCRIPTION, excel_name
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV = "text/csv; charset=utf-8"
+CSV = "text/csv"
 From = Annotated[
     str | None,
     QueryParameter(name="from", description="First day of the period, YYYY-MM-DD (with `to`; at most a year)"),
 ]
 To = Annotated[str | None, QueryParameter(description="Last day of the period, YYYY-MM-DD")]
+Excel = Annotated[bool, QueryParameter(description=EXCEL_DESCRIPTION)]
 CohortId = Annotated[QueryId, QueryParameter(description="One cohort (with from and to: its sessions in the period)")]
 SUMMARY = (
     "Attendance per participant and session with totals and rate, for a cohort (cohort_id) or for every "
@@ -49,14 +51,21 @@ async def export_json(
     summary=SUMMARY
     + ", as CSV: one line per participant and session ("
     + ", ".join(attendance_export.CSV_COLUMNS)
-    + ")",
+    + "); with excel=true, CSV for Norwegian Excel",
     responses=error_responses(400, 401, 403, 404, 422),
     media_type=CSV,
 )
 async def export_csv(
-    staff: NamedDependency[Staff], cohort_id: CohortId = None, from_: From = None, to: To = None
+    staff: NamedDependency[Staff],
+    cohort_id: CohortId = None,
+    from_: From = None,
+    to: To = None,
+    excel: Excel = False,
 ) -> Response:
     export = await attendance_export.build(staff, cohort_id, from_, to, "csv")
+    if excel:
+        table = attendance_export.to_excel_csv(export, gettext)
+        return attachment(table, CSV, excel_name(attendance_export.file_name(export, "csv")))
     return attachment(attendance_export.to_csv(export), CSV, attendance_export.file_name(export, "csv"))
 
 

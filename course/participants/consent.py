@@ -41,7 +41,9 @@ def parse_consent(data: ConsentInput | None, errors: dict[str, str], prefix: str
         errors[prefix + "action"] = N_("Choose given or withdrawn.")
     scopes = data.scopes if isinstance(data.scopes, list) else None
     if not scopes or not all(s in rules.SCOPES for s in scopes) or len(set(scopes)) != len(scopes):
-        errors[prefix + "scopes"] = N_("Choose one or more of participation, sharing and evaluation.")
+        errors[prefix + "scopes"] = N_(
+            "Choose one or more of participation, sharing, evaluation, contact by SMS and contact by e-mail."
+        )
         scopes = []
     version = None
     if data.action == "given" and data.text_version is not None:
@@ -90,6 +92,8 @@ async def insert_consent(staff: Staff, participant_id: int, consent: dict, at: d
             participation="participation" in consent["scopes"],
             sharing="sharing" in consent["scopes"],
             evaluation="evaluation" in consent["scopes"],
+            contact_sms="contact_sms" in consent["scopes"],
+            contact_email="contact_email" in consent["scopes"],
             date=consent["date"],
             recorded_by=staff.id,
             recorded_at=at,
@@ -159,6 +163,6 @@ async def _end_participation(participant_id: int, at: datetime) -> None:
         ).where(Enrolment.id == row["id"])
         await fill_from_waiting_list(row["cohort"], at)
     await hooks.participation_ended(participant_id, None, at)
-    await ParticipantLink.update({ParticipantLink.revoked_at: at}).where(
+    await ParticipantLink.update({ParticipantLink.revoked_at: at, ParticipantLink.sealed_token: None}).where(
         ParticipantLink.participant == participant_id, ParticipantLink.revoked_at.is_null()
     )

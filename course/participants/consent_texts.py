@@ -31,9 +31,12 @@ VERSION_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,39}$")
 # Bounded so that the consent form, with every text at its longest, fits on one A4 page.
 INTRO_MAX = (1000, 5)  # characters, lines
 SCOPE_MAX = (500, 3)
+# The one text beside the two boxes for reminders and messages by SMS and e-mail.
+CONTACT_MAX = (250, 2)
 # Beyond this many characters in all, the form is set a little tighter.
-COMPACT_FROM = 1600
-TEXT_FIELDS = ("intro", *rules.SCOPES)
+COMPACT_FROM = 1100
+TEXT_FIELDS = ("intro", *rules.TEXT_FIELDS)
+LIMITS = {"intro": INTRO_MAX, "contact": CONTACT_MAX} | {name: SCOPE_MAX for name in rules.TEXT_FIELDS[:3]}
 
 
 @dataclass
@@ -48,6 +51,13 @@ class ConsentTextOut:
     created_by: PersonRef | None
     # in_force today, upcoming (takes effect later), or earlier (replaced)
     status: str = "earlier"
+    # Beside the boxes for reminders and messages by SMS and by e-mail; "" in a
+    # version written before those boxes were on the form.
+    contact: str = ""
+
+    def words(self, scope: str) -> str:
+        """The text shown beside a scope's box."""
+        return str(getattr(self, rules.SCOPE_TEXT[scope]))
 
 
 @dataclass
@@ -58,6 +68,8 @@ class ConsentTextInput:
     participation: str
     sharing: str
     evaluation: str
+    # Beside the boxes for SMS and e-mail; may be left out or empty.
+    contact: str = ""
 
 
 def text_scope(staff: Staff):
@@ -77,6 +89,7 @@ def _out(row: dict, status: str = "earlier") -> ConsentTextOut:
         participation=row["participation"],
         sharing=row["sharing"],
         evaluation=row["evaluation"],
+        contact=row["contact"],
         created_at=row["created_at"],
         created_by=PersonRef(creator, row.get("creator_name") or "") if creator else None,
         status=status,
@@ -143,6 +156,9 @@ async def get_consent_text(staff: Staff, version: str | None = None) -> ConsentT
     raise NotFound
 
 
+WRITE_THE_TEXT = N_("Write the text.")
+
+
 def tidy_text(value, field: str, errors: dict[str, str], limits: tuple[int, int]) -> str:
     """A text of a few paragraphs: spaces tidied on each line, runs of empty lines made
     one, NFC; a message in ``errors`` if it is empty, too long, has too many lines or
@@ -157,7 +173,7 @@ def tidy_text(value, field: str, errors: dict[str, str], limits: tuple[int, int]
     if has_control_chars(raw):
         errors[field] = N_("The text contains characters that are not allowed.")
     elif not text:
-        errors[field] = N_("Write the text.")
+        errors[field] = WRITE_THE_TEXT
     elif len(text) > max_chars:
         errors[field] = N_("The text can be at most %(max)s characters.")
     elif text.count("\n") >= max_lines:
@@ -182,14 +198,11 @@ async def create_consent_text(staff: Staff, data: ConsentTextInput) -> ConsentTe
     elif day and day > clock.today() + timedelta(days=366):
         # A version never changes and its name stays taken: a mistyped year would stay.
         errors["effective_from"] = N_("The date can be at most a year ahead.")
-    texts = {
-        name: tidy_text(getattr(data, name), name, errors, INTRO_MAX if name == "intro" else SCOPE_MAX)
-        for name in TEXT_FIELDS
-    }
+    texts = {name: tidy_text(getattr(data, name), name, errors, LIMITS[name]) for name in TEXT_FIELDS}
+    if not texts["contact"] and errors.get("contact") == WRITE_THE_TEXT:
+        del errors["contact"]  # a version may leave the contact boxes without words of their own
     if errors:
-        params = {name: {"max": INTRO_MAX[0], "lines": INTRO_MAX[1]} for name in TEXT_FIELDS}
-        params.update({name: {"max": SCOPE_MAX[0], "lines": SCOPE_MAX[1]} for name in rules.SCOPES})
-        raise InvalidInput(errors, params)
+        raise InvalidInput(errors, {name: {"max": chars, "lines": lines} for name, (chars, lines) in LIMITS.items()})
     taken = Conflict(N_("A consent text with this version already exists."), field="version")
     if await ConsentText.exists().where(ConsentText.version == version):
         raise taken
@@ -205,6 +218,7 @@ async def create_consent_text(staff: Staff, data: ConsentTextInput) -> ConsentTe
                     participation=texts["participation"],
                     sharing=texts["sharing"],
                     evaluation=texts["evaluation"],
+                    contact=texts["contact"],
                 )
             )
         except Exception as exc:
@@ -301,6 +315,7 @@ async def own_consents(participant_id: int) -> OwnConsents:
     scopes = []
     for scope, status in statuses.items():
         words = texts.get(status.version or "")
+        shown = rules.SCOPE_TEXT[scope]
         scopes.append(
             OwnConsent(
                 scope=scope,
@@ -308,7 +323,7 @@ async def own_consents(participant_id: int) -> OwnConsents:
                 given=status.given,
                 version=status.version,
                 date=status.date,
-                text=words[scope] if words else getattr(current, scope) if status.version is None else "",
+                text=words[shown] if words else current.words(scope) if status.version is None else "",
             )
         )
     return OwnConsents(scopes=scopes, primary_contact=person["contact"] or "", office=person["office"] or "")

@@ -17,7 +17,7 @@ from course.db import lock, write_transaction
 from course.errors import N_, Conflict, InvalidInput, NotFound
 from course.participants import hooks, policies, rules
 from course.participants.common import PersonRef, people_cohort, staff_names
-from course.participants.records import consent_state, list_participants
+from course.participants.records import consent_state, consents_of, name_search
 from course.participants.tables import Enrolment, Outcome, Participant
 from course.validation import has_control_chars, valid_id
 
@@ -312,25 +312,55 @@ async def open_enrolment(staff: Staff, enrolment_id: int) -> tuple[EnrolmentOut,
     return enrolment, cohort
 
 
-async def enrol_candidates(staff: Staff, cohort_id: int) -> list[PersonRef]:
-    """The office's participants with consent to take part who are not on the cohort."""
+@dataclass
+class Candidate:
+    id: int
+    name: str
+    birth_year: int
+    consent_to_take_part: bool
+
+
+@dataclass
+class CandidateSearch:
+    query: str
+    items: list[Candidate]
+    more: bool  # more match than are shown: the search should be narrower
+
+
+CANDIDATES_SHOWN = 10
+
+
+async def find_candidates(staff: Staff, cohort_id: int, query: str) -> CandidateSearch:
+    """Participants of the cohort's office whose name holds ``query`` and who are not on
+    the cohort, by name, at most ten (a person picker searches; it never lists an office).
+    Nobody for an empty query; each with whether they have consented to take part."""
     cohort = await people_cohort(staff, cohort_id)
-    on = {
-        r["participant"]
-        for r in await Enrolment.select(Enrolment.participant).where(
-            policies.enrolment_scope(staff),
-            Enrolment.cohort == cohort_id,
-            Enrolment.status.not_in(["withdrawn", "no_show", "dropped_out"]),
+    query = " ".join(str(query).split())[:200]
+    search = name_search(query)
+    if search is None:
+        return CandidateSearch(query, [], False)
+    on_cohort = Enrolment.select(Enrolment.participant).where(
+        Enrolment.cohort == cohort_id, Enrolment.status.not_in(["withdrawn", "no_show", "dropped_out"])
+    )
+    rows = (
+        await Participant.select(Participant.id, Participant.name, Participant.birth_year)
+        .where(
+            policies.participant_scope(staff),
+            Participant.office == cohort.office_id,
+            search,
+            Participant.id.not_in(on_cohort),
         )
-    }
-    people = await list_participants(staff)
-    office = {
-        r["id"]
-        for r in await Participant.select(Participant.id).where(
-            policies.participant_scope(staff), Participant.office == cohort.office_id
-        )
-    }
-    return [PersonRef(p.id, p.name) for p in people if p.id in office and p.id not in on and p.consent_to_take_part]
+        .order_by(Participant.sort_name)
+        .order_by(Participant.id)
+        .limit(CANDIDATES_SHOWN + 1)
+    )
+    shown = rows[:CANDIDATES_SHOWN]
+    consents = await consents_of(staff, [r["id"] for r in shown])
+    return CandidateSearch(
+        query,
+        [Candidate(r["id"], r["name"], r["birth_year"], consents.get(r["id"], False)) for r in shown],
+        len(rows) > CANDIDATES_SHOWN,
+    )
 
 
 async def change_enrolment(staff: Staff, enrolment_id: int, status: str, reason: str = "") -> EnrolmentOut:

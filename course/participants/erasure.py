@@ -85,6 +85,7 @@ async def erase_participant(participant_id: int, at: datetime) -> list[int]:
     await Participant.update(
         {
             Participant.name: "",
+            Participant.sort_name: "",
             Participant.phone: "",
             Participant.email: "",
             Participant.birth_year: 0,

@@ -7,12 +7,13 @@ from typing import Annotated
 
 from litestar import Request, Response, get, post
 from litestar.params import PathParameter
-from litestar.response import Redirect, Template
+from litestar.response import Template
 
 from course import clock
-from course.errors import InvalidInput
+from course.errors import N_, InvalidInput
 from course.participants import enrolment as enrolment_service
 from course.participants import follow_up_rules, follow_ups, rules
+from course.web import flash
 from course.web.forms import PathId, form_data, translated
 from course.web.guards import current_staff, see_people
 
@@ -73,13 +74,13 @@ async def save_follow_up(request: Request, enrolment_id: PathId, point: Point) -
     except InvalidInput as exc:
         errors = {f"fu-{point}-{key}": message for key, message in translated(exc).items()}
         return await _page(request, enrolment_id, errors, data, 422, point)
-    return Redirect(path=f"/enrolments/{enrolment_id}#follow-ups")
+    return flash.redirect(request, f"/enrolments/{enrolment_id}#follow-ups", N_("The follow-up is saved."))
 
 
 @post("/enrolments/{enrolment_id:int}/follow-ups/{point:str}/delete", guards=[see_people], include_in_schema=False)
 async def remove_follow_up(request: Request, enrolment_id: PathId, point: Point) -> Response:
     await follow_ups.delete_follow_up(current_staff(request), enrolment_id, point)
-    return Redirect(path=f"/enrolments/{enrolment_id}#follow-ups")
+    return flash.redirect(request, f"/enrolments/{enrolment_id}#follow-ups", N_("The follow-up is removed."))
 
 
 route_handlers = [follow_up_page, save_follow_up, remove_follow_up]

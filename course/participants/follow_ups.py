@@ -229,23 +229,31 @@ async def due_follow_ups(staff: Staff, limit: int = DUE_LIMIT) -> DueList:
     in_window = Session.select(Session.cohort).where(
         Session.date >= earliest, Session.date <= latest, Session.cancelled_at.is_null()
     )
-    rows = await Cohort.select().where(
-        policies.people_cohort_scope(staff), Cohort.cancelled_at.is_null(), Cohort.id.is_in(in_window)
-    )
-    ended = {c.id: c for c in await cohorts.load(rows) if earliest <= c.end_date <= latest}
+    where = [policies.people_cohort_scope(staff), Cohort.cancelled_at.is_null(), Cohort.id.is_in(in_window)]
+    read = await cohorts.load(await Cohort.select().where(*where), Cohort.select(Cohort.id).where(*where))
+    ended = {c.id: c for c in read if earliest <= c.end_date <= latest}
     if not ended:
         return DueList([], 0, 0)
-    enrolments = await Enrolment.select(
-        Enrolment.id, Enrolment.cohort, Enrolment.participant, Enrolment.participant.name.as_alias("name")
-    ).where(
-        policies.enrolment_scope(staff),
-        Enrolment.cohort.is_in(list(ended)),
-        Enrolment.status.is_in(sorted(FOLLOWED_UP)),
-    )
+
+    def followed_up(*columns):  # the enrolments of the cohorts read: by sub-select, never by a list of ids
+        return Enrolment.select(*columns).where(
+            policies.enrolment_scope(staff),
+            Enrolment.cohort.is_in(Cohort.select(Cohort.id).where(*where)),
+            Enrolment.status.is_in(sorted(FOLLOWED_UP)),
+        )
+
+    # Of those, the ones whose cohort ended in the window.
+    enrolments = [
+        e
+        for e in await followed_up(
+            Enrolment.id, Enrolment.cohort, Enrolment.participant, Enrolment.participant.name.as_alias("name")
+        )
+        if e["cohort"] in ended
+    ]
     recorded: dict[int, list[str]] = {}
     if enrolments:
         for r in await FollowUp.select(FollowUp.enrolment, FollowUp.point).where(
-            policies.follow_up_scope(staff), FollowUp.enrolment.is_in([e["id"] for e in enrolments])
+            policies.follow_up_scope(staff), FollowUp.enrolment.is_in(followed_up(Enrolment.id))
         ):
             recorded.setdefault(r["enrolment"], []).append(r["point"])
     due: list[DueFollowUp] = []

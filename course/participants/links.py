@@ -42,7 +42,7 @@ async def issue_link(staff: Staff, participant_id: int, days=LINK_DAYS) -> LinkO
     expires = at + timedelta(days=days)
     async with write_transaction():
         await lock_participant(staff, participant_id)
-        await ParticipantLink.update({ParticipantLink.revoked_at: at}).where(
+        await ParticipantLink.update({ParticipantLink.revoked_at: at, ParticipantLink.sealed_token: None}).where(
             policies.link_scope(staff),
             ParticipantLink.participant == participant_id,
             ParticipantLink.revoked_at.is_null(),
@@ -52,6 +52,7 @@ async def issue_link(staff: Staff, participant_id: int, days=LINK_DAYS) -> LinkO
                 participant=participant_id,
                 token_hash=digest(token),
                 seal_key=sealing.link_key(token),
+                sealed_token=sealing.encrypt(_link_box(), token.encode(), LINK_CONTEXT),
                 created_at=at,
                 created_by=staff.id,
                 expires_at=expires,
@@ -67,11 +68,43 @@ async def issue_link(staff: Staff, participant_id: int, days=LINK_DAYS) -> LinkO
     return LinkOut(token, expires)
 
 
+LINK_CONTEXT = "participant-link"
+
+
+def _link_box() -> bytes:
+    from course.settings import get_settings
+
+    return sealing.box_key(get_settings().secret_key, LINK_CONTEXT)
+
+
+async def current_link_token(participant_id: int) -> str | None:
+    """The participant's link in force, for a message to them (course/messages); None
+    when they have none, it has expired, or it was issued before links were kept."""
+    row = (
+        await ParticipantLink.select(ParticipantLink.sealed_token)
+        .where(
+            ParticipantLink.participant == participant_id,
+            ParticipantLink.revoked_at.is_null(),
+            ParticipantLink.expires_at > clock.utc_now(),
+            ParticipantLink.sealed_token.is_not_null(),
+            ParticipantLink.participant._.erased_at.is_null(),
+        )
+        .order_by(ParticipantLink.id, ascending=False)
+        .first()
+    )
+    if row is None:
+        return None
+    token = sealing.decrypt(_link_box(), row["sealed_token"], LINK_CONTEXT)
+    return token.decode() if token else None
+
+
 async def revoke_link(staff: Staff, participant_id: int) -> None:
     row = await participant_row(staff, participant_id)
     async with write_transaction():
         await lock_participant(staff, participant_id)
-        await ParticipantLink.update({ParticipantLink.revoked_at: clock.utc_now()}).where(
+        await ParticipantLink.update(
+            {ParticipantLink.revoked_at: clock.utc_now(), ParticipantLink.sealed_token: None}
+        ).where(
             policies.link_scope(staff),
             ParticipantLink.participant == participant_id,
             ParticipantLink.revoked_at.is_null(),

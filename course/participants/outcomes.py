@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from piccolo.query.methods.select import Select
+
 from course import clock
 from course.accounts.schemas import Staff
 from course.audit import services as audit
@@ -192,19 +194,27 @@ def category_on(changes: Sequence[tuple[date, int]], day: date) -> int | None:
     return found
 
 
-async def outcome_facts(staff: Staff, chosen: Sequence[cohorts.CohortOut]) -> list[OutcomeFact]:
+async def outcome_facts(staff: Staff, chosen: Sequence[cohorts.CohortOut], within: Select) -> list[OutcomeFact]:
     """The counted enrolments of the given cohorts, as far as the caller may see the
     cohorts at all (``cohort_scope``: managers their office, as for the cohort
     summary): outcomes at the end and at 3 and 6 months, attendance marks, and the
     category at the start and end. Erased participants still count: what stays of
-    them names no one."""
+    them names no one.
+
+    ``within`` is a sub-select of cohort ids holding every chosen cohort (the query
+    they were chosen by): the queries read through it rather than a list of ids,
+    however many cohorts there are, and leave out the cohorts not chosen."""
     if not chosen:
         return []
-    ids = [c.id for c in chosen]
-    visible = Cohort.select(Cohort.id).where(cohort_policies.cohort_scope(staff), Cohort.id.is_in(ids))
-    rows = await Enrolment.select(Enrolment.id, Enrolment.cohort, Enrolment.participant, Enrolment.status).where(
-        Enrolment.cohort.is_in(visible), Enrolment.status.is_in(sorted(COUNTED))
-    )
+    by_id = {c.id: c for c in chosen}
+    visible = Cohort.select(Cohort.id).where(cohort_policies.cohort_scope(staff), Cohort.id.is_in(within))
+    rows = [
+        r
+        for r in await Enrolment.select(Enrolment.id, Enrolment.cohort, Enrolment.participant, Enrolment.status).where(
+            Enrolment.cohort.is_in(visible), Enrolment.status.is_in(sorted(COUNTED))
+        )
+        if r["cohort"] in by_id
+    ]
     if not rows:
         return []
     counted = Enrolment.select(Enrolment.id).where(
@@ -239,7 +249,6 @@ async def outcome_facts(staff: Staff, chosen: Sequence[cohorts.CohortOut]) -> li
         .order_by(CategoryChange.changed_at, CategoryChange.id)
     ):
         changes.setdefault(r["participant"], []).append((r["changed_at"].astimezone(clock.OSLO).date(), r["category"]))
-    by_id = {c.id: c for c in chosen}
     facts = []
     for r in rows:
         cohort = by_id[r["cohort"]]

@@ -12,10 +12,12 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from course.accounts.schemas import Staff
-from course.participants import path, path_rules
-from course.web.forms import PathId, QueryId
+from course.participants import path, path_rules, way_in_export
+from course.web.forms import PathId, QueryId, attachment
 from course.web.guards import login_required, see_people
+from course.web.i18n import gettext
 from course.web.openapi import Date, Id, error_responses
+from course.web.spreadsheets import EXCEL_DESCRIPTION
 
 
 class ReferredIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -125,20 +127,24 @@ async def way_in_report(
 @get(
     "/reports/way-in.csv",
     guards=[login_required],
-    summary="The way-in report's figures as CSV, one line per office (no names)",
+    summary="The way-in report's figures as CSV, one line per office (no names); with excel=true, CSV for "
+    "Norwegian Excel",
     responses=error_responses(400, 401, 422),
-    media_type="text/csv; charset=utf-8",
+    media_type="text/csv",
 )
 async def way_in_csv(
     staff: NamedDependency[Staff],
     office_id: QueryId = None,
     from_: Period = None,
     to: FromQuery[str | None] = None,
-) -> Response[str]:
+    excel: Annotated[bool, QueryParameter(description=EXCEL_DESCRIPTION)] = False,
+) -> Response:
     report = await path.way_in_report(staff, office_id, from_, to)
+    if excel:
+        return attachment(way_in_export.to_excel_csv(report, gettext), "text/csv", way_in_export.file_name(report))
     return Response(
         path.report_csv(report),
-        media_type="text/csv; charset=utf-8",
+        media_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="veien-inn-{report.start}_{report.end}.csv"'},
     )
 

@@ -9,15 +9,17 @@ from urllib.parse import urlencode
 
 from litestar import Request, Response, get, post
 from litestar.params import FromQuery, QueryParameter
-from litestar.response import Redirect, Template
+from litestar.response import Template
 
 from course import clock
 from course.accounts import services as accounts
 from course.accounts.schemas import Role
 from course.errors import N_, InvalidInput
-from course.participants import path, path_rules, services
+from course.participants import path, path_rules, services, way_in_export
+from course.web import flash
 from course.web.forms import PathId, QueryId, attachment, form_data, translated
 from course.web.guards import current_staff, login_required, see_people
+from course.web.i18n import gettext as _
 
 # The fields each step's form posts, named as the API's errors name them.
 FIELDS = {
@@ -64,8 +66,8 @@ async def record_step(request: Request, participant_id: PathId) -> Response:
     except InvalidInput as exc:
         return await _path_page(request, participant_id, translated(exc), data, 422)
     if data.get("back") == "participant":
-        return Redirect(path=f"/participants/{participant_id}#path")
-    return Redirect(path=f"/participants/{participant_id}/path")
+        return flash.redirect(request, f"/participants/{participant_id}#path", N_("The way in is saved."))
+    return flash.redirect(request, f"/participants/{participant_id}/path", N_("The way in is saved."))
 
 
 # --- the report -------------------------------------------------------------------------------
@@ -107,13 +109,20 @@ async def _report_page(request: Request, office_id: int | None, from_: str, to: 
 
 @get("/reports/way-in.csv", guards=[login_required], include_in_schema=False)
 async def way_in_csv(
-    request: Request, office_id: QueryId = None, from_: From = "", to: FromQuery[str] = ""
+    request: Request,
+    office_id: QueryId = None,
+    from_: From = "",
+    to: FromQuery[str] = "",
+    excel: FromQuery[bool] = False,
 ) -> Response:
+    """The figures as CSV; with ``excel=1`` as CSV for Norwegian Excel."""
     try:
         report = await path.way_in_report(current_staff(request), office_id, from_ or None, to or None)
     except InvalidInput:
         return await _report_page(request, office_id, from_, to)
-    return attachment(path.report_csv(report), "text/csv; charset=utf-8", f"veien-inn-{report.start}_{report.end}.csv")
+    if excel:
+        return attachment(way_in_export.to_excel_csv(report, _), "text/csv", way_in_export.file_name(report))
+    return attachment(path.report_csv(report), "text/csv", f"veien-inn-{report.start}_{report.end}.csv")
 
 
 route_handlers = [path_page, record_step, way_in_page, way_in_csv]

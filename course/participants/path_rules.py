@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from course.errors import N_
+from course.web import formats
 
 STEPS = ("referred", "hu", "intake", "info_meeting")
 STEP_LABELS = {
@@ -188,7 +189,7 @@ def spread(values: Sequence[int]) -> Spread:
         q1 = q3 = median
     else:
         q1, _, q3 = statistics.quantiles(ordered, n=4, method="inclusive")
-    return Spread(len(ordered), median, round(float(q1), 2), round(float(q3), 2), ordered[0], ordered[-1])
+    return Spread(len(ordered), median, formats.rounded(q1, 2), formats.rounded(q3, 2), ordered[0], ordered[-1])
 
 
 def coarse(figures: Spread) -> Spread:

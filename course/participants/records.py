@@ -7,7 +7,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from course import clock
+from piccolo.columns.combination import WhereRaw
+
+from course import clock, paging
 from course.accounts.schemas import Staff
 from course.audit import services as audit
 from course.errors import NotFound
@@ -42,6 +44,8 @@ class ConsentStateOut:
     sharing: bool
     evaluation: bool
     since: date | None
+    contact_sms: bool = False  # reminders and messages by SMS
+    contact_email: bool = False  # the same by e-mail
 
 
 @dataclass
@@ -80,6 +84,7 @@ class ParticipantSummary:
 class ParticipantOut(ParticipantSummary):
     phone: str
     email: str
+    preferred_channel: str  # sms | email: how the person would rather get reminders and messages
     office_id: int
     referral_date: date | None
     created_at: datetime
@@ -103,7 +108,15 @@ async def participant_row(staff: Staff, participant_id: int) -> dict:
 def consent_events(rows: list[dict]) -> list[rules.ConsentEvent]:
     return [
         rules.ConsentEvent(
-            r["id"], r["action"], r["date"], r["text_version"], r["participation"], r["sharing"], r["evaluation"]
+            r["id"],
+            r["action"],
+            r["date"],
+            r["text_version"],
+            r["participation"],
+            r["sharing"],
+            r["evaluation"],
+            r["contact_sms"],
+            r["contact_email"],
         )
         for r in rows
     ]
@@ -114,6 +127,18 @@ async def consent_state(participant_id: int) -> rules.ConsentState:
     a later domain asks about by id)."""
     rows = await Consent.select().where(Consent.participant == participant_id)
     return rules.consent_in_force(consent_events(rows))
+
+
+def consent_out(state: rules.ConsentState) -> ConsentStateOut:
+    return ConsentStateOut(
+        state.version,
+        state.participation,
+        state.sharing,
+        state.evaluation,
+        state.since,
+        contact_sms=state.contact_sms,
+        contact_email=state.contact_email,
+    )
 
 
 async def get_participant(staff: Staff, participant_id: int) -> ParticipantOut:
@@ -162,10 +187,11 @@ async def get_participant(staff: Staff, participant_id: int) -> ParticipantOut:
         consent_to_take_part=state.participation,
         phone=row["phone"],
         email=row["email"],
+        preferred_channel=row["preferred_channel"],
         office_id=row["office"],
         referral_date=row["referral_date"],
         created_at=row["created_at"],
-        consent=ConsentStateOut(state.version, state.participation, state.sharing, state.evaluation, state.since),
+        consent=consent_out(state),
         consents=[
             ConsentOut(
                 id=c["id"],
@@ -199,32 +225,65 @@ async def open_participant(staff: Staff, participant_id: int) -> ParticipantOut:
     return person
 
 
-async def list_participants(staff: Staff, query: str = "") -> list[ParticipantSummary]:
-    """The office's participants, sorted by name; ``query`` matches any part of the name."""
-    rows = await Participant.select(
-        Participant.id,
-        Participant.name,
-        Participant.birth_year,
-        Participant.primary_contact,
-    ).where(policies.participant_scope(staff))
-    needle = unicodedata.normalize("NFC", " ".join(query.split())).casefold()
-    if needle:
-        rows = [r for r in rows if needle in unicodedata.normalize("NFC", r["name"]).casefold()]
+async def consents_of(staff: Staff, ids: list[int]) -> dict[int, bool]:
+    """Whether each of a page's participants (at most paging.MAX_LIMIT) has consented to take part."""
+    by_person: dict[int, list[dict]] = {}
+    for c in await Consent.select().where(policies.consent_scope(staff), Consent.participant.is_in(ids or [0])):
+        by_person.setdefault(c["participant"], []).append(c)
+    return {i: rules.consent_in_force(consent_events(by_person.get(i, []))).participation for i in ids}
+
+
+# The order of the participant list: by name as Norwegian sorts it, then by id.
+PARTICIPANT_ORDER = (paging.Key(Participant.sort_name), paging.Key(Participant.id))
+
+
+def name_search(query: str):
+    """Where-clause for participants whose name holds ``query`` (any part, any case);
+    None for an empty query."""
+    needle = nb_sort_key(unicodedata.normalize("NFC", " ".join(query.split())))
+    if not needle:
+        return None
+    # LIKE on the folded name, the same on both engines; the needle's own wildcards
+    # are escaped (SQLite knows no escape character unless one is named).
+    escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return WhereRaw("participant.sort_name LIKE {} ESCAPE '\\'", f"%{escaped}%")
+
+
+@dataclass
+class ParticipantList:
+    items: list[ParticipantSummary]
+    next: str | None
+    previous: str | None
+    total: int  # of the whole list, read no further than paging.COUNT_CAP
+    more_than: bool  # the list holds more than ``total``
+
+
+async def list_participants(staff: Staff, query: str = "", page: paging.PageRequest | None = None) -> ParticipantList:
+    """A page of the participants the caller may see, by name; ``query`` matches any
+    part of the name. Categories and consents are read for the page's people only."""
+    where = [policies.participant_scope(staff)]
+    if (search := name_search(query)) is not None:
+        where.append(search)
+    found = await paging.fetch(
+        Participant.select(
+            Participant.id, Participant.name, Participant.sort_name, Participant.birth_year, Participant.primary_contact
+        ).where(*where),
+        PARTICIPANT_ORDER,
+        page or paging.PageRequest(),
+    )
+    total, more_than = await paging.count(Participant.select(Participant.id).where(*where))
+    rows = found.items
     if not rows:
-        return []
-    # A search reads the categories and consents of those it found, not of the whole office.
-    found = [CategoryChange.participant.is_in([r["id"] for r in rows])] if needle else []
+        return ParticipantList([], found.next, found.previous, total, more_than)
+    ids = [r["id"] for r in rows]  # one page: at most paging.MAX_LIMIT
     # The latest category of each (rows in order, so the last one stays).
     categories = {
         r["participant"]: r["category"]
         for r in await CategoryChange.select(CategoryChange.participant, CategoryChange.category)
-        .where(policies.category_scope(staff), *found)
+        .where(policies.category_scope(staff), CategoryChange.participant.is_in(ids))
         .order_by(CategoryChange.id)
     }
-    found = [Consent.participant.is_in([r["id"] for r in rows])] if needle else []
-    by_person: dict[int, list[dict]] = {}
-    for c in await Consent.select().where(policies.consent_scope(staff), *found):
-        by_person.setdefault(c["participant"], []).append(c)
+    consents = await consents_of(staff, ids)
     names = await staff_names(r["primary_contact"] for r in rows)
     out = [
         ParticipantSummary(
@@ -233,8 +292,8 @@ async def list_participants(staff: Staff, query: str = "") -> list[ParticipantSu
             birth_year=r["birth_year"],
             primary_contact=PersonRef(r["primary_contact"], names.get(r["primary_contact"], "")),
             category=categories.get(r["id"]),
-            consent_to_take_part=rules.consent_in_force(consent_events(by_person.get(r["id"], []))).participation,
+            consent_to_take_part=consents.get(r["id"], False),
         )
         for r in rows
     ]
-    return sorted(out, key=lambda p: (nb_sort_key(p.name), p.id))
+    return ParticipantList(out, found.next, found.previous, total, more_than)

@@ -10,8 +10,9 @@ from course import clock
 from course.accounts.schemas import Staff
 from course.audit import services as audit
 from course.cohorts import services as cohorts
-from course.errors import N_
-from course.participants import hooks, rules
+from course.cohorts.tables import Cohort
+from course.errors import N_, NotFound
+from course.participants import hooks, policies, rules
 from course.participants.common import PersonRef, people_cohort, staff_names
 from course.participants.tables import Attendance, Enrolment, Outcome
 from course.validation import nb_sort_key
@@ -63,9 +64,15 @@ class RosterRow:
     erased: bool = False  # the person is erased: no name, still counted
 
 
-async def roster(staff: Staff, cohort_id: int) -> list[RosterRow]:
-    """Everyone on the cohort, with attendance, talks, outcome and warnings."""
-    return await roster_of(await people_cohort(staff, cohort_id))
+async def roster(staff: Staff, cohort_id: int, cohort: cohorts.CohortOut | None = None) -> list[RosterRow]:
+    """Everyone on the cohort, with attendance, talks, outcome and warnings. A page that
+    has read the cohort already (through the cohorts' scope) passes it: then only the
+    people scope is asked, and the cohort is not read again."""
+    if cohort is None or cohort.id != cohort_id:
+        return await roster_of(await people_cohort(staff, cohort_id))
+    if not await Cohort.exists().where(policies.people_cohort_scope(staff), Cohort.id == cohort_id):
+        raise NotFound
+    return await roster_of(cohort)
 
 
 async def export_roster(staff: Staff, cohort_id: int) -> list[RosterRow]:

@@ -13,11 +13,34 @@ from course.errors import N_
 
 # --- consent -----------------------------------------------------------------------
 
-SCOPES = ("participation", "sharing", "evaluation")
+SCOPES = ("participation", "sharing", "evaluation", "contact_sms", "contact_email")
 SCOPE_LABELS = {
     "participation": N_("Taking part in the course"),
     "sharing": N_("Sharing information with partner services"),
     "evaluation": N_("Use of the evaluation"),
+    "contact_sms": N_("Getting reminders and messages by SMS"),
+    "contact_email": N_("Getting reminders and messages by e-mail"),
+}
+# Consent to be contacted, one scope per channel: a message goes by a channel only
+# while its scope is in force.
+CONTACT_SCOPES = {"sms": "contact_sms", "email": "contact_email"}
+# The participant's preferred channel for reminders and messages.
+CHANNEL_LABELS = {"sms": N_("SMS"), "email": N_("E-mail")}
+# The words of a consent text shown beside each scope's box: the two contact scopes
+# share one text, shown beside both boxes.
+SCOPE_TEXT = {
+    "participation": "participation",
+    "sharing": "sharing",
+    "evaluation": "evaluation",
+    "contact_sms": "contact",
+    "contact_email": "contact",
+}
+TEXT_FIELDS = ("participation", "sharing", "evaluation", "contact")
+TEXT_LABELS = {
+    "participation": SCOPE_LABELS["participation"],
+    "sharing": SCOPE_LABELS["sharing"],
+    "evaluation": SCOPE_LABELS["evaluation"],
+    "contact": N_("Reminders and messages by SMS and e-mail"),
 }
 CURRENT_CONSENT_VERSION = "2026-1"
 
@@ -31,6 +54,8 @@ class ConsentEvent:
     participation: bool = False
     sharing: bool = False
     evaluation: bool = False
+    contact_sms: bool = False
+    contact_email: bool = False
 
 
 @dataclass(frozen=True)
@@ -40,6 +65,13 @@ class ConsentState:
     sharing: bool
     evaluation: bool
     since: date | None
+    contact_sms: bool = False
+    contact_email: bool = False
+
+    def may_contact(self, channel: str) -> bool:
+        """Whether a message may go by ``channel`` (sms or email) under this consent."""
+        scope = CONTACT_SCOPES.get(channel)
+        return scope is not None and bool(getattr(self, scope))
 
 
 NO_CONSENT = ConsentState(None, False, False, False, None)
@@ -51,7 +83,15 @@ def consent_in_force(events: Iterable[ConsentEvent]) -> ConsentState:
     state = NO_CONSENT
     for event in sorted(events, key=lambda e: (e.date, e.order)):
         if event.action == "given":
-            state = ConsentState(event.version, event.participation, event.sharing, event.evaluation, event.date)
+            state = ConsentState(
+                event.version,
+                event.participation,
+                event.sharing,
+                event.evaluation,
+                event.date,
+                contact_sms=event.contact_sms,
+                contact_email=event.contact_email,
+            )
         else:
             state = ConsentState(
                 state.version,
@@ -59,6 +99,8 @@ def consent_in_force(events: Iterable[ConsentEvent]) -> ConsentState:
                 state.sharing and not event.sharing,
                 state.evaluation and not event.evaluation,
                 event.date,
+                contact_sms=state.contact_sms and not event.contact_sms,
+                contact_email=state.contact_email and not event.contact_email,
             )
     return state
 

@@ -8,7 +8,8 @@ the ones the doors and the later domains call (``services.roster``,
 - common: the clock, a person by name, a cohort read through the people scope
 - records: reading participants (the list, one in full) and the consent in force
 - consent: reading and recording consent, and what a withdrawal ends
-- registration: registering and changing a participant, the follow-up category
+- registration: registering and changing a participant, the follow-up category, and the
+  contact details the participant corrects on their own page
 - enrolment: enrolling, the waiting list, changing an enrolment's status
 - roster: the cohort's participants with attendance, talks, outcome and warnings
 - attendance: a session's register and marking it
@@ -29,6 +30,7 @@ from course.participants import hooks, policies, rules
 from course.participants.attendance import RegisterOut, RegisterRow, mark_attendance, register
 from course.participants.common import PersonRef
 from course.participants.consent import ConsentInput, record_consent
+from course.participants.consent_texts import CONTACT_MAX as CONSENT_CONTACT_MAX
 from course.participants.consent_texts import INTRO_MAX as CONSENT_INTRO_MAX
 from course.participants.consent_texts import SCOPE_MAX as CONSENT_SCOPE_MAX
 from course.participants.consent_texts import (
@@ -44,11 +46,12 @@ from course.participants.consent_texts import (
     text_in_force,
 )
 from course.participants.enrolment import (
+    CandidateSearch,
     EnrolmentOut,
     OutcomeOut,
     change_enrolment,
     enrol,
-    enrol_candidates,
+    find_candidates,
     get_enrolment,
     open_enrolment,
 )
@@ -76,11 +79,13 @@ from course.participants.outcomes import (
     warnings_for,
 )
 from course.participants.records import (
+    PARTICIPANT_ORDER,
     CategoryOut,
     ConsentOut,
     ConsentStateOut,
     EnrolmentBrief,
     LinkInfo,
+    ParticipantList,
     ParticipantOut,
     ParticipantSummary,
     consent_state,
@@ -89,12 +94,17 @@ from course.participants.records import (
     open_participant,
 )
 from course.participants.registration import (
+    CHANNELS,
     EMAIL_RE,
     PHONE_RE,
+    OwnContact,
+    OwnContactInput,
     ParticipantChanges,
     ParticipantInput,
     create_participant,
+    own_contact,
     set_category,
+    update_own_contact,
     update_participant,
 )
 from course.participants.retention import (
@@ -110,12 +120,15 @@ from course.participants.retention_rules import add_months
 from course.participants.roster import AttendanceOut, RosterRow, TalkCounts, Warning, export_roster, roster
 
 __all__ = [
+    "CHANNELS",
     "EMAIL_RE",
     "LINK_DAYS",
     "MAX_EXTENSION_MONTHS",
     "MAX_LINK_DAYS",
+    "PARTICIPANT_ORDER",
     "PHONE_RE",
     "AttendanceOut",
+    "CandidateSearch",
     "CategoryOut",
     "CohortSummary",
     "ConsentInput",
@@ -133,6 +146,7 @@ __all__ = [
     "OwnPage",
     "ParticipantChanges",
     "ParticipantInput",
+    "ParticipantList",
     "ParticipantOut",
     "ParticipantSummary",
     "PersonRef",
@@ -152,10 +166,10 @@ __all__ = [
     "consent_state",
     "create_participant",
     "enrol",
-    "enrol_candidates",
     "erase_participant",
     "export_roster",
     "extend_retention",
+    "find_candidates",
     "get_enrolment",
     "get_participant",
     "hooks",
@@ -184,8 +198,12 @@ __all__ = [
     "warnings_for",
 ]
 
+# The participant's own contact details, corrected on their own page.
+__all__ += ["OwnContact", "OwnContactInput", "own_contact", "update_own_contact"]
+
 # The consent texts.
 __all__ += [
+    "CONSENT_CONTACT_MAX",
     "CONSENT_INTRO_MAX",
     "CONSENT_SCOPE_MAX",
     "ConsentTextInput",

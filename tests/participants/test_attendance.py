@@ -62,6 +62,7 @@ async def test_present_absent_and_excused_are_recorded(client, course):
             "name": person["name"],
             "status": status,
             "note": note,
+            "reported_by_participant": False,
         }
     sheet = (await client.get(f"/api/v1/cohorts/{out['id']}/sessions/1/attendance", headers=leader)).json()
     assert {r["participant_id"]: (r["status"], r["note"]) for r in sheet["rows"]} == {

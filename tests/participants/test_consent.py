@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from course import clock
 from course.participants.tables import ParticipantLink
+from tests.conftest import csrf_post
 from tests.participants.helpers import (
     booked,
     cohort,
@@ -180,3 +181,80 @@ async def test_withdrawing_consent_after_the_cohort_finished_invites_nobody(clie
     assert (await client.get(f"/api/v1/cohorts/{course['id']}", headers=leader)).json()["status"] == "finished"
     await consent(client, leader, first["id"], "withdrawn", ["participation"])
     assert row_for(await roster(client, leader, course["id"]), second["id"])["status"] == "waiting"
+
+
+async def test_consent_to_sms_and_e_mail_is_given_and_withdrawn_per_scope(client, world, as_):
+    for who in ("leader", "admin"):
+        headers = await as_(who)
+        person = await participant(client, headers, world, name=f"Ådne Østerås {who}", consent=None)
+        assert (person["consent"]["contact_sms"], person["consent"]["contact_email"]) == (False, False)
+        given = await consent(client, headers, person["id"], "given", ["participation", "contact_sms", "contact_email"])
+        assert given.status_code == 201, given.text
+        state = given.json()["consent"]
+        assert (state["participation"], state["contact_sms"], state["contact_email"]) == (True, True, True)
+        # Withdrawing one channel leaves the other, and taking part, as they were.
+        withdrawn = await consent(client, headers, person["id"], "withdrawn", ["contact_email"])
+        assert withdrawn.status_code == 201, withdrawn.text
+        out = withdrawn.json()
+        assert (out["consent"]["participation"], out["consent"]["contact_sms"], out["consent"]["contact_email"]) == (
+            True,
+            True,
+            False,
+        )
+        assert [(c["action"], c["scopes"]) for c in out["consents"]] == [
+            ("given", ["participation", "contact_sms", "contact_email"]),
+            ("withdrawn", ["contact_email"]),
+        ]
+        assert out["enrolments"] == [] and out["consent"]["since"] == clock.today().isoformat()
+
+
+async def test_a_client_sending_only_the_first_scopes_is_served_as_before(client, world, as_):
+    leader = await as_("leader")
+    person = await participant(client, leader, world)  # participation, sharing, evaluation
+    state = person["consent"]
+    assert (state["participation"], state["sharing"], state["evaluation"]) == (True, True, True)
+    assert (state["contact_sms"], state["contact_email"]) == (False, False)
+    assert person["consents"][0]["scopes"] == ["participation", "sharing", "evaluation"]
+    for scopes, status in (
+        (["contact_sms", "contact_sms"], 422),
+        (["participation", "sharing", "evaluation", "contact_sms", "contact_email", "contact_sms"], 400),
+        (["contact_fax"], 400),
+    ):
+        response = await consent(client, leader, person["id"], "given", scopes)
+        assert response.status_code == status, (scopes, response.text)
+        assert any(key.startswith("scopes") for key in error_keys(response)), response.text
+
+
+async def test_contact_consent_through_the_page_for_leaders_and_admins(client, world, as_, login_as):
+    leader = await as_("leader")
+    person = await participant(client, leader, world)
+    path = f"/participants/{person['id']}"
+    for who, scopes, action, expected in (
+        ("leader", ["participation", "contact_sms"], "given", (True, False)),
+        ("admin", ["contact_sms"], "withdrawn", (False, False)),
+        ("admin", ["participation", "contact_email"], "given", (False, True)),
+    ):
+        client.cookies.clear()
+        await login_as(who)
+        page = await client.get(path)
+        assert 'value="contact_sms"' in page.text and 'value="contact_email"' in page.text
+        assert 'id="scope-contact-text"' in page.text  # the text in force, once beside both boxes
+        response = await csrf_post(
+            client,
+            f"{path}/consents",
+            {
+                "action": action,
+                "scopes": scopes,
+                "consent_date": clock.today().isoformat(),
+                "consent_version": "2026-1",
+            },
+            page=path,
+        )
+        assert response.status_code == 303, response.text
+        out = (await client.get(f"/api/v1/participants/{person['id']}", headers=leader)).json()["consent"]
+        assert (out["contact_sms"], out["contact_email"]) == expected, who
+    page = (await client.get(path)).text
+    assert "Å få påminnelser og beskjeder på SMS: <strong>Nei</strong>" in page
+    assert "Å få påminnelser og beskjeder på e-post: <strong>Ja</strong>" in page
+    # The history names the channels.
+    assert "Å få påminnelser og beskjeder på SMS, " in page or "(Å få påminnelser og beskjeder på SMS;" in page

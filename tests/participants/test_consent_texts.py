@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pypdf
 
 from course import clock
-from course.participants.consent_texts import INTRO_MAX, SCOPE_MAX, ScopeStatus, scope_statuses
+from course.participants.consent_texts import CONTACT_MAX, INTRO_MAX, SCOPE_MAX, ScopeStatus, scope_statuses
 from course.participants.rules import ConsentEvent
 from course.participants.tables import Consent, ConsentText, Participant
 from tests.conftest import csrf_from, csrf_post
@@ -27,6 +27,7 @@ def text_body(version: str, effective_from: date, **changes) -> dict:
         "participation": f"Jeg vil være med på kurset ({version}), også på Åssiden.",
         "sharing": f"NAV kan dele ressurs-CV-en min ({version}) med skolen og Ungdomsløftet.",
         "evaluation": f"Jeg kan svare anonymt på evalueringen ({version}).",
+        "contact": f"Jeg vil få påminnelser om samlingene ({version}) på det jeg krysser av for.",
         **changes,
     }
 
@@ -90,6 +91,9 @@ async def test_a_version_is_checked_and_never_made_twice(client, world, as_, log
         ({"evaluation": "\n".join(["Linje"] * (SCOPE_MAX[1] + 1))}, 422, {"evaluation"}),
         ({"participation": "Ja\x00"}, 422, {"participation"}),
         ({"intro": 12}, 400, {"intro"}),
+        ({"contact": "ø" * (CONTACT_MAX[0] + 1)}, 422, {"contact"}),
+        ({"contact": "\n".join(["Linje"] * (CONTACT_MAX[1] + 1))}, 422, {"contact"}),
+        ({"contact": 7}, 400, {"contact"}),
     ):
         body = {**text_body("2027-2", day), **changes}
         response = await client.post("/api/v1/consent-texts", json=body, headers=admin)
@@ -108,10 +112,13 @@ async def test_the_form_starts_unticked_shows_the_text_in_force_and_records_it(c
     await login_as("leader")
     page = (await client.get("/participants/new")).text
     boxes = [line for line in page.splitlines() if 'name="scopes"' in line]
-    assert len(boxes) == 3 and not any("checked" in line for line in boxes)
+    assert len(boxes) == 5 and not any("checked" in line for line in boxes)
     first = await ConsentText.select().where(ConsentText.version == FIRST).first()
-    for words in (first["intro"], first["participation"], first["sharing"], first["evaluation"]):
+    for words in (first["intro"], first["participation"], first["sharing"], first["evaluation"], first["contact"]):
         assert words in page
+    # One text beside both boxes for reminders and messages.
+    assert first["contact"].startswith("Jeg vil få påminnelser") and page.count(first["contact"]) == 1
+    assert "Å få påminnelser og beskjeder på SMS" in page and "Å få påminnelser og beskjeder på e-post" in page
     assert "Samtykketekst versjon 2026-1, gjelder fra 01.01.2026." in page
     assert 'name="consent_version" value="2026-1"' in page
     assert 'href="/consent-texts/2026-1.pdf">Skriv ut samtykkeskjema' in page
@@ -128,7 +135,7 @@ async def test_the_form_starts_unticked_shows_the_text_in_force_and_records_it(c
         assert refused.status_code == 422 and 'href="#consent_version"' in refused.text, version
     assert await Participant.count() == 0
     saved = await csrf_post(client, "/participants/new", {**form, "consent_version": FIRST})
-    assert saved.status_code == 302, saved.text
+    assert saved.status_code == 303, saved.text
     assert await Consent.select(Consent.text_version) == [{"text_version": FIRST}]
 
     # A week later the new version is in force: shown, and recorded when none is named.
@@ -189,7 +196,7 @@ async def test_a_withdrawal_is_stamped_with_the_version_in_force(client, world, 
         {"action": "withdrawn", "scopes": "evaluation", "consent_date": clock.today().isoformat()},
         page=f"/participants/{person['id']}",
     )
-    assert response.status_code == 302, response.text
+    assert response.status_code == 303, response.text
     out = (await client.get(f"/api/v1/participants/{person['id']}", headers=leader)).json()
     assert [(c["action"], c["text_version"]) for c in out["consents"]] == [
         ("given", FIRST),
@@ -210,7 +217,14 @@ async def test_the_consent_form_is_one_page_for_leaders_and_admins(client, world
     assert "samtykkeskjema-2026-1.pdf" in response.headers["content-disposition"]
     pages = pages_of(response.content)
     assert len(pages) == 1
-    for words in ("NAV Drammen – Ungdomsteamet", " ".join(first["participation"].split()[:8]), "Signatur"):
+    for words in (
+        "NAV Drammen – Ungdomsteamet",
+        " ".join(first["participation"].split()[:8]),
+        " ".join(first["contact"].split()[:8]),
+        "Å få påminnelser og beskjeder på SMS",
+        "Å få påminnelser og beskjeder på e-post",
+        "Signatur",
+    ):
         assert words in pages[0], words
     assert "versjon 2026-1, gjelder fra 01.01.2026" in pages[0]
 
@@ -221,9 +235,11 @@ async def test_the_consent_form_is_one_page_for_leaders_and_admins(client, world
         step = -(-len(words) // lines)
         return "\n".join(words[i * step : (i + 1) * step] for i in range(lines))
 
-    longest_texts = {"intro": longest(INTRO_MAX)} | {
-        s: longest(SCOPE_MAX) for s in ("participation", "sharing", "evaluation")
-    }
+    longest_texts = (
+        {"intro": longest(INTRO_MAX)}
+        | {s: longest(SCOPE_MAX) for s in ("participation", "sharing", "evaluation")}
+        | {"contact": longest(CONTACT_MAX)}
+    )
     await new_version(client, admin, "2027-lang", clock.today() + timedelta(days=30), **longest_texts)
     assert (await client.get("/consent-texts/1999-9.pdf")).status_code == 404
     assert (await client.get("/consent-texts/2026-1.txt")).status_code == 404
@@ -263,7 +279,34 @@ def test_each_scope_keeps_its_last_word():
         "participation": ScopeStatus(True, "2026-1", day),
         "sharing": ScopeStatus(False, "2027-2", day + timedelta(days=3)),
         "evaluation": ScopeStatus(False, "2026-1", day),
+        "contact_sms": ScopeStatus(False, "2026-1", day),
+        "contact_email": ScopeStatus(False, "2026-1", day),
     }
     assert scope_statuses([]) == dict.fromkeys(
-        ("participation", "sharing", "evaluation"), ScopeStatus(False, None, None)
+        ("participation", "sharing", "evaluation", "contact_sms", "contact_email"), ScopeStatus(False, None, None)
     )
+
+
+async def test_a_version_may_leave_the_contact_words_out(client, world, as_, login_as):
+    """A client written before the boxes for SMS and e-mail sends no ``contact``: the
+    version is saved with none, and the boxes stand without words of their own."""
+    admin = await as_("admin")
+    body = text_body("2027-2", clock.today())
+    del body["contact"]
+    response = await client.post("/api/v1/consent-texts", json=body, headers=admin)
+    assert response.status_code == 201, response.text
+    assert response.json()["contact"] == ""
+    await login_as("admin")
+    page = await client.get("/admin/consent-texts")
+    assert "Påminnelser og beskjeder på SMS og e-post" in page.text
+    saved = await csrf_post(client, "/admin/consent-texts", text_body("2027-3", clock.today(), contact=" "))
+    assert saved.status_code == 302, saved.text
+    written = await csrf_post(client, "/admin/consent-texts", text_body("2027-4", clock.today()))
+    assert written.status_code == 302, written.text
+    texts = {t["version"]: t["contact"] for t in (await client.get("/api/v1/consent-texts", headers=admin)).json()}
+    assert texts["2027-3"] == "" and texts["2027-4"].startswith("Jeg vil få påminnelser om samlingene (2027-4)")
+    assert texts[FIRST].startswith("Jeg vil få påminnelser og beskjeder om kurset")
+    client.cookies.clear()
+    await login_as("leader")
+    page = (await client.get("/participants/new")).text  # 2027-4 is in force
+    assert "Jeg vil få påminnelser om samlingene (2027-4)" in page

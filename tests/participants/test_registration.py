@@ -267,3 +267,33 @@ async def test_a_category_outside_one_to_four_is_refused(client, world, as_):
         assert error_keys(response) == {"category"}
     out = (await client.get(f"/api/v1/participants/{person['id']}", headers=leader)).json()
     assert out["category"] is None and out["categories"] == []
+
+
+async def test_the_preferred_channel_is_sms_unless_chosen_and_checked(client, world, as_):
+    leader = await as_("leader")
+    person = await participant(client, leader, world, name="Tuva Åsland")
+    assert person["preferred_channel"] == "sms"
+    by_mail = await participant(
+        client, leader, world, name="Øystein Bæk", email="oystein@eksempel.no", preferred_channel="email"
+    )
+    assert by_mail["preferred_channel"] == "email"
+    changed = await client.patch(
+        f"/api/v1/participants/{person['id']}", json={"preferred_channel": "email"}, headers=leader
+    )
+    assert changed.status_code == 200 and changed.json()["preferred_channel"] == "email"
+    kept = await client.patch(f"/api/v1/participants/{person['id']}", json={"name": "Tuva Åsland Bø"}, headers=leader)
+    assert kept.json()["preferred_channel"] == "email"
+    for body in ({"preferred_channel": "brevdue"}, {"preferred_channel": ""}, {"preferred_channel": 1}):
+        refused = await client.patch(f"/api/v1/participants/{person['id']}", json=body, headers=leader)
+        assert refused.status_code == 400 and error_keys(refused) == {"preferred_channel"}, refused.text
+    refused = await client.post(
+        "/api/v1/participants",
+        json={
+            "name": "Kåre Nærø",
+            "birth_year": YEAR - 20,
+            "primary_contact_id": world.leader,
+            "preferred_channel": "post",
+        },
+        headers=leader,
+    )
+    assert refused.status_code == 400 and error_keys(refused) == {"preferred_channel"}, refused.text

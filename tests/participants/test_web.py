@@ -30,9 +30,9 @@ async def test_leader_registers_a_participant_through_the_form(client, world, lo
             "consent_version": "2026-1",
         },
     )
-    assert response.status_code == 302, response.text
+    assert response.status_code == 303, response.text
     page = await client.get(response.headers["location"])
-    assert "Øyvind Ærø Lånke" in page.text and "91234567" in page.text
+    assert "Øyvind Ærø Lånke" in page.text and "912\xa034\xa0567" in page.text  # kept on one line
     listed = await client.get("/participants", params={"q": "ærø"})
     assert "Øyvind Ærø Lånke" in listed.text
     none = await client.get("/participants", params={"q": "Åsmund"})
@@ -44,7 +44,7 @@ async def test_the_registration_form_starts_with_no_consent_ticked(client, world
     page = await client.get("/participants/new")
     assert page.status_code == 200
     boxes = [line for line in page.text.splitlines() if 'name="scopes"' in line]
-    assert len(boxes) == 3 and not any("checked" in line for line in boxes)
+    assert len(boxes) == 5 and not any("checked" in line for line in boxes)
 
 
 async def test_the_form_names_each_bad_field_and_keeps_what_was_typed(client, world, login_as):
@@ -88,7 +88,7 @@ async def test_a_withdrawal_through_the_page_ends_the_link(client, world, login_
         },
         page=f"/participants/{person['id']}",
     )
-    assert response.status_code == 302, response.text
+    assert response.status_code == 303, response.text
     gone = await client.get(path)
     assert gone.status_code == 410 and "Lenken virker ikke lenger" in gone.text
     detail = await client.get(f"/participants/{person['id']}")
@@ -154,7 +154,7 @@ async def test_register_saves_one_tap_and_answers_the_row_to_htmx(client, world,
     plain = await client.post(
         f"{register}/{person['id']}", data={"status": "excused", "note": "Tannlege på Åssiden", "_csrf_token": token}
     )
-    assert plain.status_code == 302 and plain.headers["location"].endswith(f"#p{person['id']}")
+    assert plain.status_code == 303 and plain.headers["location"].endswith(f"#p{person['id']}")
     rows = await Attendance.select(Attendance.status, Attendance.note)
     assert rows == [{"status": "excused", "note": "Tannlege på Åssiden"}]
 
@@ -222,7 +222,7 @@ async def test_outcome_through_the_enrolment_page_is_audited(client, world, logi
         {"kind": "school", "date": clock.today().isoformat(), "note": "Begynner på Åssiden vgs."},
         page=path,
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert await AuditEvent.count().where(AuditEvent.action == "outcome_set") == 1
     bad = await csrf_post(client, f"{path}/outcome", {"kind": "lottery", "date": "i går"}, page=path)
     assert bad.status_code == 422 and 'href="#kind"' in bad.text and 'href="#date"' in bad.text
@@ -248,3 +248,34 @@ async def test_only_the_primary_contact_hands_the_role_on(client, world, api_as)
     event = await AuditEvent.select(AuditEvent.details).where(AuditEvent.action == "participant_updated").first()
     details = event["details"] if isinstance(event["details"], dict) else json.loads(event["details"])
     assert details["primary_contact"] == {"from": world.leader, "to": other_id}
+
+
+async def test_the_staff_form_sets_and_shows_the_preferred_channel(client, world, login_as, api_as):
+    leader = await api_as("leader")
+    person = await participant(client, leader, world, name="Åshild Kvæl")
+    await login_as("leader")
+    path = f"/participants/{person['id']}"
+    assert "Påminnelser og beskjeder på</dt><dd>SMS</dd>" in (await client.get(path)).text
+    form = await client.get(f"{path}/edit")
+    assert '<option value="sms" selected>SMS</option>' in form.text
+    values = {
+        "name": "Åshild Kvæl",
+        "birth_year": person["birth_year"],
+        "phone": "912 34 567",
+        "email": "ashild@eksempel.no",
+        "primary_contact_id": str(world.leader),
+        "referral_date": "",
+    }
+    bad = await csrf_post(client, f"{path}/edit", {**values, "preferred_channel": "brevdue"})
+    assert bad.status_code == 422 and 'href="#preferred_channel"' in bad.text and "Velg SMS eller e-post." in bad.text
+    saved = await csrf_post(client, f"{path}/edit", {**values, "preferred_channel": "email"})
+    assert saved.status_code == 303, saved.text
+    assert "Påminnelser og beskjeder på</dt><dd>E-post</dd>" in (await client.get(path)).text
+    # A form without the field (an older page) leaves the channel as it was.
+    kept = await csrf_post(client, f"{path}/edit", values)
+    assert kept.status_code == 303
+    assert (await client.get(f"/api/v1/participants/{person['id']}", headers=leader)).json()[
+        "preferred_channel"
+    ] == "email"
+    new = await client.get("/participants/new")
+    assert '<option value="sms" selected>SMS</option>' in new.text
