@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
@@ -163,16 +164,21 @@ async def windows_for(leader_ids: list[int], days: list[date]) -> tuple[list[pla
     exceptions = await AvailabilityException.select().where(
         AvailabilityException.leader.is_in(leader_ids or [0]), AvailabilityException.date.is_in(days or [date.min])
     )
+    on_weekday: dict[tuple[int, int], list[dict]] = defaultdict(list)
+    for w in weekly:
+        on_weekday[w["leader"], w["weekday"]].append(w)
+    on_day: dict[tuple[int, date], list[dict]] = defaultdict(list)
+    for e in exceptions:
+        on_day[e["leader"], e["date"]].append(e)
     windows, away = [], []
     for day in days:
         for leader in leader_ids:
-            todays = [e for e in exceptions if e["leader"] == leader and e["date"] == day]
+            todays = on_day.get((leader, day), [])
             if any(not e["available"] and e["start_time"] is None for e in todays):
                 continue
             windows += [
                 planner.Window(leader, day, w["start_time"], w["end_time"])
-                for w in weekly
-                if w["leader"] == leader and w["weekday"] == day.isoweekday()
+                for w in on_weekday.get((leader, day.isoweekday()), [])
             ]
             windows += [planner.Window(leader, day, e["start_time"], e["end_time"]) for e in todays if e["available"]]
             away += [planner.Window(leader, day, e["start_time"], e["end_time"]) for e in todays if not e["available"]]

@@ -11,7 +11,7 @@ from course.audit import services as audit
 from course.cohorts import services as cohorts
 from course.db import lock, write_transaction
 from course.errors import N_, InvalidInput, NotFound
-from course.guidance import notes, policies
+from course.guidance import hooks, notes, policies
 from course.guidance.clashes import raise_on_clash
 from course.guidance.rules import ACTIVE, TALK_STATUSES
 from course.guidance.tables import Talk
@@ -102,6 +102,8 @@ async def change_talk(staff: Staff, talk_id: int, change: TalkChange) -> TalkOut
         )
         leader = as_id(change.leader_id) or leader if "leader_id" not in errors else leader
         values.update({Talk.date: day, Talk.start_time: start, Talk.end_time: end, Talk.leader: leader})
+        if (day, start, end) != (row["date"], row["start_time"], row["end_time"]):
+            values[Talk.confirmed_at] = None  # the participant confirmed the time it had
     if change.location is not None:
         values[Talk.location] = talk_location(change.location, cohort.location, errors)
     status = change.status
@@ -150,7 +152,7 @@ async def change_talk(staff: Staff, talk_id: int, change: TalkChange) -> TalkOut
         if Talk.note in values:
             await notes.record_note_written(staff, cohort, talk_id, row["participant"])
         # Which fields changed (the note has its own event), never what they became.
-        fields = sorted(c._meta.name for c in values if c._meta.name not in ("note", "changed_at"))
+        fields = sorted(c._meta.name for c in values if c._meta.name not in ("note", "changed_at", "confirmed_at"))
         if fields:
             await audit.record(
                 audit.TALK_CHANGED,
@@ -159,4 +161,24 @@ async def change_talk(staff: Staff, talk_id: int, change: TalkChange) -> TalkOut
                 participant=row["participant"],
                 details={"talk": talk_id, "fields": fields},
             )
+        await _tell(talk_id, row, values)
     return (await talks_by_id(staff, [talk_id]))[0]
+
+
+async def _tell(talk_id: int, before: dict, values: dict) -> None:
+    """The participant is told of a planned talk still to come that was moved or
+    cancelled; the staff around them of one marked not shown. In the change's
+    transaction, so a change that fails tells no one."""
+    status = values.get(Talk.status, before["status"])
+    day = values.get(Talk.date, before["date"])
+    if status == "no_show" and before["status"] != "no_show":
+        await hooks.talk_no_show(talk_id)
+    elif before["status"] != "planned" or day < clock.today():
+        return
+    elif status == "cancelled":
+        await hooks.talk_cancelled(talk_id)
+    elif status == "planned" and any(
+        column in values and values[column] != before[column._meta.name]
+        for column in (Talk.date, Talk.start_time, Talk.end_time, Talk.location)
+    ):
+        await hooks.talk_moved(talk_id)

@@ -3,6 +3,7 @@ conflict that names it."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, time
 
@@ -49,14 +50,20 @@ async def bookings(leader_ids: set[int], participant_ids: set[int], first: date,
         Session.cancelled_at.is_null(),
         Session.cohort.cancelled_at.is_null(),
     )
+    leaders_of: dict[int, set[int]] = defaultdict(set)
+    for r in led:
+        leaders_of[r["cohort"]].add(r["leader"])
+    attendees_of: dict[int, set[int]] = defaultdict(set)
+    for r in attending:
+        attendees_of[r["cohort"]].add(r["participant"])
     for s in sessions:
         found.append(
             Booking(
                 s["date"],
                 s["start_time"],
                 s["end_time"],
-                frozenset(r["leader"] for r in led if r["cohort"] == s["cohort"]),
-                frozenset(r["participant"] for r in attending if r["cohort"] == s["cohort"]),
+                frozenset(leaders_of[s["cohort"]]),
+                frozenset(attendees_of[s["cohort"]]),
                 term(N_("%(title)s, session %(number)s"), title=s["title"], number=s["number"]),
             )
         )

@@ -6,14 +6,15 @@ from __future__ import annotations
 import re
 
 from litestar import Request, Response, get, post
-from litestar.response import Redirect, Template
+from litestar.response import Template
 
 from course.cohorts import services as cohorts
-from course.errors import Conflict, InvalidInput
+from course.errors import N_, Conflict, InvalidInput
 from course.guidance import services
 from course.participants import rules
 from course.participants import services as participants
 from course.validation import whole_number
+from course.web import flash
 from course.web.forms import PathId, client_address, form_data, translated
 from course.web.guards import current_staff, see_people
 from course.web.i18n import gettext
@@ -108,7 +109,7 @@ async def talk_book(request: Request, cohort_id: PathId) -> Response:
         return await _talks_page(request, cohort_id, values, translated(exc), 422)
     except Conflict as exc:
         return await _talks_page(request, cohort_id, values, {exc.field or "date": exc.text(gettext)}, 409)
-    return Redirect(path=_talks_url(cohort_id))
+    return flash.redirect(request, _talks_url(cohort_id), N_("The talk is booked."))
 
 
 # --- the talk planner -------------------------------------------------------------------
@@ -170,7 +171,7 @@ async def talk_plan_accept(request: Request, cohort_id: PathId) -> Response:
         except InvalidInput:
             proposal = None
         return await _proposal_page(request, cohort_id, proposal, length, message, status)
-    return Redirect(path=_talks_url(cohort_id))
+    return flash.redirect(request, _talks_url(cohort_id), N_("The proposed talks are booked."))
 
 
 # --- one talk ---------------------------------------------------------------------------------
@@ -251,7 +252,7 @@ async def talk_submit(request: Request, talk_id: PathId) -> Response:
     except Conflict as exc:
         field = exc.field if exc.field == "leader_id" else "date"
         return await _talk_form(request, talk, may_write, values, {field: exc.text(gettext)}, 409)
-    return Redirect(path=_talks_url(talk.cohort_id))
+    return flash.redirect(request, _talks_url(talk.cohort_id), N_("The talk is saved."))
 
 
 # --- availability ---------------------------------------------------------------------------
@@ -341,7 +342,7 @@ async def availability_submit(request: Request) -> Response:
                 target = "weekly"
             errors[target] = f"{errors[target]} {message}" if target in errors else message
         return await _availability_page(request, rows, {"available": "0"}, errors, 422)
-    return Redirect(path="/availability")
+    return flash.redirect(request, "/availability", N_("Your weekly times are saved."))
 
 
 @post("/availability/exceptions", guards=[see_people], include_in_schema=False)
@@ -358,13 +359,13 @@ async def exception_add(request: Request) -> Response:
         )
     except InvalidInput as exc:
         return await _availability_page(request, None, data, translated(exc), 422)
-    return Redirect(path="/availability")
+    return flash.redirect(request, "/availability", N_("The day is added."))
 
 
 @post("/availability/exceptions/{exception_id:int}/delete", guards=[see_people], include_in_schema=False)
 async def exception_delete(request: Request, exception_id: PathId) -> Response:
     await services.remove_exception(current_staff(request), exception_id)
-    return Redirect(path="/availability")
+    return flash.redirect(request, "/availability", N_("The day is removed."))
 
 
 route_handlers = [

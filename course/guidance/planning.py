@@ -3,8 +3,11 @@ planner in the leaders' free time, then booked in one step."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+
+import anyio
 
 from course import clock
 from course.accounts.schemas import Staff
@@ -78,13 +81,14 @@ async def propose_talks(staff: Staff, cohort_id: int, length_minutes=45) -> Talk
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     days = [d for d in days if not schedule.blocked_by(d, closures)]
     windows, away = await windows_for(cohort.leader_ids, days)
-    slots = planner.slots_in(windows, away, timedelta(minutes=length_minutes), not_before=_now_local())
-    found = await bookings(set(cohort.leader_ids), set(names), first, last)
+    not_before = _now_local()
+    leaders, participants = set(cohort.leader_ids), set(names)
+    found = await bookings(leaders, participants, first, last)
     busy = []
     for b in found:
         start, end = datetime.combine(b.day, b.start), datetime.combine(b.day, b.end)
-        busy += [planner.Busy(start, end, leader=leader) for leader in b.leader_ids & set(cohort.leader_ids)]
-        busy += [planner.Busy(start, end, participant=p) for p in b.participant_ids & set(names)]
+        busy += [planner.Busy(start, end, leader=leader) for leader in b.leader_ids & leaders]
+        busy += [planner.Busy(start, end, participant=p) for p in b.participant_ids & participants]
     existing = await Talk.select().where(Talk.cohort == cohort.id, Talk.status.is_in(list(ACTIVE)))
     booked = [
         planner.Talk(
@@ -96,7 +100,19 @@ async def propose_talks(staff: Staff, cohort_id: int, length_minutes=45) -> Talk
         for t in existing
         if t["participant"] in names
     ]
-    plan = planner.plan_talks(sorted(names, key=lambda p: nb_sort_key(names[p])), weeks, slots, busy, booked=booked)
+    # Everything read, the plan is worked out in a worker thread: the event loop serves
+    # other requests meanwhile.
+    plan = await anyio.to_thread.run_sync(
+        _plan,
+        sorted(names, key=lambda p: nb_sort_key(names[p])),
+        weeks,
+        windows,
+        away,
+        timedelta(minutes=length_minutes),
+        not_before,
+        busy,
+        booked,
+    )
     leader_names = await cohorts.staff_names(cohort.leader_ids)
 
     def week_of(day: date) -> int:
@@ -105,6 +121,8 @@ async def propose_talks(staff: Staff, cohort_id: int, length_minutes=45) -> Talk
     load = {leader: 0 for leader in cohort.leader_ids}
     for t in [*booked, *plan.talks]:
         load[t.leader] = load.get(t.leader, 0) + 1
+    # A shortfall names how many of the four talks have no time, booked or proposed.
+    talks_of = Counter(t.participant for t in [*booked, *plan.talks])
     return TalkProposal(
         cohort_id=cohort.id,
         length_minutes=length_minutes,
@@ -124,7 +142,7 @@ async def propose_talks(staff: Staff, cohort_id: int, length_minutes=45) -> Talk
                 PersonRef(u.participant, names[u.participant]),
                 u.week,
                 u.reason,
-                {"week": u.week, "count": _still_needed([*booked, *plan.talks], u.participant)},
+                {"week": u.week, "count": max(0, TALKS_NEEDED - talks_of[u.participant])},
             )
             for u in plan.unplaced
         ],
@@ -132,9 +150,20 @@ async def propose_talks(staff: Staff, cohort_id: int, length_minutes=45) -> Talk
     )
 
 
-def _still_needed(talks: list[planner.Talk], participant: int) -> int:
-    """How many of the participant's four talks have no time, booked or proposed."""
-    return max(0, TALKS_NEEDED - sum(t.participant == participant for t in talks))
+def _plan(
+    participants: list[int],
+    weeks: list[tuple[date, date]],
+    windows: list[planner.Window],
+    away: list[planner.Window],
+    length: timedelta,
+    not_before: datetime,
+    busy: list[planner.Busy],
+    booked: list[planner.Talk],
+) -> planner.TalkPlan:
+    """The pure part of a proposal (no database, no clock): the leaders' windows cut
+    into talks, and the talks planned in them."""
+    slots = planner.slots_in(windows, away, length, not_before=not_before)
+    return planner.plan_talks(participants, weeks, slots, busy, booked=booked)
 
 
 async def accept_talks(staff: Staff, cohort_id: int, talks: list) -> list[TalkOut]:

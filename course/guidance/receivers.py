@@ -28,6 +28,8 @@ async def leader_talks(leader_ids: frozenset[int], first: date | None, last: dat
         Talk.cohort.id.as_alias("cohort_id"),
         Talk.cohort.title.as_alias("cohort_title"),
         Talk.participant.name.as_alias("participant_name"),
+        Talk.created_at,
+        Talk.changed_at,
     ).where(*where)
     return [
         LeaderTalk(
@@ -41,6 +43,8 @@ async def leader_talks(leader_ids: frozenset[int], first: date | None, last: dat
             cohort_id=r["cohort_id"],
             cohort_title=r["cohort_title"],
             participant_name=r["participant_name"],
+            created_at=r["created_at"],
+            changed_at=r["changed_at"],
         )
         for r in rows
     ]
@@ -74,6 +78,8 @@ class OwnTalk:
     location: str
     cancelled: bool
     leader_name: str
+    created_at: datetime | None = None  # for the calendar's SEQUENCE and LAST-MODIFIED
+    changed_at: datetime | None = None
 
 
 async def own_talks(participant_id: int) -> list[OwnTalk]:
@@ -86,6 +92,8 @@ async def own_talks(participant_id: int) -> list[OwnTalk]:
         Talk.location,
         Talk.status,
         Talk.leader.name.as_alias("leader"),
+        Talk.created_at,
+        Talk.changed_at,
     ).where(Talk.participant == participant_id)
     return [
         OwnTalk(
@@ -96,6 +104,8 @@ async def own_talks(participant_id: int) -> list[OwnTalk]:
             location=r["location"],
             cancelled=r["status"] == "cancelled",
             leader_name=r["leader"],
+            created_at=r["created_at"],
+            changed_at=r["changed_at"],
         )
         for r in rows
     ]

@@ -21,6 +21,7 @@ Who may see what is in ``course.guidance.policies``, applied in every query.
 from __future__ import annotations
 
 from piccolo.query.functions.aggregate import Count
+from piccolo.query.methods.select import Select
 
 from course.accounts.schemas import Staff
 from course.cohorts import policies as cohort_policies
@@ -92,14 +93,13 @@ __all__ = [
 ]
 
 
-async def talks_held(staff: Staff, cohort_ids: list[int]) -> dict[tuple[int, int], int]:
-    """How many talks were held with each participant on each of the given cohorts, as
+async def talks_held(staff: Staff, cohorts: Select) -> dict[tuple[int, int], int]:
+    """How many talks were held with each participant on each of the cohorts (a
+    sub-select of their ids, never a list that grows with the history), as
     (cohort, participant) → count: counts only, so it reads the cohorts the caller may
     see at all (``cohort_scope``: managers their office), as the cohort summary does.
     Participants with none are left out."""
-    if not cohort_ids:
-        return {}
-    visible = Cohort.select(Cohort.id).where(cohort_policies.cohort_scope(staff), Cohort.id.is_in(cohort_ids))
+    visible = Cohort.select(Cohort.id).where(cohort_policies.cohort_scope(staff), Cohort.id.is_in(cohorts))
     rows = (
         await Talk.select(Talk.cohort, Talk.participant, Count())
         .where(Talk.cohort.is_in(visible), Talk.status == "held")

@@ -34,6 +34,8 @@ class TalkOut:
     status: str
     has_note: bool
     note: str | None = None  # only when the caller may read it, and the read is audited
+    # When the participant confirmed the time on their own page (None: not confirmed).
+    confirmed_at: datetime | None = None
 
 
 async def cohort_for(staff: Staff, cohort_id: int) -> cohorts.CohortOut:
@@ -60,6 +62,7 @@ async def talk_out(rows: list[dict]) -> list[TalkOut]:
             location=r["location"],
             status=r["status"],
             has_note=bool(r["note"]),
+            confirmed_at=r["confirmed_at"],
         )
         for r in rows
     ]

@@ -131,7 +131,7 @@ async def test_leader_books_a_talk_through_the_form(client, world, login_as, api
     await login_as("leader")
     path = f"/cohorts/{course['id']}/talks"
     response = await csrf_post(client, path, booking(course, person, world))
-    assert response.status_code == 302, response.text
+    assert response.status_code == 303, response.text
     assert response.headers["location"] == path
     talk = await Talk.select().first()
     assert talk["participant"] == person["id"] and talk["leader"] == world.leader
@@ -150,7 +150,7 @@ async def test_an_invalid_booking_is_shown_with_the_typed_values(client, world, 
         booking(course, person, world, start_time="15:00", end_time="14:00", location="Kantina"),
     )
     assert response.status_code == 422
-    assert 'class="error-summary"' in response.text and 'href="#end_time"' in response.text
+    assert 'class="error-summary' in response.text and 'href="#end_time"' in response.text
     assert 'value="Kantina"' in response.text and 'aria-invalid="true"' in response.text
     assert await Talk.count() == 0
 
@@ -159,7 +159,7 @@ async def test_a_clash_is_shown_with_409(client, world, login_as, api_as):
     course, person = await setup(client, world, api_as)
     await login_as("leader")
     path = f"/cohorts/{course['id']}/talks"
-    assert (await csrf_post(client, path, booking(course, person, world))).status_code == 302
+    assert (await csrf_post(client, path, booking(course, person, world))).status_code == 303
     response = await csrf_post(client, path, booking(course, person, world, start_time="15:30", end_time="16:15"))
     assert response.status_code == 409
     assert "er opptatt" in response.text and 'href="#leader_id"' in response.text
@@ -185,7 +185,7 @@ async def test_propose_and_accept_the_cohorts_talks(client, world, login_as, api
     course, person = await setup(client, world, api_as)
     await login_as("leader")
     saved = await csrf_post(client, "/availability", weekly_form({d: ("08:00", "16:00") for d in range(1, 6)}))
-    assert saved.status_code == 302, saved.text
+    assert saved.status_code == 303, saved.text
     talks_page = f"/cohorts/{course['id']}/talks"
     proposal = await csrf_post(client, f"{talks_page}/plan", {"length_minutes": "60"}, page=talks_page)
     assert proposal.status_code == 200, proposal.text
@@ -202,7 +202,7 @@ async def test_propose_and_accept_the_cohorts_talks(client, world, login_as, api
     accepted = await client.post(
         f"{talks_page}/plan/accept", data={**fields, "length_minutes": "60", "_csrf_token": token}
     )
-    assert accepted.status_code == 302, accepted.text
+    assert accepted.status_code == 303, accepted.text
     assert accepted.headers["location"] == talks_page
     assert await Talk.count() == 4
     # Accepting the same talks again clashes with the ones just booked: shown, nothing saved.
@@ -210,7 +210,7 @@ async def test_propose_and_accept_the_cohorts_talks(client, world, login_as, api
         f"{talks_page}/plan/accept", data={**fields, "length_minutes": "60", "_csrf_token": token}
     )
     assert again.status_code == 409
-    assert "er opptatt" in again.text and 'class="error-summary"' in again.text
+    assert "er opptatt" in again.text and 'class="error-summary' in again.text
     assert await Talk.count() == 4
 
 
@@ -252,7 +252,7 @@ async def test_leader_moves_and_cancels_a_talk(client, world, login_as, api_as):
         "note": "",
     }
     response = await csrf_post(client, f"/talks/{talk['id']}", data)
-    assert response.status_code == 302, response.text
+    assert response.status_code == 303, response.text
     assert response.headers["location"] == f"/cohorts/{course['id']}/talks"
     row = await Talk.select().first()
     assert row["status"] == "cancelled" and row["date"].isoformat() == session_day(course, 2)
@@ -287,7 +287,7 @@ async def test_the_note_is_for_the_cohort_leader_only(client, world, login_as, a
         "note": NOTE,
     }
     response = await csrf_post(client, f"/talks/{talk['id']}", form)
-    assert response.status_code == 302, response.text
+    assert response.status_code == 303, response.text
     assert await AuditEvent.count().where(AuditEvent.action == "talk_note_written") == 1
     page = await client.get(f"/talks/{talk['id']}")
     assert NOTE in page.text
@@ -300,7 +300,7 @@ async def test_the_note_is_for_the_cohort_leader_only(client, world, login_as, a
     assert page.status_code == 200
     assert NOTE not in page.text and 'name="note"' not in page.text
     response = await csrf_post(client, f"/talks/{talk['id']}", {**form, "note": "Overskrevet"})
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert (await Talk.select(Talk.note).first())["note"] == NOTE
     assert await AuditEvent.count().where(AuditEvent.action == "talk_note_read") == 1
     # The talks list never shows the note.
@@ -313,7 +313,7 @@ async def test_the_note_is_for_the_cohort_leader_only(client, world, login_as, a
 async def test_the_weekly_times_are_saved_and_shown(client, world, login_as):
     await login_as("leader")
     response = await csrf_post(client, "/availability", weekly_form({1: ("09:00", "12:00"), 3: ("12:30", "15:30")}))
-    assert response.status_code == 302 and response.headers["location"] == "/availability"
+    assert response.status_code == 303 and response.headers["location"] == "/availability"
     rows = await Availability.select().where(Availability.leader == world.leader).order_by(Availability.weekday)
     assert [(r["weekday"], r["start_time"].strftime("%H:%M"), r["end_time"].strftime("%H:%M")) for r in rows] == [
         (1, "09:00", "12:00"),
@@ -346,7 +346,7 @@ async def test_days_away_and_extra_time(client, world, login_as):
         {"date": day, "start_time": "", "end_time": "", "available": "0", "reason": "Kurs i Oslo"},
         page="/availability",
     )
-    assert response.status_code == 302, response.text
+    assert response.status_code == 303, response.text
     response = await csrf_post(
         client,
         "/availability/exceptions",
@@ -359,7 +359,7 @@ async def test_days_away_and_extra_time(client, world, login_as):
     exception = await AvailabilityException.select().first()
     assert f'action="/availability/exceptions/{exception["id"]}/delete"' in page.text
     response = await csrf_post(client, f"/availability/exceptions/{exception['id']}/delete", page="/availability")
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert await AvailabilityException.count() == 0
     assert "Kurs i Oslo" not in (await client.get("/availability")).text
 

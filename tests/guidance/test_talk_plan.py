@@ -3,12 +3,15 @@ even load; accepting books all of them or none."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections import Counter, defaultdict
 from datetime import date, datetime, time, timedelta
 from itertools import combinations
 
 import pytest
 
+from course.guidance import planner
 from course.guidance.tables import Talk
 from tests.conftest import make_user
 from tests.participants.helpers import (
@@ -213,3 +216,33 @@ async def test_no_talks_are_booked_in_a_cancelled_cohort(client, world, as_):
     )
     assert accepted_.status_code == 422, accepted_.text
     assert await Talk.count() == 0
+
+
+async def test_other_requests_are_answered_while_a_plan_is_worked_out(client, small_cohort, monkeypatch):
+    # The planner runs in a worker thread: here it waits, at most ten seconds, for a
+    # request made while it runs. Run on the event loop, it would hold that request up
+    # for the whole wait, and find it unanswered.
+    headers, course, people = small_cohort
+    leader = next(iter(headers.values()))
+    await with_availability(client, headers)
+    planning, answered, seen = threading.Event(), threading.Event(), []
+    plan_talks = planner.plan_talks
+
+    def waiting_plan(*args, **kwargs):
+        planning.set()
+        seen.append(answered.wait(timeout=10))
+        return plan_talks(*args, **kwargs)
+
+    monkeypatch.setattr(planner, "plan_talks", waiting_plan)
+    proposal = asyncio.create_task(client.post(f"/api/v1/cohorts/{course['id']}/talk-plan", json={}, headers=leader))
+    for _ in range(1000):
+        if planning.is_set():
+            break
+        await asyncio.sleep(0.01)
+    me = await client.get("/api/v1/me", headers=leader)
+    answered.set()
+    assert me.status_code == 200, me.text
+    response = await proposal
+    assert response.status_code == 200, response.text
+    assert seen == [True]
+    assert len(response.json()["talks"]) == 16
