@@ -11,12 +11,14 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
+from course import clock
 from course.accounts.schemas import Staff
 from course.evaluations import reporting, services
 from course.evaluations.reports import AREA_LABELS, AREAS
 from course.participants.services import PersonRef
 from course.web.forms import PathId, QueryId, client_address
 from course.web.guards import login_required, see_people
+from course.web.links import absolute_url
 from course.web.openapi import Date, Id, error_responses
 
 
@@ -95,7 +97,7 @@ def _answer(data: AnswerIn) -> tuple[dict, dict | None, str | None]:
 
 
 def _link(request: Request, link: services.LinkOut) -> LinkOut:
-    return LinkOut(url=f"{request.app.state.settings.base_url}/e/{link.token}", participant=link.participant)
+    return LinkOut(url=absolute_url(request, f"/e/{link.token}"), participant=link.participant)
 
 
 @post(
@@ -112,7 +114,7 @@ async def open_evaluation(
     opened = await services.open_evaluation(staff, cohort_id, named=bool(data and data.named))
     return Opened(
         cohort_id=opened.cohort_id,
-        opened_at=opened.opened_at.isoformat(),
+        opened_at=clock.rfc3339(opened.opened_at),
         closes_on=opened.closes_on.isoformat(),
         answered=opened.answered,
         links=[_link(request, link) for link in opened.links],

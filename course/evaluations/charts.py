@@ -12,6 +12,7 @@ from itertools import count
 from markupsafe import Markup, escape
 
 from course.evaluations.reports import SCORES, AreaFigures
+from course.web import formats
 
 BRAND = "#0b5a6b"
 BELOW = "#c2571a"
@@ -34,19 +35,51 @@ class Words:
 
 
 def _num(value: float) -> str:
-    """A figure as Norwegian readers write it: 8,5 and 9."""
-    text = f"{value:.1f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+    """A figure as the tables beside the chart write it: 8,5 and 9,0."""
+    return formats.decimal(value)
 
 
-def _wrap(text: str, width: int) -> list[str]:
-    """Words on lines of at most ``width`` characters (a longer word keeps its own line)."""
+# Advance widths in em, Helvetica's (AFM), and 15 % on top: a text measured with them fits
+# in Source Sans 3 (the chart's font, some 7 % narrower than Helvetica) and also when the
+# browser falls back to Arial or to DejaVu Sans (Linux's system-ui, the widest usual one).
+_WIDER = 1.15
+_EM: dict[str, float] = {
+    **dict.fromkeys("ijl|'", 0.25),
+    **dict.fromkeys(" .,:;!I", 0.28),
+    **dict.fromkeys("f/", 0.31),
+    **dict.fromkeys("t-()[]", 0.34),
+    "r": 0.36,
+    '"': 0.4,
+    **dict.fromkeys("cksvxyzJ«»", 0.5),
+    "&": 0.72,
+    **dict.fromkeys("øØ", 0.78),
+    **dict.fromkeys("mM", 0.84),
+    **dict.fromkeys("wÆæ%", 0.9),
+    "W": 0.95,
+}
+
+
+def text_width(text: str, size: float) -> float:
+    """How wide ``text`` is at ``size`` px, at most (see _EM): capitals 0.72 em, other
+    letters and figures 0.56 em unless listed."""
+    return size * _WIDER * sum(_EM.get(c, 0.72 if c.isupper() else 0.56) for c in text)
+
+
+def wrap(text: str, width: float, size: float) -> list[str]:
+    """Words on lines at most ``width`` px wide at ``size`` px; a word wider than a line
+    is broken with a hyphen."""
     lines: list[str] = []
     for word in text.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
+        if lines and text_width(f"{lines[-1]} {word}", size) <= width:
             lines[-1] += " " + word
-        else:
-            lines.append(word)
+            continue
+        while len(word) > 1 and text_width(word, size) > width:
+            cut = len(word) - 1
+            while cut > 1 and text_width(word[:cut] + "-", size) > width:
+                cut -= 1
+            lines.append(word[:cut] + "-")
+            word = word[cut:]
+        lines.append(word)
     return lines or [""]
 
 
@@ -55,7 +88,7 @@ def _svg(width: int, height: int, title: str, desc: str, body: list[str], css_cl
     return Markup(
         f'<svg class="chart {css_class}" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'role="img" aria-labelledby="chart-{uid}-title chart-{uid}-desc" xmlns="http://www.w3.org/2000/svg" '
-        f'font-family="Source Sans 3, system-ui, sans-serif" font-size="14">'
+        f'font-family="\'Source Sans 3\', system-ui, sans-serif" font-size="14">'
         f'<title id="chart-{uid}-title">{escape(title)}</title><desc id="chart-{uid}-desc">{escape(desc)}</desc>'
         + "".join(body)
         + "</svg>"
@@ -65,8 +98,13 @@ def _svg(width: int, height: int, title: str, desc: str, body: list[str], css_cl
 def area_means(areas: Sequence[AreaFigures], labels: Mapping[str, str], words: Words, title: str) -> Markup:
     """One horizontal bar per area on a 0–10 scale, the target marked on each; bars
     below target are drawn in another colour and say so in text."""
-    label_w, bar_w, row_h, top = 250, 330, 46, 28
-    width, height = label_w + bar_w + 70, top + row_h * len(areas) + 8
+    # A label is wrapped to its column (never cut at the chart's edge), and every row is as
+    # tall as the longest label needs; the figure column is as wide as "below target" needs.
+    label_w, bar_w, top, size, line_h = 250, 330, 28, 14, 16
+    label_lines = {a.area: wrap(labels[a.area], label_w - 16, size) for a in areas}
+    row_h = max([46, *(line_h * len(lines) + 14 for lines in label_lines.values())])
+    figures_w = max(70, 16 + text_width(words.below, 11)) if any(a.below_target for a in areas) else 70
+    width, height = round(label_w + bar_w + figures_w), top + row_h * len(areas) + 8
 
     def x(v: float) -> float:
         return label_w + bar_w * v / 10
@@ -78,31 +116,34 @@ def area_means(areas: Sequence[AreaFigures], labels: Mapping[str, str], words: W
     ]
     sentences = []
     for i, a in enumerate(areas):
-        y = top + i * row_h
+        y = top + i * row_h + row_h // 2  # the row's middle: the bar, its label and figure centred on it
         colour = BELOW if a.below_target else BRAND
-        lines = _wrap(labels[a.area], 34)
-        first = y + 19 - 8 * (len(lines) - 1)
+        lines = label_lines[a.area]
+        first = y + 5 - line_h // 2 * (len(lines) - 1)
         body.append(
             f'<text x="{label_w - 10}" y="{first}" text-anchor="end">'
             + "".join(
-                f'<tspan x="{label_w - 10}" dy="{0 if n == 0 else 16}">{escape(line)}</tspan>'
+                f'<tspan x="{label_w - 10}" dy="{0 if n == 0 else line_h}">{escape(line)}</tspan>'
                 for n, line in enumerate(lines)
             )
             + "</text>"
         )
         body.append(
-            f'<rect x="{x(0)}" y="{y + 6}" width="{max(1.0, x(a.mean) - x(0)):.1f}" height="20" '
+            f'<rect x="{x(0)}" y="{y - 10}" width="{max(1.0, x(a.mean) - x(0)):.1f}" height="20" '
             f'fill="{colour}" rx="3"/>'
         )
         body.append(
-            f'<line x1="{x(a.target):.1f}" y1="{y + 1}" x2="{x(a.target):.1f}" y2="{y + 31}" '
+            f'<line x1="{x(a.target):.1f}" y1="{y - 15}" x2="{x(a.target):.1f}" y2="{y + 15}" '
             f'stroke="{TARGET}" stroke-width="2" stroke-dasharray="3 2"/>'
         )
-        mark = " ▼" if a.below_target else ""
         body.append(
-            f'<text x="{x(10) + 8}" y="{y + 21}" font-weight="600" fill="{BELOW_TEXT if a.below_target else BRAND}">'
-            f"{_num(a.mean)}{mark}</text>"
+            f'<text x="{x(10) + 8}" y="{y + 5}" font-weight="600" fill="{BELOW_TEXT if a.below_target else BRAND}">'
+            f"{_num(a.mean)}</text>"
         )
+        if a.below_target:  # in words under the figure: a sign beside it would read as a second score
+            body.append(
+                f'<text x="{x(10) + 8}" y="{y + 19}" font-size="11" fill="{BELOW_TEXT}">{escape(words.below)}</text>'
+            )
         sentence = (
             f"{labels[a.area]}: {words.mean % {'value': _num(a.mean)}}, {words.target % {'value': _num(a.target)}}"
         )

@@ -2,8 +2,9 @@
 so a suppressed group carries no figures in a file either.
 
 CSV is for other systems: one row per group and area, column names as in the
-JSON, a dot for decimals. XLSX is for people: Norwegian headings, one sheet for
-the whole, per cohort and per quarter, numbers as numbers."""
+JSON, a dot for decimals. CSV for Excel has the same rows for people who open it in
+Norwegian Excel (``spreadsheets.excel_csv``). XLSX is for people: Norwegian
+headings, one sheet for the whole, per cohort and per quarter, numbers as numbers."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from course.errors import N_
 from course.evaluations.reporting import Report
 from course.evaluations.reports import AREAS, SCORES, GroupFigures
+from course.web.spreadsheets import Column, describe, excel_csv, quarter_label
 
 COLUMNS = (
     "level",
@@ -77,6 +80,36 @@ def to_csv(report: Report) -> str:
     return out.getvalue()
 
 
+EXCEL_COLUMNS = (
+    Column("level", N_("Level")),
+    Column("group", N_("Group")),
+    Column("answers", N_("Answers"), "number"),
+    Column("suppressed", N_("Too few answers"), "yes_no"),
+    Column("area", N_("Area")),
+    Column("mean", N_("Mean"), "decimal", 2),
+    Column("median", N_("Median"), "decimal", 2),
+    Column("target", N_("Target"), "decimal", 2),
+    Column("below_target", N_("Below target"), "yes_no"),
+    *(Column(f"n{n}", str(n), "number") for n in SCORES),
+)
+LEVELS = {"all": N_("Whole"), "cohort": N_("Cohort"), "quarter": N_("Quarter")}
+
+
+def to_excel_csv(report: Report, gettext: Callable[[str], str], labels: dict[str, str]) -> bytes:
+    """The same rows as ``to_csv`` for Norwegian Excel: Norwegian headings, levels,
+    areas and quarters (2. kvartal 2025), decimal commas."""
+
+    def shown() -> Iterator[list]:
+        for row in rows(report):
+            level, group = row[0], row[1]
+            row[0] = gettext(LEVELS[level])
+            row[1] = quarter_label(group, gettext) if level == "quarter" else group
+            row[4] = labels.get(row[4], row[4])
+            yield row
+
+    return excel_csv(EXCEL_COLUMNS, shown(), gettext)
+
+
 def _append(sheet, values: list) -> None:
     """Append a row; text stays text, even when it starts with '='."""
     sheet.append(values)
@@ -89,9 +122,13 @@ HEADER_FILL = PatternFill("solid", fgColor="0B5A6B")
 BELOW_FILL = PatternFill("solid", fgColor="FBE3D6")
 
 
-def to_xlsx(report: Report, gettext: Callable[[str], str], labels: dict[str, str], title: str) -> bytes:
-    """A workbook with a sheet per level; ``labels`` are the areas' names, translated."""
+def to_xlsx(
+    report: Report, gettext: Callable[[str], str], labels: dict[str, str], title: str, author: str | None = None
+) -> bytes:
+    """A workbook with a sheet per level; ``labels`` are the areas' names, translated.
+    Its title and author (the office, or the app) are in the workbook's properties."""
     book = Workbook()
+    describe(book, title, author)
     book.remove(book.active)
     headings = [
         gettext("Group"),
@@ -117,6 +154,8 @@ def to_xlsx(report: Report, gettext: Callable[[str], str], labels: dict[str, str
             if lvl != level:
                 continue
             group = group or gettext("All selected cohorts")
+            if lvl == "quarter":
+                group = quarter_label(group, gettext)
             if figures.suppressed:
                 _append(sheet, [group, figures.answers, gettext("too few answers")])
                 continue
@@ -145,15 +184,17 @@ def to_xlsx(report: Report, gettext: Callable[[str], str], labels: dict[str, str
                 cell.number_format = "0.0#"
     if report.comments:
         sheet = book.create_sheet(gettext("Comments"))
-        _append(sheet, [gettext("Area"), gettext("Comment")])
+        _append(sheet, [gettext("Cohort"), gettext("Area"), gettext("Comment")])
         for cell in sheet[1]:
             cell.font = Font(bold=True, color="FFFFFF")
             cell.fill = HEADER_FILL
+        cohort_titles = {part.key: part.label for part in report.cohorts}
         for c in report.comments:
-            _append(sheet, [labels.get(c.area, gettext("Overall")), c.text])
-            sheet.cell(sheet.max_row, 2).alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.column_dimensions["A"].width = 40
-        sheet.column_dimensions["B"].width = 90
+            _append(sheet, [cohort_titles.get(str(c.cohort_id), ""), labels.get(c.area, gettext("Overall")), c.text])
+            sheet.cell(sheet.max_row, 3).alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.column_dimensions["A"].width = 34
+        sheet.column_dimensions["B"].width = 40
+        sheet.column_dimensions["C"].width = 90
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

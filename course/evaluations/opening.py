@@ -28,6 +28,7 @@ from course.evaluations.state import (
     shuffle,
 )
 from course.evaluations.tables import Evaluation, EvaluationSeal, EvaluationTicket
+from course.messages import receivers as messages
 from course.participants.services import PersonRef, seal_keys
 from course.tokens import digest
 
@@ -108,6 +109,16 @@ async def open_evaluation(staff: Staff, cohort_id: int, named: bool = False) -> 
             await _count_invited(evaluation, consented)
         slips: list[PersonRef | None] = list(consented) if named else [None] * len(consented)
         links = await _mint(evaluation["id"], slips)
+        # Each who consented is told it is open, once per evaluation, by the link to
+        # their own page: all of them, so the nudge says nothing of who answers.
+        own_page = {link.participant.id for link in links if link.participant and link.on_own_page}
+        await messages.evaluation_open(
+            evaluation["id"],
+            cohort.id,
+            cohort.title,
+            evaluation["closes_on"],
+            [(p.id, p.id in own_page) for p in consented],
+        )
     await audit.record(
         "evaluation_opened",
         actor=staff.id,

@@ -19,7 +19,7 @@ def _svg(width: int, height: int, title: str, desc: str, body: list[str]) -> Mar
     return Markup(
         f'<svg class="chart chart-outcomes" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'role="img" aria-labelledby="ochart-{uid}-title ochart-{uid}-desc" xmlns="http://www.w3.org/2000/svg" '
-        f'font-family="Source Sans 3, system-ui, sans-serif" font-size="13">'
+        f'font-family="\'Source Sans 3\', system-ui, sans-serif" font-size="13">'
         f'<title id="ochart-{uid}-title">{escape(title)}</title><desc id="ochart-{uid}-desc">{escape(desc)}</desc>'
         + "".join(body)
         + "</svg>"

@@ -1,8 +1,10 @@
 """The outcome report as CSV and XLSX: only what the report shows, so a hidden count
 is empty in a file too (with ``suppressed`` true). No names: there are none to give.
 
-CSV is for other systems: one row per figure, codes as in the JSON. XLSX is for
-people: Norwegian headings and labels, numbers as numbers."""
+CSV is for other systems: one row per figure, codes as in the JSON. CSV for Excel
+has the same rows for Norwegian Excel: Norwegian headings and labels, decimal commas,
+the attendance rate as a percentage. XLSX is for people: Norwegian headings and
+labels, numbers as numbers."""
 
 from __future__ import annotations
 
@@ -14,7 +16,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from course.errors import N_
 from course.evaluations.outcome_reporting import OutcomeReport
+from course.web import formats
+from course.web.spreadsheets import Column, describe, excel_csv
 
 COLUMNS = ("section", "point", "key", "group", "total", "count", "suppressed", "value")
 
@@ -39,6 +44,58 @@ def to_csv(report: OutcomeReport) -> str:
     return out.getvalue()
 
 
+EXCEL_COLUMNS = (
+    Column("section", N_("Section")),
+    Column("point", N_("Point")),
+    Column("key", N_("Figure")),
+    Column("group", N_("List")),
+    Column("total", N_("In all"), "number"),
+    Column("count", N_("Count"), "number"),
+    Column("suppressed", N_("Hidden"), "yes_no"),
+    Column("value", N_("Value"), "decimal", 2),
+)
+SECTIONS = {"summary": N_("Summary"), "outcome": N_("Outcome"), "category": N_("Follow-up category")}
+SUMMARY_LABELS = {
+    "cohorts": N_("Cohorts"),
+    "participants": N_("Participants"),
+    "attendance_rate": N_("Attendance rate (%)"),
+    "talks_per_participant": N_("Talks held per participant"),
+}
+# The outcome lists by their code in the CSV ("kjk", "ny_retning"): the list's heading.
+LIST_LABELS = {"ny_retning": N_("As in Ny retning"), "kjk": N_("As in Klart jeg kan")}
+
+
+def to_excel_csv(
+    report: OutcomeReport,
+    gettext: Callable[[str], str],
+    kind_labels: Mapping[str, str],
+    category_labels: Mapping[str, str],
+    point_labels: Mapping[str, str],
+) -> bytes:
+    """The same rows as ``to_csv`` for Norwegian Excel, labels translated."""
+
+    def shown() -> Iterator[list]:
+        for section, point, key, group, total, count, suppressed, value in rows(report):
+            if section == "summary":
+                label = gettext(SUMMARY_LABELS[key])
+                if key == "attendance_rate" and value is not None:
+                    value = formats.round_half_up(value, formats.RATE_PLACES) * 100
+            else:
+                label = (kind_labels if section == "outcome" else category_labels).get(key, key)
+            yield [
+                gettext(SECTIONS[section]),
+                point_labels.get(point, point),
+                label,
+                gettext(LIST_LABELS[group]) if group in LIST_LABELS else group,
+                total,
+                count,
+                suppressed,
+                value,
+            ]
+
+    return excel_csv(EXCEL_COLUMNS, shown(), gettext)
+
+
 HEADER_FILL = PatternFill("solid", fgColor="0B5A6B")
 
 
@@ -57,11 +114,14 @@ def to_xlsx(
     category_labels: Mapping[str, str],
     point_labels: Mapping[str, str],
     title: str,
+    author: str | None = None,
 ) -> bytes:
     """A workbook: the outcomes at each point, and the categories at start and end;
-    labels come in translated. A hidden count is an empty cell marked as hidden."""
+    labels come in translated. A hidden count is an empty cell marked as hidden. Its
+    title and author (the office, or the app) are in the workbook's properties."""
     hidden = gettext("hidden")
     book = Workbook()
+    describe(book, title, author)
     sheet = book.active
     sheet.title = gettext("Outcomes")
     sheet.append([title])

@@ -14,18 +14,19 @@ from litestar.response import Template
 from course import clock, pdf
 from course.accounts import services as accounts
 from course.accounts.schemas import Role
-from course.errors import InvalidInput
-from course.evaluations import charts, outcome_charts, outcome_exports, outcome_report, reporting, reports
+from course.errors import N_, InvalidInput
+from course.evaluations import charts, outcome_charts, outcome_exports, outcome_report, reporting, reports, views
 from course.evaluations.outcome_reporting import OutcomeReport, outcome_report_for
 from course.participants.rules import OUTCOME_GROUPS, OUTCOME_LABELS
 from course.web.forms import QueryId, attachment, translated
 from course.web.guards import current_staff, login_required
 from course.web.i18n import gettext as _
 from course.web.layout import environment
+from course.web.spreadsheets import excel_name
 
 POINT_LABELS = {**outcome_report.POINT_LABELS, **outcome_report.CATEGORY_POINT_LABELS}
 MEDIA_TYPES = {
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
 }
@@ -163,12 +164,14 @@ async def outcome_page(
 
 
 def _title(report: OutcomeReport) -> str:
-    if report.start or report.end:
-        return _("Outcomes %(start)s–%(end)s") % {
-            "start": report.start.strftime("%d.%m.%Y") if report.start else "",
-            "end": report.end.strftime("%d.%m.%Y") if report.end else "",
-        }
-    return _("Outcomes, all periods")
+    return views.period_title(
+        report.start,
+        report.end,
+        N_("Outcomes %(start)s–%(end)s"),
+        N_("Outcomes from %(start)s"),
+        N_("Outcomes until %(end)s"),
+        N_("Outcomes, all periods"),
+    )
 
 
 def _file_name(report: OutcomeReport, ext: str) -> str:
@@ -195,9 +198,11 @@ async def outcome_file(
     from_: Annotated[str, QueryParameter(name="from")] = "",
     to: FromQuery[str] = "",
     quarter: FromQuery[str] = "",
+    excel: FromQuery[bool] = False,
 ) -> Response:
-    """The report as CSV, as a workbook, or as one page (PDF) with the evaluation
-    figures for the same selection. A bad filter shows the page, which names the field."""
+    """The report as CSV (``?excel=1``: CSV for Norwegian Excel), as a workbook, or as
+    one page (PDF) with the evaluation figures for the same selection. A bad filter
+    shows the page, which names the field."""
     staff = current_staff(request)
     ext = request.url.path.rsplit(".", 1)[1]
     flt = _filter(office_id, variant, leader_id, from_, to, quarter)
@@ -205,10 +210,18 @@ async def outcome_file(
         report = await outcome_report_for(staff, flt)
     except InvalidInput:
         return await _page(request, office_id, variant, leader_id, from_, to, quarter)
+    if ext == "csv" and excel:
+        table = outcome_exports.to_excel_csv(report, _, _kind_labels(), _category_labels(), _point_labels())
+        return attachment(table, MEDIA_TYPES[ext], excel_name(_file_name(report, ext)))
     if ext == "csv":
         body: bytes | str = outcome_exports.to_csv(report)
     elif ext == "xlsx":
-        body = outcome_exports.to_xlsx(report, _, _kind_labels(), _category_labels(), _point_labels(), _title(report))
+        author = None
+        if office_id or staff.role is not Role.admin:
+            author = (await accounts.get_office(staff, office_id or staff.office_id)).name
+        body = outcome_exports.to_xlsx(
+            report, _, _kind_labels(), _category_labels(), _point_labels(), _title(report), author
+        )
     else:
         # The evaluation figures for the same cohorts: the period the report used.
         same = dataclasses.replace(flt, start=report.start.isoformat() if report.start else None)

@@ -18,11 +18,13 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from fractions import Fraction
 
 from course.errors import N_
 from course.evaluations.reports import MIN_ANSWERS
 from course.participants.follow_up_rules import due_day
 from course.participants.rules import OUTCOME_GROUPS, OUTCOMES
+from course.web import formats
 
 MIN_COUNT = MIN_ANSWERS
 NONE = "none"  # nothing recorded
@@ -157,9 +159,11 @@ def aggregate(facts: Sequence[Fact], today: date) -> Figures:
             distribution("start", _categories(f.category_start for f in facts)),
             distribution("end", _categories(f.category_end for f in facts)),
         ),
-        attendance_rate=None if small or not registered else round(present / registered, 3),
+        attendance_rate=None if small else formats.rate(present, registered),
         attendance_suppressed=small,
-        talks_per_participant=None if small else round(sum(f.talks_held for f in took) / len(took), 2),
+        talks_per_participant=(
+            None if small else formats.rounded(Fraction(sum(f.talks_held for f in took), len(took)), 2)
+        ),
         talks_suppressed=small,
     )
 

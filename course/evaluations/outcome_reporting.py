@@ -6,7 +6,7 @@ No names: the facts come from the participants' and guidance's public counts."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from course import clock
 from course.accounts.schemas import Staff
@@ -56,17 +56,10 @@ class OutcomeReport:
     talks_suppressed: bool
 
 
-# With no period asked for, cohorts that started in the last year: the report's cost
-# stays that of a year, whatever the history.
-DEFAULT_DAYS = 365
-
-
 def period(flt: ReportFilter, errors: dict[str, str]) -> tuple[date | None, date | None]:
     """The days asked for, as for the evaluation report; the last year when none is
     (nor one cohort)."""
-    if not (flt.start or flt.end or flt.quarter or flt.cohort_id):
-        return clock.today() - timedelta(days=DEFAULT_DAYS), None
-    return reporting.period(flt, errors)
+    return reporting.period_or_last_year(flt, errors)
 
 
 def report_cohorts(staff: Staff):
@@ -100,12 +93,16 @@ async def outcome_report_for(staff: Staff, flt: ReportFilter) -> OutcomeReport:
         raise InvalidInput(errors)
     today = clock.today()
     where = [report_cohorts(staff), Cohort.cancelled_at.is_null(), Cohort.start_date <= today]
-    matching = await cohorts.load(
-        await Cohort.select().where(*where, *reporting.narrowed(flt, start, end)).order_by(Cohort.start_date)
-    )
+    where += reporting.narrowed(flt, start, end)
+
+    def among():  # the matching cohorts as a sub-select: never a list of ids, however long the period
+        return Cohort.select(Cohort.id).where(*where)
+
+    matching = await cohorts.load(await Cohort.select().where(*where).order_by(Cohort.start_date), among())
+    # Facts are read for every matching cohort; those not ended yet drop out of the counts.
     ended = [c for c in matching if c.end_date < today]
-    facts = await participant_outcomes.outcome_facts(staff, ended)
-    talks = await guidance.talks_held(staff, [c.id for c in ended])
+    facts = await participant_outcomes.outcome_facts(staff, ended, among())
+    talks = await guidance.talks_held(staff, among()) if ended else {}
     ends = {c.id: c.end_date for c in ended}
     figures = outcome_report.aggregate(
         [

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlencode
 
-import segno
 from litestar import Request, Response, get, post
 from litestar.params import FromQuery, PathParameter, QueryParameter
 from litestar.response import Redirect, Template
@@ -17,15 +16,20 @@ from course import clock, pdf
 from course.accounts import services as accounts
 from course.accounts.schemas import Role
 from course.cohorts import services as cohorts
-from course.errors import Closed, Conflict, InvalidInput
+from course.errors import N_, Closed, Conflict, InvalidInput
 from course.evaluations import charts, exports, reporting, reports, services, views
 from course.validation import as_id
+from course.web import flash, links
 from course.web.forms import PathId, QueryId, Token, attachment, client_address, form_data, translated
 from course.web.guards import current_staff, login_required, see_people
 from course.web.i18n import gettext as _
 from course.web.layout import environment
+from course.web.links import absolute_url
+from course.web.spreadsheets import excel_name
 
 # --- the participant's form ---------------------------------------------------------------
+
+THANKS = "/evaluation/thanks"
 
 
 @get("/e/{token:str}", include_in_schema=False)
@@ -49,7 +53,14 @@ async def evaluation_submit(request: Request, token: Token) -> Response:
         return views.refused(exc)
     except Closed:
         return views.closed()
-    return Template("evaluations/thanks.html", context={})
+    # Post/redirect/get: Back or a reload does not offer to send the answer again, and the
+    # thank-you's address carries no token and says nothing of the answer.
+    return Redirect(path=THANKS, status_code=303)
+
+
+@get(THANKS, include_in_schema=False)
+async def evaluation_thanks() -> Template:
+    return views.thanks()
 
 
 # --- the leader's page --------------------------------------------------------------------------
@@ -57,10 +68,8 @@ async def evaluation_submit(request: Request, token: Token) -> Response:
 
 def qr_svg(url: str, name: str) -> Markup:
     """A QR code for the link, drawn as inline SVG (segno, no network)."""
-    code = segno.make(url, error="m")
     title = _("QR code for %(name)s's evaluation") % {"name": name} if name else _("QR code for the evaluation")
-    svg = code.svg_inline(scale=4, border=2, dark="#1f2328", omitsize=True, svgclass="qr", title=title)
-    return Markup(svg.replace("<svg ", '<svg role="img" ', 1))
+    return links.qr_svg(url, title)
 
 
 async def _cohort_report(request: Request, cohort, state: services.Status) -> reporting.Report | None:
@@ -103,10 +112,9 @@ async def leader_page(request: Request, cohort_id: PathId) -> Template:
 
 
 def _slips(request: Request, links: list[services.LinkOut]) -> list[dict]:
-    base = request.app.state.settings.base_url
     slips = []
     for link in links:
-        name, url = link.participant.name if link.participant else "", f"{base}/e/{link.token}"
+        name, url = link.participant.name if link.participant else "", absolute_url(request, f"/e/{link.token}")
         slips.append({"name": name, "url": url, "own_page": link.on_own_page, "qr": qr_svg(url, name)})
     return slips
 
@@ -168,7 +176,8 @@ async def change_evaluation(request: Request, cohort_id: PathId) -> Response:
         return await _leader_page(request, cohort_id, translated(exc), 422, values=data)
     except Conflict as exc:
         return await _leader_page(request, cohort_id, {exc.field or "closed": exc.text(_)}, 409)
-    return Redirect(path=f"/cohorts/{cohort_id}/evaluation")
+    done = N_("The evaluation is closed.") if data.get("closed") == "1" else N_("The closing day is moved.")
+    return flash.redirect(request, f"/cohorts/{cohort_id}/evaluation", done)
 
 
 @get("/cohorts/{cohort_id:int}/evaluation/paper", guards=[see_people], include_in_schema=False)
@@ -230,7 +239,9 @@ async def review_comment(request: Request, ref: Annotated[str, PathParameter(max
     data = await form_data(request)
     staff = current_staff(request)
     comment = await services.review_comment(staff, ref, data.get("status"))
-    return Redirect(path=f"/cohorts/{comment.cohort_id}/evaluation/comments#c{comment.id}")
+    return flash.redirect(
+        request, f"/cohorts/{comment.cohort_id}/evaluation/comments#c{comment.id}", N_("The comment is reviewed.")
+    )
 
 
 # --- reports --------------------------------------------------------------------------------
@@ -340,21 +351,24 @@ async def _report_page(request: Request, office_id, variant, leader_id, from_, t
 def _file_name(report: reporting.Report, ext: str) -> str:
     period = ""
     if report.start or report.end:
-        period = f"-{report.start or ''}_{report.end or ''}"
+        # A period open at its end runs until today (the default: the last year).
+        period = f"-{report.start or ''}_{report.end or clock.today()}"
     return f"evaluering{period}.{ext}"
 
 
 def _title(report: reporting.Report) -> str:
-    if report.start or report.end:
-        return _("Course evaluations %(start)s–%(end)s") % {
-            "start": report.start.strftime("%d.%m.%Y") if report.start else "",
-            "end": report.end.strftime("%d.%m.%Y") if report.end else "",
-        }
-    return _("Course evaluations, all periods")
+    return views.period_title(
+        report.start,
+        report.end,
+        N_("Course evaluations %(start)s–%(end)s"),
+        N_("Course evaluations from %(start)s"),
+        N_("Course evaluations until %(end)s"),
+        N_("Course evaluations, all periods"),
+    )
 
 
 MEDIA_TYPES = {
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
 }
@@ -369,19 +383,27 @@ async def report_file(
     from_: Annotated[str, QueryParameter(name="from")] = "",
     to: FromQuery[str] = "",
     quarter: FromQuery[str] = "",
+    excel: FromQuery[bool] = False,
 ) -> Response:
-    """The report as CSV, as a workbook, or as one page for managers (PDF). A bad
-    filter shows the report page, which names the field."""
+    """The report as CSV (``?excel=1``: CSV for Norwegian Excel), as a workbook, or as
+    one page for managers (PDF). A bad filter shows the report page, which names the field."""
     staff = current_staff(request)
     ext = request.url.path.rsplit(".", 1)[1]
     try:
         report = await reporting.evaluation_report(staff, _filter(office_id, variant, leader_id, from_, to, quarter))
     except InvalidInput:
         return await _report_page(request, office_id, variant, leader_id, from_, to, quarter)
+    if ext == "csv" and excel:
+        return attachment(
+            exports.to_excel_csv(report, _, _labels()), MEDIA_TYPES[ext], excel_name(_file_name(report, ext))
+        )
     if ext == "csv":
         body: bytes | str = exports.to_csv(report)
     elif ext == "xlsx":
-        body = exports.to_xlsx(report, _, _labels(), _title(report))
+        author = None
+        if office_id or staff.role is not Role.admin:
+            author = (await accounts.get_office(staff, office_id or staff.office_id)).name
+        body = exports.to_xlsx(report, _, _labels(), _title(report), author)
     else:
         office = None
         if office_id or staff.role is not Role.admin:
@@ -406,6 +428,7 @@ async def report_file(
 route_handlers = [
     evaluation_form,
     evaluation_submit,
+    evaluation_thanks,
     leader_page,
     open_evaluation,
     extra_slip,

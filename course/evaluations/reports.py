@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import TypeVar
 
 from course.errors import N_
+from course.web import formats
 
 AREAS = ("benefit", "next_step", "atmosphere", "leaders", "participation")
 AREA_LABELS = {
@@ -52,17 +54,24 @@ class GroupFigures:
     areas: tuple[AreaFigures, ...]  # empty when suppressed
 
 
+def _below(mean: float, target: float) -> bool:
+    """Below target as a reader sees it: ``mean`` is the figure's own mean (two
+    decimals), and every page and PDF shows it to one, so 8.96 (shown 9,0) is not
+    called below a target of 9,0."""
+    return formats.rounded(mean, 1) < target
+
+
 def area_figures(area: str, scores: Sequence[int]) -> AreaFigures:
-    mean = statistics.fmean(scores)
+    mean = formats.rounded(Fraction(sum(scores), len(scores)), 2)
     counts = Counter(scores)
     return AreaFigures(
         area=area,
         answers=len(scores),
-        mean=round(mean, 2),
+        mean=mean,
         median=float(statistics.median(scores)),
         distribution=tuple(counts[n] for n in SCORES),
         target=TARGETS[area],
-        below_target=mean < TARGETS[area],
+        below_target=_below(mean, TARGETS[area]),
     )
 
 
@@ -99,6 +108,86 @@ def split(
     """Figures for each part of a split, with the suppression above applied."""
     hidden = parts_to_hide({k: len(v) for k, v in answers_by_part.items()}, whole_shown)
     return {key: aggregate(answers, hide=key in hidden) for key, answers in answers_by_part.items()}
+
+
+# --- the same figures from counts ---------------------------------------------------------------
+#
+# A report reads its answers as counts (how many gave each score in each area, by
+# cohort) rather than one row each: the counts of whole cohorts add up, and every
+# figure above follows from them. ``tally_figures`` gives exactly what ``aggregate``
+# gives for the same answers.
+
+Histogram = Mapping[int, int]  # score → how many gave it
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A group's answers as counts: how many answered, and for each area how many
+    gave each score (an area or a score left out: none)."""
+
+    answers: int
+    scores: Mapping[str, Histogram]
+
+
+def tally(answers: Sequence[Mapping[str, int]]) -> Tally:
+    """The counts of a group of answers."""
+    return Tally(len(answers), {area: Counter(a[area] for a in answers) for area in AREAS})
+
+
+def combined(tallies: Iterable[Tally]) -> Tally:
+    """The counts of several groups together: the sum of theirs."""
+    answers = 0
+    scores: dict[str, Counter[int]] = {area: Counter() for area in AREAS}
+    for t in tallies:
+        answers += t.answers
+        for area, histogram in t.scores.items():
+            scores[area].update(histogram)
+    return Tally(answers, scores)
+
+
+def _nth(histogram: Histogram, index: int) -> int:
+    """The score at ``index`` (from 0) of the scores in order."""
+    seen = 0
+    for score in sorted(histogram):
+        seen += histogram[score]
+        if index < seen:
+            return score
+    raise IndexError(index)
+
+
+def histogram_figures(area: str, histogram: Histogram) -> AreaFigures:
+    """``area_figures`` of the scores the histogram counts."""
+    histogram = {score: n for score, n in histogram.items() if n}
+    count = sum(histogram.values())
+    mean = formats.rounded(Fraction(sum(score * n for score, n in histogram.items()), count), 2)
+    middle = count // 2
+    median = _nth(histogram, middle) if count % 2 else (_nth(histogram, middle - 1) + _nth(histogram, middle)) / 2
+    return AreaFigures(
+        area=area,
+        answers=count,
+        mean=mean,
+        median=float(median),
+        distribution=tuple(histogram.get(n, 0) for n in SCORES),
+        target=TARGETS[area],
+        below_target=_below(mean, TARGETS[area]),
+    )
+
+
+def tally_figures(group: Tally, hide: bool = False) -> GroupFigures:
+    """``aggregate`` of the answers the tally counts."""
+    if hide or group.answers < MIN_ANSWERS:
+        return GroupFigures(group.answers, True, ())
+    return GroupFigures(
+        answers=group.answers,
+        suppressed=False,
+        areas=tuple(histogram_figures(area, group.scores.get(area, {})) for area in AREAS),
+    )
+
+
+def split_tallies(tallies_by_part: Mapping[str, Tally], whole_shown: bool = True) -> dict[str, GroupFigures]:
+    """``split`` of the answers the tallies count."""
+    hidden = parts_to_hide({k: t.answers for k, t in tallies_by_part.items()}, whole_shown)
+    return {key: tally_figures(t, hide=key in hidden) for key, t in tallies_by_part.items()}
 
 
 # --- the cohort is the atom ------------------------------------------------------------------

@@ -3,12 +3,28 @@ participant's own page (/p/…)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from litestar.response import Template
 
 from course.errors import Conflict, InvalidInput
 from course.evaluations import reports, services
 from course.validation import whole_number
 from course.web.forms import translated
+from course.web.i18n import gettext
+
+
+def period_title(start: date | None, end: date | None, both: str, since: str, until: str, always: str) -> str:
+    """A report's title for its period, from the report's own four message ids: both
+    days, from a day (until today: no open dash), until a day, or every period."""
+    first, last = (d.strftime("%d.%m.%Y") if d else "" for d in (start, end))
+    if first and last:
+        return gettext(both, start=first, end=last)
+    if first:
+        return gettext(since, start=first)
+    if last:
+        return gettext(until, end=last)
+    return gettext(always)
 
 
 def form_values(data: dict[str, str]) -> tuple[dict, dict, str | None]:
@@ -48,6 +64,11 @@ def page(
 
 def answered(status: int = 200, **context) -> Template:
     return Template("evaluations/answered.html", context=context, status_code=status)
+
+
+def thanks(**context) -> Template:
+    """The thank-you after an answer, reached by a redirect (a GET): nothing of the answer."""
+    return Template("evaluations/thanks.html", context=context)
 
 
 def closed(**context) -> Template:

@@ -43,7 +43,11 @@ async def test_the_form_takes_one_answer_and_then_says_thanks(client, world, as_
     assert await EvaluationPending.count() == 0
 
     sent = await client.post(path, data={**FULL, "_csrf_token": token, "comment_benefit": "Lærte mye om meg selv."})
-    assert sent.status_code == 200 and "Svaret ditt er mottatt" in sent.text
+    # Post/redirect/get: the thank-you is a page of its own, so Back or a reload sends nothing again.
+    assert sent.status_code == 303 and sent.headers["location"] == "/evaluation/thanks"
+    thanks = await client.get(sent.headers["location"])
+    assert thanks.status_code == 200 and "Svaret ditt er mottatt" in thanks.text
+    assert "Lærte" not in thanks.text  # nothing of the answer
     assert await EvaluationPending.count() == 1  # kept encrypted until the evaluation closes
 
     again = await client.get(path)

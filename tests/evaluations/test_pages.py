@@ -25,6 +25,7 @@ from course.evaluations.tables import (
     EvaluationResponse,
     EvaluationTicket,
 )
+from course.web.access_log import redact
 from course.web.i18n import gettext
 from course.web.layout import format_long_date
 from tests.conftest import EMAILS, csrf_from, csrf_post, web_login
@@ -274,7 +275,7 @@ async def test_opening_on_the_page_gives_anonymous_qr_slips_unless_names_are_ask
     spent = urls[0].rsplit("/e/", 1)[1]
     form = await client.get(f"/e/{spent}")
     assert form.status_code == 200
-    assert (await client.post(f"/e/{spent}", data={**FORM, "_csrf_token": csrf_from(form.text)})).status_code == 200
+    assert (await client.post(f"/e/{spent}", data={**FORM, "_csrf_token": csrf_from(form.text)})).status_code == 303
     for _, url in (*shown[1:], *slips(named.text)):  # the other slips of both sets still work
         response = await client.get(url.removeprefix("http://testserver.local"))
         assert response.status_code == 200 and "Hvordan var kurset?" in response.text
@@ -362,7 +363,8 @@ async def test_the_closing_day_is_moved_on_the_page_and_a_bad_day_names_the_fiel
     moved = await csrf_post(client, path, {"closes_on": later.isoformat()}, page=page_path)
     assert moved.status_code in (302, 303) and moved.headers["location"] == page_path
     assert (await Evaluation.select(Evaluation.closes_on).first())["closes_on"] == later
-    assert format_long_date(later) in (await client.get(page_path)).text
+    shown = (await client.get(page_path)).text
+    assert format_long_date(later) in shown and "Siste svardag er endret." in shown
 
     out_of_range = gettext("Choose a day from today until eight weeks after the last session.")
     for bad in (
@@ -856,11 +858,18 @@ async def test_the_own_page_offers_the_evaluation_after_a_named_opening_and_than
     token = csrf_from(form.text)
     missing = await client.post(form_path, data={**FORM, "benefit": "", "_csrf_token": token})
     assert missing.status_code == 422 and 'href="#benefit"' in missing.text and f'href="{own}"' in missing.text
+    # Before the answer its thank-you is the form's; after it, the redirect leads there.
+    early = await client.get(f"{form_path}/thanks")
+    assert early.status_code == 303 and early.headers["location"] == form_path
     sent = await client.post(
         form_path, data={**FORM, "_csrf_token": token, "comment_leaders": "Åse og Ørjan brydde seg."}
     )
-    assert sent.status_code == 200, sent.text
-    assert "Svaret ditt er mottatt" in sent.text and f'href="{own}"' in sent.text
+    assert sent.status_code == 303 and sent.headers["location"] == f"{form_path}/thanks", sent.text
+    thanks = await client.get(sent.headers["location"])
+    assert thanks.status_code == 200
+    assert "Svaret ditt er mottatt" in thanks.text and f'href="{own}"' in thanks.text
+    assert "brydde" not in thanks.text
+    assert redact(sent.headers["location"]) == f"/p/…/evaluation/{course['id']}/thanks"  # in the server's log
     assert await EvaluationPending.count() == 1
 
     page = await client.get(own)
@@ -988,8 +997,8 @@ async def test_the_report_page_and_its_files_for_each_role(client, world, as_, w
     benefit = next(r for r in book[gettext("Whole")].iter_rows(values_only=True) if r[2] == labels[0])
     assert benefit[1] == 3 and benefit[3] == 9.0  # numbers as numbers
     assert any(r[0] == "Vårkurset på Åssiden" for r in book[gettext("Per cohort")].iter_rows(values_only=True))
-    assert ["Lærte å skrive søknad."] == [
-        r[1] for r in book[gettext("Comments")].iter_rows(min_row=2, values_only=True)
+    assert [("Vårkurset på Åssiden", "Lærte å skrive søknad.")] == [
+        (r[0], r[2]) for r in book[gettext("Comments")].iter_rows(min_row=2, values_only=True)
     ]
 
     as_pdf = await client.get("/reports/evaluations.pdf")
