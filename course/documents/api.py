@@ -15,6 +15,7 @@ from litestar.status_codes import HTTP_201_CREATED
 from course.accounts.schemas import Staff
 from course.documents import content as rules
 from course.documents import services
+from course.errors import N_, InvalidInput
 from course.validation import MAX_ID
 from course.web.forms import PDF, ZIP, PathId, attachment
 from course.web.guards import see_people
@@ -30,6 +31,11 @@ def _column(column: rules.Column):
         ]
     if column.kind == "date":
         return Annotated[str | None, msgspec.Meta(description=f"{column.label}: a date as YYYY-MM-DD, or empty")]
+    if column.kind == "text":
+        return Annotated[
+            str | None,
+            msgspec.Meta(description=f"{column.label}: at most {rules.MAX_CELL_TEXT} characters, lines kept"),
+        ]
     return Annotated[str | None, msgspec.Meta(description=f"{column.label}: at most {rules.MAX_LINE} characters")]
 
 
@@ -115,7 +121,7 @@ def _handlers(kind: str, what: str) -> list:
     @put(
         base,
         guards=[see_people],
-        summary=f"Save the {what} as a new version; 409 if `version` is not the newest",
+        summary=f"Save the {what} as a new version; `version` is required, 409 if it is not the newest",
         responses=error_responses(400, 401, 403, 404, 409, 422),
         signature_namespace={"DocumentIn": DOCUMENT_IN[kind]},
     )
@@ -124,6 +130,8 @@ def _handlers(kind: str, what: str) -> list:
         enrolment_id: PathId,
         data: JSONBody[DocumentIn],  # type: ignore[name-defined]  # noqa: F821 (in signature_namespace)
     ) -> services.DocumentOut:
+        if data.version is None:  # without it, a save would overwrite someone else's unseen
+            raise InvalidInput({"version": N_("Give the version you started from (0 when nothing is saved yet).")})
         return await services.save_document(
             services.Actor(staff=staff), enrolment_id, kind, msgspec.to_builtins(data.content), data.version
         )
@@ -174,6 +182,70 @@ def _handlers(kind: str, what: str) -> list:
     return [read, save, versions, version, restore, as_pdf]
 
 
+# --- the CV for employers ----------------------------------------------------------------------
+
+EmployerSectionKey = Literal[rules.EMPLOYER_SECTIONS]  # type: ignore[valid-type]  # the keys, from the rules
+
+
+class EmployerContactIn(msgspec.Struct, forbid_unknown_fields=True):
+    """Which contact details from the participant's record the CV shows."""
+
+    phone: bool = rules.CONTACT_DEFAULT["phone"]
+    email: bool = rules.CONTACT_DEFAULT["email"]
+    birth_year: bool = rules.CONTACT_DEFAULT["birth_year"]
+
+
+class EmployerCvIn(msgspec.Struct, forbid_unknown_fields=True):
+    sections: Annotated[
+        list[EmployerSectionKey],
+        msgspec.Meta(
+            max_length=len(rules.EMPLOYER_SECTIONS),
+            description="The resource CV's sections the CV for employers holds (it prints them in its own order); "
+            f"in it by default: {', '.join(rules.EMPLOYER_DEFAULT)}",
+        ),
+    ]
+    contact: EmployerContactIn = msgspec.field(default_factory=EmployerContactIn)
+
+
+EMPLOYER_BASE = "/enrolments/{enrolment_id:int}/cv/employer"
+
+
+@get(
+    EMPLOYER_BASE,
+    guards=[see_people],
+    summary="What the enrolment's CV for employers holds, and the sections and contact details to choose from",
+    responses=error_responses(400, 401, 403, 404),
+)
+async def read_employer_cv(staff: NamedDependency[Staff], enrolment_id: PathId) -> services.EmployerCvOut:
+    return await services.get_employer_cv(services.Actor(staff=staff), enrolment_id)
+
+
+@put(
+    EMPLOYER_BASE,
+    guards=[see_people],
+    summary="Choose the sections and contact details of the CV for employers",
+    responses=error_responses(400, 401, 403, 404, 422),
+)
+async def save_employer_cv(
+    staff: NamedDependency[Staff], enrolment_id: PathId, data: JSONBody[EmployerCvIn]
+) -> services.EmployerCvOut:
+    return await services.save_employer_cv(
+        services.Actor(staff=staff), enrolment_id, list(data.sections), msgspec.to_builtins(data.contact)
+    )
+
+
+@get(
+    "/enrolments/{enrolment_id:int}/cv-employer.pdf",
+    guards=[see_people],
+    media_type=PDF,
+    summary="The CV for employers as PDF (A4): no course name on it",
+    responses=error_responses(400, 401, 403, 404),
+)
+async def employer_cv_pdf(staff: NamedDependency[Staff], enrolment_id: PathId) -> Response:
+    body, name = await services.employer_cv_pdf(services.Actor(staff=staff), enrolment_id)
+    return attachment(body, PDF, name)
+
+
 @get(
     "/cohorts/{cohort_id:int}/documents.zip",
     guards=[see_people],
@@ -189,5 +261,12 @@ async def cohort_zip(staff: NamedDependency[Staff], cohort_id: PathId) -> Respon
 documents_api = Router(
     path="/",
     tags=["documents"],
-    route_handlers=[*_handlers("cv", "resource CV"), *_handlers("plan", "action plan"), cohort_zip],
+    route_handlers=[
+        *_handlers("cv", "resource CV"),
+        *_handlers("plan", "action plan"),
+        read_employer_cv,
+        save_employer_cv,
+        employer_cv_pdf,
+        cohort_zip,
+    ],
 )

@@ -21,6 +21,7 @@ from course.validation import has_control_chars, whole_number
 KINDS = ("cv", "plan")
 MAX_TEXT = 4000
 MAX_LINE = 300
+MAX_CELL_TEXT = 1000  # a table cell of several lines (a measure's "what")
 MAX_ITEMS = 100
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -30,7 +31,7 @@ class Column:
     key: str
     label: str
     choices: tuple[tuple[str, str], ...] = ()  # (value, label); empty: free text
-    kind: str = "line"  # line | date | choice
+    kind: str = "line"  # line | text (several lines) | date | choice
     required: bool = False  # in a row that has anything in it
     default: str | None = None  # filled in for a row that has anything in it
 
@@ -145,7 +146,7 @@ PLAN = (
         "rows",
         hint=N_("What will be done, who is responsible, and by when."),
         columns=(
-            Column("what", N_("What"), required=True),
+            Column("what", N_("What"), kind="text", required=True),
             Column("responsible", N_("Responsible"), RESPONSIBLE, "choice"),
             Column("responsible_other", N_("Who, if other")),
             Column("deadline", N_("Deadline"), kind="date"),
@@ -277,6 +278,8 @@ def _rows(section: Section, value, errors: dict, params: dict) -> list[dict]:
                 if raw not in (None, "") and (not isinstance(raw, str) or raw not in {v for v, _ in column.choices}):
                     errors[field_key] = N_("Choose one of the options.")
                 clean[column.key] = raw or None
+            elif column.kind == "text":
+                clean[column.key] = _text(raw, field_key, errors, params, True, MAX_CELL_TEXT)
             else:
                 clean[column.key] = _text(raw, field_key, errors, params, False, MAX_LINE)
         if not any(clean.values()):
@@ -317,3 +320,61 @@ def form_key(error_key: str) -> str:
 def filled(kind: str, content: dict) -> list[str]:
     """The sections that have anything in them."""
     return [s.key for s in SECTIONS[kind] if content.get(s.key)]
+
+
+# --- the CV for employers ------------------------------------------------------------------------
+
+# The resource CV's sections an employer's CV may hold, in the order it prints them.
+EMPLOYER_SECTIONS = (
+    "about_me",
+    "experience",
+    "education",
+    "skills",
+    "strengths",
+    "languages",
+    "driving_licence",
+    "interests",
+    "roles",
+    "references",
+    "improve",
+    "network",
+)
+# In it until the participant says otherwise. What they want to get better at and who
+# supports them are theirs: in an employer's CV only when they tick them.
+EMPLOYER_DEFAULT = ("about_me", "experience", "education", "skills", "languages", "driving_licence", "references")
+EMPLOYER_PRIVATE = ("improve", "network")
+# Contact details from the participant's record, each shown or not.
+CONTACT_FIELDS = (("phone", N_("Phone")), ("email", N_("E-mail")), ("birth_year", N_("Birth year")))
+CONTACT_DEFAULT = {"phone": True, "email": True, "birth_year": False}
+
+
+def employer_choice(sections, contact) -> tuple[list[str], dict[str, bool]]:
+    """The chosen sections of the CV for employers, each once and in the order it prints
+    them, and which contact details it shows (each field present); InvalidInput naming
+    ``sections.<n>`` for a section not offered, ``contact.<field>`` for an unknown field
+    or a value that is not true or false."""
+    errors: dict[str, str] = {}
+    chosen: list[str] = []
+    if not isinstance(sections, (list, tuple)):
+        errors["sections"] = N_("A list of sections.")
+    else:
+        errors |= {
+            f"sections.{i}": N_("There is no such section.")
+            for i, key in enumerate(sections)
+            if not isinstance(key, str) or key not in EMPLOYER_SECTIONS
+        }
+        chosen = [key for key in EMPLOYER_SECTIONS if key in sections]
+    shown = dict(CONTACT_DEFAULT)
+    if not isinstance(contact, dict):
+        errors["contact"] = N_("The contact details to show, each true or false.")
+    else:
+        for key, value in contact.items():
+            if key not in CONTACT_DEFAULT:
+                errors[f"contact.{key}"] = N_("There is no such field.")
+            elif not isinstance(value, bool):
+                errors[f"contact.{key}"] = N_("True or false.")
+            else:
+                shown[key] = value
+    if errors:
+        raise InvalidInput(errors)
+    return chosen, shown

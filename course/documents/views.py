@@ -75,6 +75,7 @@ def form(
     conflict: str | None = None,
     pdf_url: str = "",
     versions_url: str = "",
+    employer_url: str = "",
 ) -> Template:
     return Template(
         "documents/form.html",
@@ -95,6 +96,8 @@ def form(
             "conflict": conflict,
             "pdf_url": pdf_url,
             "versions_url": versions_url,
+            "employer_url": employer_url,
+            "max_rows": rules.MAX_ITEMS,
         },
     )
 
@@ -154,4 +157,49 @@ async def submit(
             conflict=exc.text(_),
             **links,
         )
+    return Redirect(path=f"{action}?saved=1")
+
+
+# --- the CV for employers ------------------------------------------------------------------------
+
+
+def employer_choice_from_form(data: dict[str, str]) -> tuple[list[str], dict[str, bool]]:
+    """The sections and contact details ticked in the form: a box ticked is sent, one not
+    ticked is not, so the form always says the whole choice."""
+    sections = [key for key in rules.EMPLOYER_SECTIONS if data.get(f"section-{key}")]
+    contact = {key: bool(data.get(f"contact-{key}")) for key, _ in rules.CONTACT_FIELDS}
+    return sections, contact
+
+
+def employer_form(
+    out: services.EmployerCvOut,
+    action: str,
+    back: str,
+    *,
+    pdf_url: str,
+    cv_url: str,
+    staff_view: bool = True,
+    saved: bool = False,
+) -> Template:
+    labels = {s.key: s.label for s in rules.CV}
+    return Template(
+        "documents/employer_cv.html",
+        context={
+            "out": out,
+            "action": action,
+            "back": back,
+            "pdf_url": pdf_url,
+            "cv_url": cv_url,
+            "staff_view": staff_view,
+            "saved": saved,
+            "section_labels": labels,
+            "contact_fields": rules.CONTACT_FIELDS,
+        },
+    )
+
+
+async def employer_submit(request: Request, actor: services.Actor, enrolment_id: int, action: str) -> Response:
+    """Save the ticked boxes (the form offers only what may be chosen) and show the form again."""
+    sections, contact = employer_choice_from_form(await form_data(request))
+    await services.save_employer_cv(actor, enrolment_id, sections, contact)
     return Redirect(path=f"{action}?saved=1")

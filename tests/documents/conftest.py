@@ -4,6 +4,7 @@ reading PDFs with pypdf."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 from dataclasses import dataclass
 from datetime import date
@@ -12,7 +13,7 @@ import pypdf
 import pytest
 
 from course import clock
-from tests.conftest import web_login
+from tests.conftest import csrf_from, web_login
 from tests.participants.helpers import (
     as_,  # noqa: F401  (fixture)
     enrolled,
@@ -73,8 +74,12 @@ async def login(client, email: str) -> None:
 
 
 async def save(client, headers, enrolment_id: int, kind: str, content: dict, version=None):
-    body = {"content": content} if version is None else {"content": content, "version": version}
-    return await client.put(f"/api/v1/enrolments/{enrolment_id}/{kind}", json=body, headers=headers)
+    """A save from ``version``; left out, from the newest, as an editor that has just read it."""
+    url = f"/api/v1/enrolments/{enrolment_id}/{kind}"
+    if version is None:
+        newest = await client.get(url, headers=headers)
+        version = newest.json()["version"] if newest.status_code == 200 else 0
+    return await client.put(url, json={"content": content, "version": version}, headers=headers)
 
 
 async def saved(client, headers, enrolment_id: int, kind: str, content: dict, version=None) -> dict:
@@ -113,3 +118,34 @@ def fonts_of(body: bytes) -> list[dict]:
             for descendant in font.get("/DescendantFonts", []):
                 found.append(descendant.get_object())
     return found
+
+
+async def start_zip(client, cohort_id: int):
+    """The cohort page's ZIP button, pressed: a POST with the session's CSRF token."""
+    token = csrf_from((await client.get("/", follow_redirects=True)).text)
+    return await client.post(f"/cohorts/{cohort_id}/documents/zip", data={"_csrf_token": token})
+
+
+async def wait_for_zip(client, progress_path: str, *, seconds: float = 60) -> str:
+    """The progress page once the job has stopped running (its renders go on in this
+    test's event loop meanwhile)."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while True:
+        page = await client.get(progress_path)
+        assert page.status_code == 200, page.text
+        if 'hx-trigger="every' not in page.text:
+            return page.text
+        assert asyncio.get_running_loop().time() < deadline, "the ZIP job did not finish"
+        await asyncio.sleep(0.05)
+
+
+async def zip_through_pages(client, cohort_id: int):
+    """Start the cohort's ZIP from its page, wait for it and download it: the download's
+    response, or the refusal of the start when it was refused."""
+    started = await start_zip(client, cohort_id)
+    if started.status_code != 303:
+        return started
+    progress = started.headers["location"]
+    assert progress.startswith("/documents/zip/")
+    await wait_for_zip(client, progress)
+    return await client.get(f"{progress}/download")

@@ -41,6 +41,8 @@ def column_value(column: rules.Column):
         return st.one_of(st.none(), st.just(""), iso_date)
     if column.kind == "choice":
         return st.one_of(st.none(), st.just(""), st.sampled_from([v for v, _ in column.choices]))
+    if column.kind == "text":  # several lines; a required one with something left after tidying
+        return st.tuples(multiline, filled_line, multiline).map("\n".join)
     return filled_line if column.required else st.one_of(st.none(), messy)
 
 
@@ -127,6 +129,9 @@ def assert_tidy(kind: str, clean: dict) -> None:
                         assert cell is None or cell in {v for v, _ in column.choices}
                     elif column.kind == "date":
                         assert cell is None or date.fromisoformat(cell).isoformat() == cell
+                    elif column.kind == "text":
+                        assert isinstance(cell, str) and cell == cell.strip() and "\n\n\n" not in cell
+                        assert all(line == " ".join(line.split()) for line in cell.split("\n")), repr(cell)
                     else:
                         assert isinstance(cell, str) and cell == " ".join(cell.split())
 
@@ -401,3 +406,39 @@ def test_from_form_reads_rows_up_to_the_count_and_lines_per_line():
         ("Ringe Åsa", "2027-02-03", "planned"),
         ("Møte", None, "planned"),
     ]
+
+
+# --- the CV for employers ---------------------------------------------------------------------
+
+
+def test_the_employer_cv_offers_every_cv_section_but_none_of_the_others():
+    assert set(rules.EMPLOYER_SECTIONS) == {s.key for s in rules.CV}
+    assert set(rules.EMPLOYER_DEFAULT) < set(rules.EMPLOYER_SECTIONS)
+    assert not set(rules.EMPLOYER_PRIVATE) & set(rules.EMPLOYER_DEFAULT)
+    assert set(rules.EMPLOYER_PRIVATE) == {"improve", "network"}
+
+
+@given(
+    st.lists(st.sampled_from(rules.EMPLOYER_SECTIONS), max_size=30),
+    st.dictionaries(st.sampled_from([key for key, _ in rules.CONTACT_FIELDS]), st.booleans()),
+)
+def test_a_choice_comes_back_once_each_in_print_order_with_every_contact_field(sections, contact):
+    chosen, shown = rules.employer_choice(sections, contact)
+    assert chosen == [key for key in rules.EMPLOYER_SECTIONS if key in sections]
+    assert shown == {**rules.CONTACT_DEFAULT, **contact}
+    assert rules.employer_choice(chosen, shown) == (chosen, shown)
+
+
+@pytest.mark.parametrize(
+    ("sections", "contact", "keys"),
+    [
+        (["about_me", "hobbies", None], {}, {"sections.1", "sections.2"}),
+        ("about_me", {}, {"sections"}),
+        ([], {"fax": True, "phone": "ja", "email": 1}, {"contact.fax", "contact.phone", "contact.email"}),
+        ([["about_me"]], None, {"sections.0", "contact"}),
+    ],
+)
+def test_a_bad_choice_names_each_field(sections, contact, keys):
+    with pytest.raises(InvalidInput) as caught:
+        rules.employer_choice(sections, contact)
+    assert set(caught.value.errors) == keys

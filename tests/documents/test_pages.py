@@ -28,6 +28,7 @@ from tests.documents.conftest import (
     personal_token,
     saved,
     versions,
+    zip_through_pages,
 )
 from tests.participants.helpers import office_a_leader
 
@@ -141,7 +142,7 @@ async def test_each_role_on_every_page(client, people, who, expected):
     as_pdf = await client.get(f"/enrolments/{e}/cv.pdf")
     assert as_pdf.status_code == expected
     assert as_pdf.content.startswith(b"%PDF-") == (expected == 200)
-    as_zip = await client.get(f"/cohorts/{cohort_id}/documents.zip")
+    as_zip = await zip_through_pages(client, cohort_id)
     assert as_zip.status_code == expected
     assert as_zip.content.startswith(b"PK") == (expected == 200)
     assert ("attachment" in as_zip.headers.get("content-disposition", "")) == (expected == 200)
@@ -159,7 +160,9 @@ async def test_without_a_login_the_pages_send_to_the_login(client, people):
         assert redirects_to_login(
             await client.post(f"/enrolments/{e}/{kind}/versions/1/restore", data={"_csrf_token": csrf})
         )
-    assert redirects_to_login(await client.get(f"/cohorts/{people.cohort['id']}/documents.zip"))
+    assert redirects_to_login(
+        await client.post(f"/cohorts/{people.cohort['id']}/documents/zip", data={"_csrf_token": csrf})
+    )
     assert await stored(e) == 2
 
 
@@ -177,8 +180,12 @@ async def test_the_cohort_and_enrolment_pages_link_to_the_documents(client, peop
     await login(client, EMAILS["leader"])
     detail = await client.get(f"/cohorts/{cohort_id}")
     assert detail.status_code == 200
-    for href in (f"/enrolments/{e}/cv", f"/enrolments/{e}/plan", f"/cohorts/{cohort_id}/documents.zip"):
+    for href in (f"/enrolments/{e}/cv", f"/enrolments/{e}/plan"):
         assert f'href="{href}"' in detail.text, href
+    assert f'<form method="post" action="/cohorts/{cohort_id}/documents/zip"' in detail.text
+    # The old download address leads to that button; following a link starts nothing.
+    old = await client.get(f"/cohorts/{cohort_id}/documents.zip")
+    assert old.status_code in (302, 303) and old.headers["location"] == f"/cohorts/{cohort_id}#participants"
     enrolment = await client.get(f"/enrolments/{e}")
     assert enrolment.status_code == 200
     assert f'href="/enrolments/{e}/cv"' in enrolment.text and f'href="/enrolments/{e}/plan"' in enrolment.text
@@ -277,7 +284,7 @@ async def test_a_bad_date_answers_422_with_a_summary_linking_to_the_row_field(cl
     field = re.search(r'<input id="measures-0-deadline"[^>]*>', response.text).group(0)
     assert 'aria-invalid="true"' in field and 'value="2027-02-30"' in field
     # What they typed is all still there.
-    assert "Få meg læreplass som tømrer i Bærum." in response.text and 'value="Ringe Åsa i Ås"' in response.text
+    assert "Få meg læreplass som tømrer i Bærum." in response.text and ">Ringe Åsa i Ås</textarea>" in response.text
     assert "Øve på intervju" in response.text
     assert await stored(e) == 0
 
@@ -556,3 +563,53 @@ async def test_an_earlier_plan_shows_its_dates_and_choices_in_words(client, worl
     ):
         assert str(escape(text)) in page.text, text
     assert "in_progress" not in page.text.split('id="shown"', 1)[1]
+
+
+# --- 6. adding rows ----------------------------------------------------------------------------
+
+
+async def test_the_tables_carry_an_empty_row_to_copy_and_a_button_the_script_shows(client, world, as_):
+    setup = await cohort_with(client, world, as_)
+    await login(client, EMAILS["leader"])
+    plan = await client.get(f"/enrolments/{setup.enrolment()}/plan")
+    assert '<script src="/static/js/rows.js" defer></script>' in plan.text
+    # A measure's "what" takes several lines.
+    assert re.search(r'<textarea id="measures-0-what" name="measures-0-what"', plan.text)
+    fieldset = plan.text[plan.text.index('<fieldset class="doc-table" id="measures"') :]
+    fieldset = fieldset[: fieldset.index("</fieldset>")]
+    assert 'data-rows="measures"' in plan.text and f'data-max-rows="{rules.MAX_ITEMS}"' in fieldset
+    assert 'name="measures-rows" value="2" data-row-count' in fieldset
+    template = fieldset[fieldset.index("<template data-row-template>") : fieldset.index("</template>")]
+    for column in ("what", "responsible", "responsible_other", "deadline", "status"):
+        assert f'id="measures-__ROW__-{column}" name="measures-__ROW__-{column}"' in template, column
+    assert f"{escape(gettext('row %(n)s', n='__NUMBER__'))}" in template
+    # Without the script the button stays hidden and the hint says to save.
+    assert "<p hidden data-rows-with-script>" in fieldset and "data-add-row" in fieldset
+    assert str(escape(gettext("Save to get more empty rows."))) in fieldset
+    script = await client.get("/static/js/rows.js")
+    assert script.status_code == 200 and "__ROW__" in script.text and "-rows" in script.text
+
+
+async def test_a_row_added_in_the_browser_is_saved_with_the_next_number(client, world, as_):
+    """What the script sends: the count raised by one and the new row's fields numbered after it."""
+    setup = await cohort_with(client, world, as_)
+    e = setup.enrolment()
+    await login(client, EMAILS["leader"])
+    form = await client.get(f"/enrolments/{e}/plan")
+    added = {
+        "measures-rows": "3",
+        "measures-1-what": "",
+        "measures-2-what": "Ringe Ørjan\r\nog avtale et møte",
+        "measures-2-responsible": "nav",
+    }
+    response = await client.post(
+        f"/enrolments/{e}/plan", data={**PLAN_FORM, **added, "version": "0", "_csrf_token": csrf_from(form.text)}
+    )
+    assert response.status_code in (302, 303), response.text
+    doc = (await client.get(f"/api/v1/enrolments/{e}/plan", headers=await as_("leader"))).json()
+    assert [(m["what"], m["responsible"]) for m in doc["content"]["measures"]] == [
+        ("Ringe Åsa i Ås", "me"),
+        ("Ringe Ørjan\nog avtale et møte", "nav"),
+    ]
+    shown = await client.get(response.headers["location"])
+    assert ">Ringe Ørjan\nog avtale et møte</textarea>" in shown.text

@@ -293,3 +293,19 @@ async def test_the_cohort_zip_holds_a_cv_and_a_plan_per_participant(client, worl
     assert sorted((r["actor"], r["participant"]) for r in zipped) == sorted(
         [(world.leader, pid) for pid in people.values()] + [(contact, people["Bjørg Ækre"])]
     )
+
+
+async def test_a_measure_of_several_lines_prints_them_and_each_signature_has_a_date_line(client, world, as_):
+    setup = await cohort_with(client, world, as_)
+    leader = await as_("leader")
+    what = "Søke arbeidspraksis på kjøkken\nRinge tre restauranter i Drammen\nTa med CV-en til intervju"
+    await saved(client, leader, setup.enrolment(), "plan", {**PLAN, "measures": [{"what": what, "responsible": "me"}]})
+    body = (await pdf_of(client, leader, setup.enrolment(), "plan")).content
+    lines = [" ".join(line.split()) for line in (pdf_reader(body).pages[0].extract_text() or "").splitlines()]
+    # Each line of the measure on a line of its own, in order.
+    at = [next(i for i, line in enumerate(lines) if line.endswith(part)) for part in what.splitlines()]
+    assert at == sorted(at) and len(set(at)) == 3, lines
+    # The signatures: a date line beside each, for the participant and the primary contact.
+    tail = " ".join(lines[lines.index(next(x for x in lines if x.startswith(gettext("Follow-up")))) :])
+    assert tail.count(gettext("Date")) - tail.count(gettext("Date agreed")) == 2, tail
+    assert f"{gettext('Participant')}: {SOLVI}" in tail and f"{gettext('Primary contact')}: Åse Ødegård" in tail
