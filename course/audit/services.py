@@ -78,6 +78,9 @@ FOLLOW_UPS_READ = "follow_ups_read"  # an enrolment's follow-ups, with their not
 FOLLOW_UP_SET = "follow_up_set"  # details: enrolment, point, fields
 FOLLOW_UP_DELETED = "follow_up_deleted"  # details: enrolment, point
 
+# --- messages (ids, kind and channel only, never the address or the text) ---------------------
+MESSAGE_RETRIED = "message_retried"  # an admin sent a failed message again; details: message, message_kind, channel
+
 DOCUMENT_READS = frozenset(
     {DOCUMENT_READ, DOCUMENT_PDF_READ, DOCUMENT_VERSIONS_READ, DOCUMENT_VERSION_READ, DOCUMENTS_ZIPPED}
 )
@@ -118,6 +121,7 @@ CHANGES = (
             REFLECTION_ANSWERED,
             FOLLOW_UP_SET,
             FOLLOW_UP_DELETED,
+            MESSAGE_RETRIED,
         }
     )
     | DOCUMENT_CHANGES

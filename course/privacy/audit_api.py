@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import msgspec
@@ -10,16 +10,18 @@ from litestar import Response, Router, get
 from litestar.params import QueryParameter
 
 from course.audit import services as audit
-from course.privacy.audit_views import csv_download
+from course.privacy.audit_views import csv_download, excel_csv_download
 from course.validation import MAX_ID
 from course.web.forms import QueryId
 from course.web.guards import admin_only
+from course.web.i18n import gettext
 from course.web.openapi import error_responses
+from course.web.spreadsheets import EXCEL_DESCRIPTION
 
 
 class AuditEventOut(msgspec.Struct):
     id: int
-    at: Annotated[datetime, msgspec.Meta(description="When, in Oslo time")]
+    at: Annotated[datetime, msgspec.Meta(description="When, in UTC")]
     action: Annotated[str, msgspec.Meta(description="What was done, e.g. participant_read or document_saved")]
     actor_id: Annotated[int | None, msgspec.Meta(description="The staff user who did it; null for a participant")]
     actor_name: Annotated[str | None, msgspec.Meta(description="The staff user's name")]
@@ -73,14 +75,16 @@ async def audit_log(
     page = await audit.find_events(
         _filter(participant_id, user_id, action, from_, to), limit=limit, before=before, after=after
     )
-    return AuditPage(events=[AuditEventOut(**vars(e)) for e in page.events], next=page.next, previous=page.previous)
+    events = [AuditEventOut(**{**vars(e), "at": e.at.astimezone(UTC)}) for e in page.events]  # as every API time
+    return AuditPage(events=events, next=page.next, previous=page.previous)
 
 
 @get(
     "/audit.csv",
     guards=[admin_only],
-    media_type="text/csv; charset=utf-8",
-    summary="The audit log as CSV: every event the filter selects, newest first, streamed",
+    media_type="text/csv",
+    summary="The audit log as CSV: every event the filter selects, newest first, streamed; with excel=true, "
+    "CSV for Norwegian Excel",
     responses=error_responses(400, 401, 403, 422),
 )
 async def audit_csv(
@@ -89,8 +93,10 @@ async def audit_csv(
     action: Action = None,
     from_: From = None,
     to: To = None,
+    excel: Annotated[bool, QueryParameter(description=EXCEL_DESCRIPTION)] = False,
 ) -> Response:
-    return csv_download(_filter(participant_id, user_id, action, from_, to))
+    chosen = _filter(participant_id, user_id, action, from_, to)
+    return excel_csv_download(chosen, gettext) if excel else csv_download(chosen)
 
 
 audit_api = Router(path="/", tags=["audit"], route_handlers=[audit_log, audit_csv])

@@ -12,7 +12,7 @@ from litestar.response import Template
 from course.accounts import services as accounts
 from course.audit import services as audit
 from course.errors import InvalidInput
-from course.privacy.audit_views import ACTION_LABELS, action_label, csv_download
+from course.privacy.audit_views import ACTION_LABELS, action_label, csv_download, excel_csv_download
 from course.web.forms import translated
 from course.web.guards import admin_only, current_staff
 from course.web.i18n import gettext as _
@@ -92,14 +92,18 @@ async def audit_csv(
     action: FromQuery[str] = "",
     from_: From = "",
     to: FromQuery[str] = "",
+    excel: FromQuery[bool] = False,
 ) -> Response:
-    """Every event the filter selects, streamed (see ``audit.export_csv``). A bad
-    filter shows the page, which names the field."""
+    """Every event the filter selects, streamed (see ``audit.export_csv``); with
+    ``excel=1`` as CSV for Norwegian Excel. A bad filter shows the page, which names
+    the field."""
     values = _values(participant_id, user_id, action, from_, to)
     try:
         chosen = _filter(values)
     except InvalidInput:
         return await _page(request, values)
+    if excel:
+        return excel_csv_download(chosen, _)
     return csv_download(chosen)
 
 

@@ -1,12 +1,16 @@
 """What the audit log's page and its API share: a label in plain words for each
-action, and the CSV download."""
+action, and the CSV downloads (the data CSV, and CSV for Excel)."""
 
 from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Callable
 
 from litestar.response import Stream
 
 from course.audit import services as audit
 from course.errors import N_
+from course.web.spreadsheets import Column, excel_csv_head, excel_csv_rows
 
 # Every action the log holds, in the order the page's filter offers them.
 ACTION_LABELS: dict[str, str] = {
@@ -36,6 +40,21 @@ ACTION_LABELS: dict[str, str] = {
     audit.DOCUMENT_SAVED: N_("Saved the CV or plan"),
     audit.DOCUMENT_RESTORED: N_("Restored an earlier version of the CV or plan"),
     audit.PARTICIPANT_EXPORTED: N_("Exported everything about the participant"),
+    audit.COHORT_CHANGED: N_("Changed a cohort"),
+    audit.PATH_READ: N_("Opened the way in"),
+    audit.PATH_CHANGED: N_("Changed the way in"),
+    audit.REFLECTION_TASK_CHANGED: N_("Changed a reflection task"),
+    audit.REFLECTION_READ: N_("Read reflection answers"),
+    audit.REFLECTION_ANSWERED: N_("Answered a reflection task"),
+    audit.ATTENDANCE_EXPORTED: N_("Exported attendance lists"),
+    audit.FOLLOW_UPS_READ: N_("Opened the follow-ups"),
+    audit.FOLLOW_UP_SET: N_("Recorded a follow-up"),
+    audit.FOLLOW_UP_DELETED: N_("Removed a follow-up"),
+    audit.MESSAGE_RETRIED: N_("Sent a message again"),
+    "absence_reported": N_("Reported an absence in advance"),
+    "absence_withdrawn": N_("Took back a reported absence"),
+    "talk_confirmed": N_("Confirmed a guidance talk"),
+    "talk_moved_by_participant": N_("Moved a guidance talk to a free time"),
     "participant_erased": N_("Erased the participant"),
     "retention_extended": N_("Extended how long the data is kept"),
     "retention_run": N_("Erased what was kept too long"),
@@ -77,6 +96,64 @@ def csv_download(chosen: audit.AuditFilter) -> Stream:
     """The events as CSV, streamed piece by piece (``audit.export_csv``)."""
     return Stream(
         audit.export_csv(chosen),
-        media_type="text/csv; charset=utf-8",
+        media_type="text/csv",
         headers={"Content-Disposition": 'attachment; filename="logg.csv"'},
+    )
+
+
+EXCEL_COLUMNS = (
+    Column("id", N_("No."), "number"),
+    Column("at", N_("Time"), "datetime"),
+    Column("action", N_("What")),
+    Column("actor_id", N_("Staff no."), "number"),
+    Column("actor", N_("Who")),
+    Column("account", N_("Account")),
+    Column("participant_id", N_("Participant no."), "number"),
+    Column("office_id", N_("Office no."), "number"),
+    Column("target_user_id", N_("User no."), "number"),
+    Column("address", N_("From where")),
+    Column("details", N_("Details")),
+)
+EXCEL_PAGE = audit.MAX_LIMIT
+
+
+async def _excel_pieces(chosen: audit.AuditFilter, translate: Callable[[str], str]) -> AsyncIterator[str]:
+    yield excel_csv_head(EXCEL_COLUMNS, translate)
+    before = None
+    while True:
+        page = await audit.find_events(chosen, limit=EXCEL_PAGE, before=before)
+        yield excel_csv_rows(
+            EXCEL_COLUMNS,
+            (
+                [
+                    e.id,
+                    e.at,
+                    action_label(e, translate),
+                    e.actor_id,
+                    e.actor_name,
+                    e.account,
+                    e.participant_id,
+                    e.office_id,
+                    e.target_user_id,
+                    e.address,
+                    json.dumps(e.details, ensure_ascii=False, sort_keys=True) if e.details else None,
+                ]
+                for e in page.events
+            ),
+            translate,
+        )
+        if page.next is None:
+            return
+        before = page.next
+
+
+def excel_csv_download(chosen: audit.AuditFilter, gettext: Callable[[str], str]) -> Stream:
+    """The events as CSV for Norwegian Excel, streamed a page of events at a time; the
+    actions in plain words. The words are looked up before the stream starts."""
+    words = [c.label for c in EXCEL_COLUMNS] + list(ACTION_LABELS.values()) + list(DOCUMENT_LABELS.values())
+    table = {w: gettext(w) for w in words}
+    return Stream(
+        _excel_pieces(chosen, lambda w: table.get(w, w)),
+        media_type="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="logg-excel.csv"'},
     )

@@ -2,7 +2,8 @@
 need stays.
 
 Goes: name, birth year, phone, e-mail and referral date; consents, category history,
-personal links, retention extensions and answers to reflection tasks; the free text
+personal links, retention extensions and answers to reflection tasks; every message
+to them or about them (the log names them); the free text
 of enrolments, attendance marks, outcomes, follow-ups, talks and the way in
 (reasons, notes, the talk's place, who referred); every version of the person's CV
 and plan; every audit event about them. Stays: the participant's row (its id,
@@ -36,6 +37,7 @@ from course.db import is_sqlite, write_transaction
 from course.documents import services as documents
 from course.errors import N_, Forbidden, InvalidInput, NotFound
 from course.guidance import services as guidance
+from course.messages import services as message_services
 from course.participants import policies
 from course.participants import services as participants
 from course.participants.tables import Participant
@@ -146,6 +148,7 @@ async def _erase(
         enrolments = await participants.erase_participant(participant_id, at)
         talks = await guidance.erase_talks(participant_id)
         await documents.erase_documents(participant_id)
+        await message_services.erase_messages(participant_id)
         await audit.forget_participant(participant_id, enrolments=enrolments, talks=talks)
         await audit.record(
             ERASED, actor=actor, office=row["office"], participant=participant_id, details={"reason": reason}

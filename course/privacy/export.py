@@ -20,6 +20,7 @@ from course.audit import services as audit
 from course.documents import services as documents
 from course.errors import N_
 from course.guidance import services as guidance
+from course.messages import services as message_services
 from course.participants import follow_up_rules, path_rules, reflection
 from course.participants import follow_ups as follow_up_service
 from course.participants import path as way_in
@@ -37,6 +38,10 @@ NOTES_WITHHELD = N_(
 REFLECTIONS_WITHHELD = N_(
     "Answers to reflection tasks are included only for the cohort's leaders and the primary contact: "
     "%(count)s answer(s) are left out of this export."
+)
+MESSAGES_WITHHELD = N_(
+    "The message log is included only for the cohort's leaders, the primary contact and admins: "
+    "%(count)s message(s) are left out of this export."
 )
 DOCUMENTS_WITHHELD = N_(
     "A CV or plan is included only for the cohort's leaders, the primary contact and admins: "
@@ -86,9 +91,14 @@ class ParticipantExport:
     talks: list[guidance.TalkOut]
     # Private notes the caller may not read (``note`` is then null and ``has_note`` true).
     notes_withheld: int
+    # What each CV for employers is set to hold (before ``documents``, whose name would hide the module).
+    employer_cvs: list[documents.EmployerChoice]
     documents: list[documents.DocumentHistory]  # every version of every CV and plan, newest first
     documents_withheld: int  # CVs and plans the caller may not read
     retention: participants.RetentionOut  # how long it is all kept, and any extension with its reason
+    # The messages to them and the alerts about them to staff: what, when, channel, how it went; never the text.
+    message_log: list[message_services.ExportedMessage]
+    messages_withheld: int  # messages about them the caller may not see in the log
 
 
 async def export(staff: Staff, participant_id: int, kind: str = "json") -> ParticipantExport:
@@ -101,6 +111,7 @@ async def export(staff: Staff, participant_id: int, kind: str = "json") -> Parti
     retention = await participants.retention_state(staff, participant_id)
     path = await way_in.path_of(staff, participant_id)
     extras = [await _extras(staff, e.id) for e in history]
+    sent = await message_services.export_log(staff, participant_id)
     await audit.record(
         EXPORTED,
         actor=staff.id,
@@ -136,7 +147,10 @@ async def export(staff: Staff, participant_id: int, kind: str = "json") -> Parti
         notes_withheld=sum(t.has_note and t.note is None for t in talks),
         documents=docs.documents,
         documents_withheld=docs.withheld,
+        employer_cvs=docs.employer_cvs,
         retention=retention,
+        message_log=sent.messages,
+        messages_withheld=sent.withheld,
     )
 
 
@@ -160,6 +174,7 @@ def export_html(out: ParticipantExport) -> str:
             outcome_labels=participants.rules.OUTCOME_LABELS,
             talk_labels=guidance.TALK_STATUS_LABELS,
             readable=documents.readable_content,
+            employer_labels=documents.employer_section_labels(),
             evaluation_statement=EVALUATION_STATEMENT,
             notes_withheld=NOTES_WITHHELD,
             documents_withheld=DOCUMENTS_WITHHELD,
@@ -167,6 +182,10 @@ def export_html(out: ParticipantExport) -> str:
             extras={e.enrolment_id: e for e in out.enrolment_extras},
             decision_labels=path_rules.DECISION_LABELS,
             point_labels=follow_up_rules.POINT_LABELS,
+            message_kinds=message_services.KIND_LABELS,
+            message_states=message_services.STATE_LABELS,
+            message_channels=message_services.CHANNEL_LABELS,
+            messages_withheld=MESSAGES_WITHHELD,
         )
     )
 

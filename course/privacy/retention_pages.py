@@ -5,10 +5,11 @@ form with mistakes comes back on a page of its own."""
 from __future__ import annotations
 
 from litestar import Request, Response, post
-from litestar.response import Redirect, Template
+from litestar.response import Template
 
-from course.errors import InvalidInput
+from course.errors import N_, InvalidInput
 from course.participants import services as participants
+from course.web import flash
 from course.web.forms import PathId, form_data, translated
 from course.web.guards import current_staff, see_people
 
@@ -29,7 +30,7 @@ async def extend_retention(request: Request, participant_id: PathId) -> Response
             },
             status_code=422,
         )
-    return Redirect(path=f"/participants/{participant_id}#retention")
+    return flash.redirect(request, f"/participants/{participant_id}#retention", N_("The data is kept longer."))
 
 
 route_handlers: list = [extend_retention]

@@ -45,7 +45,9 @@ async def scene(client, world, as_) -> Scene:
     course = await running_cohort(client, world, admin)
     e = (await enrolled(client, leader, course["id"], person))["id"]
     for kind, content in (("cv", {"about_me": CV_TEXT}), ("plan", {"main_goal": PLAN_GOAL})):
-        saved = await client.put(f"/api/v1/enrolments/{e}/{kind}", json={"content": content}, headers=leader)
+        saved = await client.put(
+            f"/api/v1/enrolments/{e}/{kind}", json={"content": content, "version": 0}, headers=leader
+        )
         assert saved.status_code == 200, saved.text
     talk = (await booked(client, leader, course["id"], person, world.leader, free_day(course, 1)))["id"]
     for response in (
@@ -182,7 +184,9 @@ async def test_the_own_page_shows_who_at_nav_read_or_changed_the_cv_and_plan(cli
     # participant page and the talk list: not about the CV and plan, not listed.
     await web_login(client, EMAILS["leader"])
     assert (await client.get(f"/enrolments/{e}/cv")).status_code == 200
-    plan = await client.put(f"/api/v1/enrolments/{e}/plan", json={"content": {"main_goal": PLAN_GOAL}}, headers=leader)
+    plan = await client.put(
+        f"/api/v1/enrolments/{e}/plan", json={"content": {"main_goal": PLAN_GOAL}, "version": 0}, headers=leader
+    )
     assert plan.status_code == 200
     assert (await client.get(f"/api/v1/participants/{person}", headers=admin)).status_code == 200
 

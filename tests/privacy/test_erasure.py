@@ -159,12 +159,14 @@ async def course_with_traces(client, world, as_) -> Course:
     assert changed.status_code == 200, changed.text
     assert (await client.get(f"/api/v1/talks/{talk['id']}", headers=leader)).json()["note"] == TEXTS["talk_note"]
     # CV in two versions, a plan, category, a link, a retention extension.
-    for kind, content in (
-        ("cv", {"about_me": TEXTS["cv_v1"]}),
-        ("cv", {"about_me": TEXTS["cv"], "skills": ["Truck"]}),
-        ("plan", {"main_goal": TEXTS["plan"]}),
+    for kind, content, version in (
+        ("cv", {"about_me": TEXTS["cv_v1"]}, 0),
+        ("cv", {"about_me": TEXTS["cv"], "skills": ["Truck"]}, 1),
+        ("plan", {"main_goal": TEXTS["plan"]}, 0),
     ):
-        saved = await client.put(f"/api/v1/enrolments/{enrolment}/{kind}", json={"content": content}, headers=leader)
+        saved = await client.put(
+            f"/api/v1/enrolments/{enrolment}/{kind}", json={"content": content, "version": version}, headers=leader
+        )
         assert saved.status_code == 200, saved.text
     assert (await client.get(f"/api/v1/enrolments/{enrolment}/cv", headers=leader)).status_code == 200
     put = await client.put(f"/api/v1/participants/{person['id']}/category", json={"category": 3}, headers=leader)

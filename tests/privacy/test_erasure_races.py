@@ -63,7 +63,9 @@ async def test_a_write_begun_before_the_erasure_writes_nothing(client, world, as
         "cv": (
             document_services,
             lambda p, e: client.put(
-                f"/api/v1/enrolments/{e}/cv", json={"content": {"about_me": "Kjører truck i Ålesund"}}, headers=leader
+                f"/api/v1/enrolments/{e}/cv",
+                json={"content": {"about_me": "Kjører truck i Ålesund"}, "version": 0},
+                headers=leader,
             ),
             lambda p, e: DocumentVersion.exists().where(DocumentVersion.enrolment == e),
         ),

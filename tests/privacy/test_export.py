@@ -56,8 +56,14 @@ async def setup(client, world, as_) -> Setup:
     talk = await booked(client, leader, course["id"], person["id"], world.leader, free_day(course, 2))
     noted = await client.patch(f"/api/v1/talks/{talk['id']}", json={"note": NOTE}, headers=leader)
     assert noted.status_code == 200, noted.text
-    for kind, content in (("cv", {"about_me": CV[0]}), ("cv", {"about_me": CV[1]}), ("plan", {"main_goal": PLAN})):
-        saved = await client.put(f"/api/v1/enrolments/{enrolment}/{kind}", json={"content": content}, headers=leader)
+    for kind, content, version in (
+        ("cv", {"about_me": CV[0]}, 0),
+        ("cv", {"about_me": CV[1]}, 1),
+        ("plan", {"main_goal": PLAN}, 0),
+    ):
+        saved = await client.put(
+            f"/api/v1/enrolments/{enrolment}/{kind}", json={"content": content, "version": version}, headers=leader
+        )
         assert saved.status_code == 200, saved.text
     category = await client.put(f"/api/v1/participants/{person['id']}/category", json={"category": 2}, headers=leader)
     assert category.status_code == 200

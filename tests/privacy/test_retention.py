@@ -241,7 +241,7 @@ async def test_the_participant_page_shows_and_extends_retention(client, world, a
     )
     assert done.status_code in (302, 303) and done.headers["location"].endswith("#retention")
     page = await client.get(f"/participants/{person}")
-    assert "Venter på plass i Ny retning" in page.text
+    assert "Venter på plass i Ny retning" in page.text and "Opplysningene blir tatt vare på lenger." in page.text
 
 
 async def test_office_periods_are_set_by_admins_within_their_ranges(client, world, as_, login_as):
