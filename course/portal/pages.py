@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import time
 
-from litestar import Request, Response, get, post
+from litestar import Request, Response, Router, get, post
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
@@ -18,13 +18,14 @@ from course.audit import services as audit
 from course.cohorts import calendar
 from course.documents import services as documents
 from course.documents import views as document_views
-from course.errors import Closed, Conflict, InvalidInput
+from course.errors import N_, Closed, Conflict, InvalidInput, NotFound
 from course.evaluations import services as evaluations
 from course.evaluations import views as evaluation_views
 from course.guidance import services as guidance
 from course.participants import reflection
 from course.participants import services as participants
-from course.web.forms import ICS, PDF, PathId, Token, attachment, form_data, translated
+from course.web import flash
+from course.web.forms import ICS, NO_COOKIE, PDF, PathId, Token, attachment, form_data, translated
 from course.web.i18n import gettext
 
 
@@ -41,6 +42,8 @@ async def _schedule(token: str) -> participants.OwnPage:
             t.location,
             t.cancelled,
             f"kjk-talk-{t.id}@klart-jeg-kan",
+            sequence=calendar.sequence_between(t.created_at, t.changed_at),
+            modified_at=t.changed_at,
         )
         for t in await guidance.own_talks(page.participant_id)
     ]
@@ -48,13 +51,15 @@ async def _schedule(token: str) -> participants.OwnPage:
     return page
 
 
-@get("/p/{token:str}", include_in_schema=False)
-async def own_page(request: Request, token: Token) -> Response:
+async def _own_page(
+    token: str, contact_values: dict | None = None, contact_errors: dict | None = None, status: int = 200
+) -> Response:
     try:
         page = await _schedule(token)
     except participants.LinkExpired:
         return Template("participants/own_gone.html", context={}, status_code=410)
     today = clock.today()
+    contact = await participants.own_contact(page.participant_id)
     return Template(
         "participants/own.html",
         context={
@@ -70,11 +75,37 @@ async def own_page(request: Request, token: Token) -> Response:
             "innsyn_limit": audit.INNSYN_LIMIT,
             "upcoming": [i for i in page.items if i.date >= today],
             "earlier": [i for i in page.items if i.date < today],
+            # The contact details the participant may correct, and the channels they consented to.
+            "contact": contact,
+            "contact_values": contact_values
+            or {"phone": contact.phone, "email": contact.email, "preferred_channel": contact.preferred_channel},
+            "contact_errors": contact_errors or {},
+            "channels": participants.rules.CHANNEL_LABELS,
         },
+        status_code=status,
     )
 
 
-@get("/p/{token:str}/calendar.ics", include_in_schema=False, media_type=ICS)
+@get("/p/{token:str}", include_in_schema=False)
+async def own_page(request: Request, token: Token) -> Response:
+    return await _own_page(token)
+
+
+@post("/p/{token:str}/contact", include_in_schema=False)
+async def own_contact_submit(request: Request, token: Token) -> Response:
+    """The participant corrects their phone number, e-mail and preferred channel."""
+    data = await form_data(request)
+    values = {name: data.get(name, "") for name in ("phone", "email", "preferred_channel")}
+    try:
+        await participants.update_own_contact(token, participants.OwnContactInput(**values))
+    except participants.LinkExpired:
+        return Template("participants/own_gone.html", context={}, status_code=410)
+    except InvalidInput as exc:
+        return await _own_page(token, values, translated(exc), 422)
+    return flash.redirect(request, f"/p/{token}#contact", N_("Saved."))
+
+
+@get("/p/{token:str}/calendar.ics", include_in_schema=False, media_type=ICS, opt=NO_COOKIE)
 async def own_calendar(request: Request, token: Token) -> Response:
     page = await _schedule(token)  # an expired link is simply not found here
     entries = [
@@ -128,7 +159,14 @@ async def own_evaluation_submit(request: Request, token: Token, cohort_id: PathI
         return evaluation_views.refused(exc, back=back)
     except Closed:
         return evaluation_views.closed(back=back)
-    return Template("evaluations/thanks.html", context={"back": back})
+    return Redirect(path=f"/p/{token}/evaluation/{cohort_id}/thanks", status_code=303)  # post/redirect/get
+
+
+@get("/p/{token:str}/evaluation/{cohort_id:int}/thanks", include_in_schema=False)
+async def own_evaluation_thanks(token: Token, cohort_id: PathId) -> Response:
+    if not (await _own_evaluation(token, cohort_id)).answered:
+        return Redirect(path=f"/p/{token}/evaluation/{cohort_id}", status_code=303)
+    return evaluation_views.thanks(back=f"/p/{token}")
 
 
 # --- the CV and the plan -------------------------------------------------------------------------
@@ -142,7 +180,10 @@ def _document_pages(kind: str) -> list:
     base = f"/p/{{token:str}}/documents/{{enrolment_id:int}}/{kind}"
 
     def links(token: str, enrolment_id: int) -> dict:
-        return {"pdf_url": f"/p/{token}/documents/{enrolment_id}/{kind}.pdf"}
+        return {
+            "pdf_url": f"/p/{token}/documents/{enrolment_id}/{kind}.pdf",
+            "employer_url": f"/p/{token}/documents/{enrolment_id}/cv/employer" if kind == "cv" else "",
+        }
 
     @get(base, include_in_schema=False, name=f"own_{kind}_form")
     async def own_form(
@@ -177,6 +218,35 @@ def _document_pages(kind: str) -> list:
         return attachment(body, PDF, name)
 
     return [own_form, own_submit, own_pdf]
+
+
+@get("/p/{token:str}/documents/{enrolment_id:int}/cv/employer", include_in_schema=False)
+async def own_employer_form(
+    request: Request, token: Token, enrolment_id: PathId, saved: FromQuery[bool] = False
+) -> Template:
+    out = await documents.get_employer_cv(await _actor(token), enrolment_id)
+    return document_views.employer_form(
+        out,
+        f"/p/{token}/documents/{enrolment_id}/cv/employer",
+        f"/p/{token}",
+        pdf_url=f"/p/{token}/documents/{enrolment_id}/cv-employer.pdf",
+        cv_url=f"/p/{token}/documents/{enrolment_id}/cv",
+        staff_view=False,
+        saved=saved,
+    )
+
+
+@post("/p/{token:str}/documents/{enrolment_id:int}/cv/employer", include_in_schema=False)
+async def own_employer_submit(request: Request, token: Token, enrolment_id: PathId) -> Response:
+    return await document_views.employer_submit(
+        request, await _actor(token), enrolment_id, f"/p/{token}/documents/{enrolment_id}/cv/employer"
+    )
+
+
+@get("/p/{token:str}/documents/{enrolment_id:int}/cv-employer.pdf", include_in_schema=False, media_type=PDF)
+async def own_employer_pdf(request: Request, token: Token, enrolment_id: PathId) -> Response:
+    body, name = await documents.employer_cv_pdf(await _actor(token), enrolment_id)
+    return attachment(body, PDF, name)
 
 
 # --- reflection tasks ----------------------------------------------------------------------------
@@ -218,13 +288,26 @@ async def own_reflection_submit(request: Request, token: Token, enrolment_id: Pa
     return Redirect(path=f"/p/{token}/reflections/{enrolment_id}/{module}?saved=1")
 
 
-route_handlers = [
+def link_not_found(request: Request, exc: Exception) -> Response:
+    """An unknown link (or a page it does not lead to) answers the participant's own 404:
+    what to do, and no way into the staff's pages."""
+    return Template("portal/not_found.html", context={}, status_code=404)
+
+
+portal_pages = [
     own_page,
+    own_contact_submit,
     own_calendar,
     own_evaluation_form,
     own_evaluation_submit,
+    own_evaluation_thanks,
     *_document_pages("cv"),
     *_document_pages("plan"),
+    own_employer_form,
+    own_employer_submit,
+    own_employer_pdf,
     own_reflection_form,
     own_reflection_submit,
 ]
+# One router for them all, so that every page under /p/ answers its own 404.
+route_handlers = [Router(path="/", route_handlers=portal_pages, exception_handlers={NotFound: link_not_found})]
