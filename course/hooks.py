@@ -42,3 +42,29 @@ class Hook(Generic[P, R]):
         if self._receiver is None:
             raise NotWired(f"hook {self.name} has no receiver: import course.wiring")
         return await self._receiver(*args, **kwargs)
+
+
+class Event(Generic[P]):
+    """Something that happened in an earlier domain which later ones act on (a session
+    moved, an absence recorded). Like a hook it is called inside the caller's
+    transaction, so what a receiver writes (a message in the outbox) commits or rolls
+    back with the change; unlike a hook it returns nothing and may have several
+    receivers. An event nobody receives is an error too."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._receivers: list[Callable[P, Awaitable[None]]] = []
+
+    def connect(self, receiver: Callable[P, Awaitable[None]]) -> None:
+        if receiver not in self._receivers:
+            self._receivers.append(receiver)
+
+    @property
+    def connected(self) -> bool:
+        return bool(self._receivers)
+
+    async def __call__(self, *args: P.args, **kwargs: P.kwargs) -> None:
+        if not self._receivers:
+            raise NotWired(f"event {self.name} has no receiver: import course.wiring")
+        for receiver in self._receivers:
+            await receiver(*args, **kwargs)
