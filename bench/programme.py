@@ -60,6 +60,7 @@ async def add_history(years: int) -> None:
         PathStep,
     )
     from course.settings import get_settings
+    from course.validation import nb_sort_key
 
     async def work():
         leader = await StaffUser.select(StaffUser.id, StaffUser.office).where(StaffUser.email == LEADER).first()
@@ -124,6 +125,7 @@ async def add_history(years: int) -> None:
                         Participant(
                             office=office,
                             name=f"Åse Ørnes Kværnå {n}-{i}",
+                            sort_name=nb_sort_key(f"Åse Ørnes Kværnå {n}-{i}"),
                             birth_year=start.year - 20,
                             primary_contact=me,
                             referral_date=start - timedelta(days=12),

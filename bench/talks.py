@@ -1,8 +1,12 @@
 """Times planning a cohort's guidance talks, in one run against bare baselines.
 
-In-process (the pure planner, 12 participants, two leaders, four weeks):
+In-process (the pure planner, four weeks, group sessions on Tuesdays and Thursdays),
+for 12 participants with two leaders free 09:00–15:30 on weekdays, and for 100
+participants with 17 leaders free 08:00–16:00 (3,400 slots of 45 minutes):
   baseline   sorting the same free slots once (touching the input, nothing more)
   planner    plan_talks: four talks each, one a week, no clashes, even load
+  thread     what a proposal runs in a worker thread: the windows cut into slots, then planned
+Each round times every case in turn, so a noisy moment hits them alike.
 Over HTTP (the real server, SQLite, demo data, a new cohort of 12 made via the API):
   baseline   GET /static/css/app.css
   talk-plan  POST /api/v1/cohorts/{id}/talk-plan (availability, bookings, planner, JSON)
@@ -15,7 +19,9 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from datetime import time as dt_time
 
 import httpx
 
@@ -26,48 +32,53 @@ from course import clock
 from course.guidance import planner
 
 
-def median_time(fn, rounds: int) -> float:
-    samples = []
+def interleaved(cases: dict[str, Callable[[], object]], rounds: int) -> dict[str, float]:
+    """Median seconds of each case, timing every case once a round in turn."""
+    samples: dict[str, list[float]] = {name: [] for name in cases}
     for _ in range(rounds):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+        for name, fn in cases.items():
+            start = time.perf_counter()
+            fn()
+            samples[name].append(time.perf_counter() - start)
+    return {name: statistics.median(s) for name, s in samples.items()}
 
 
-def planner_inputs():
+def planner_inputs(count: int, leaders: range, free: tuple[dt_time, dt_time]):
+    """Participants, weeks, the leaders' windows and everyone's sessions (09:30–14:00
+    on Tuesdays and Thursdays) for a four-week course."""
     monday = date(2027, 3, 1)
     weeks = [(monday + timedelta(weeks=n), monday + timedelta(weeks=n, days=6)) for n in range(4)]
+    participants = list(range(100, 100 + count))
     windows, busy = [], []
     for n in range(28):
         day = monday + timedelta(days=n)
         if day.isoweekday() > 5:
             continue
-        for leader in (1, 2):
-            windows.append(
-                planner.Window(
-                    leader, day, datetime.min.time().replace(hour=9), datetime.min.time().replace(hour=15, minute=30)
-                )
-            )
+        windows += [planner.Window(leader, day, *free) for leader in leaders]
         if day.isoweekday() in (2, 4):  # group sessions 09:30–14:00
-            start, end = (
-                datetime.combine(day, datetime.min.time().replace(hour=9, minute=30)),
-                datetime.combine(day, datetime.min.time().replace(hour=14)),
-            )
-            busy += [planner.Busy(start, end, leader=leader) for leader in (1, 2)]
-            busy += [planner.Busy(start, end, participant=p) for p in range(100, 112)]
-    slots = planner.slots_in(windows, [], timedelta(minutes=45))
-    return list(range(100, 112)), weeks, slots, busy
+            start, end = datetime.combine(day, dt_time(9, 30)), datetime.combine(day, dt_time(14))
+            busy += [planner.Busy(start, end, leader=leader) for leader in leaders]
+            busy += [planner.Busy(start, end, participant=p) for p in participants]
+    return participants, weeks, windows, busy
 
 
-def in_process(rounds: int) -> dict[str, float]:
-    participants, weeks, slots, busy = planner_inputs()
+def in_process(count: int, leaders: range, free: tuple[dt_time, dt_time], rounds: int) -> dict[str, float]:
+    participants, weeks, windows, busy = planner_inputs(count, leaders, free)
+    length = timedelta(minutes=45)
+    slots = planner.slots_in(windows, [], length)
     plan = planner.plan_talks(participants, weeks, slots, busy)
-    assert len(plan.talks) == 48 and not plan.unplaced, plan.unplaced
-    return {
-        "sort slots (baseline)": median_time(lambda: sorted(slots, key=lambda s: (s.start, s.leader)), rounds),
-        "plan_talks, 12 people": median_time(lambda: planner.plan_talks(participants, weeks, slots, busy), rounds),
-    }
+    assert len(plan.talks) == 4 * count and not plan.unplaced, plan.unplaced
+    who = f"{count} people × {len(leaders)} leaders"
+    return interleaved(
+        {
+            f"sort {len(slots)} slots (baseline)": lambda: sorted(slots, key=lambda s: (s.start, s.leader)),
+            f"plan_talks, {who}": lambda: planner.plan_talks(participants, weeks, slots, busy),
+            "slots_in + plan_talks (thread)": lambda: planner.plan_talks(
+                participants, weeks, planner.slots_in(windows, [], length), busy
+            ),
+        },
+        rounds,
+    )
 
 
 def over_http(base: str, rounds: int) -> dict[str, float]:
@@ -129,14 +140,18 @@ def over_http(base: str, rounds: int) -> dict[str, float]:
 
 def show(title: str, results: dict[str, float]) -> None:
     base = next(iter(results.values()))
-    print(f"\n{title}\n{'what':28} {'median ms':>10} {'× baseline':>11}")
+    print(f"\n{title}\n{'what':40} {'median ms':>10} {'× baseline':>11}")
     for name, seconds in results.items():
-        print(f"{name:28} {seconds * 1000:10.3f} {seconds / base:11.1f}")
+        print(f"{name:40} {seconds * 1000:10.3f} {seconds / base:11.1f}")
 
 
 def main() -> None:
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 50
-    show("In-process", in_process(rounds))
+    show("In-process, 12 participants, 2 leaders", in_process(12, range(1, 3), (dt_time(9), dt_time(15, 30)), rounds))
+    large = in_process(100, range(1, 18), (dt_time(8), dt_time(16)), rounds)
+    show("In-process, 100 participants, 17 leaders", large)
+    seconds = list(large.values())[1]
+    print(f"plan for 100 × 17: {seconds:.3f} s ({'under' if seconds < 1 else 'NOT under'} one second)")
     with demo_server() as base:
         show("Over HTTP (SQLite)", over_http(base, rounds))
 

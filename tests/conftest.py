@@ -88,6 +88,8 @@ async def _migrate(url: str) -> None:
     engine = db.engine_from_url(url)
     db.use_engine(engine)
     await db.migrate()
+    # Closed, so SQLite writes its WAL back into the file that is copied for each test.
+    await db.close_pool(engine)
 
 
 @dataclass
@@ -181,9 +183,11 @@ async def database(request, templates):
         path = _TMP / f"{uuid.uuid4().hex}.sqlite"
         shutil.copy(templates.sqlite(), path)
         url = f"sqlite:///{path}"
-        db.use_engine(db.engine_from_url(url))
-        await db.prepare(db.current_engine())
+        engine = db.engine_from_url(url)
+        db.use_engine(engine)
+        await db.prepare(engine)
         yield Database(kind=request.param, url=url)
+        await db.close_pool(engine)  # the connections it keeps between queries
         for leftover in _TMP.glob(path.name + "*"):  # noqa: ASYNC240 (with -wal and -shm, in memory)
             leftover.unlink()
         return

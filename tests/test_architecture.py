@@ -10,7 +10,18 @@ from course.settings import ROOT
 # A domain may import only those before it. Below them all: audit, web and the shared
 # modules at the top of course/; above them: the two doors that gather several domains
 # (the staff start page and the participant's own pages), then the CLI and the app.
-ORDER = ["accounts", "cohorts", "participants", "guidance", "evaluations", "documents", "privacy", "home", "portal"]
+ORDER = [
+    "accounts",
+    "cohorts",
+    "participants",
+    "guidance",
+    "messages",
+    "evaluations",
+    "documents",
+    "privacy",
+    "home",
+    "portal",
+]
 # The doors: only the app imports them. What two doors share lives in a views module.
 DOORS = (
     "pages",
@@ -29,6 +40,7 @@ DOORS = (
     "follow_up_pages",
     "outcome_api",
     "outcome_pages",
+    "say_pages",
 )
 
 
@@ -70,13 +82,24 @@ def test_only_the_app_imports_a_door():
 
 
 def test_every_hook_is_answered():
-    import course.app  # noqa: F401 (imports the wiring, as the app does)
-    from course.cohorts import hooks as cohort_hooks
-    from course.hooks import Hook
-    from course.participants import hooks as participant_hooks
+    """Every hook and every event in every domain's hooks module is connected."""
+    import importlib
 
-    hooks = [h for module in (cohort_hooks, participant_hooks) for h in vars(module).values() if isinstance(h, Hook)]
-    assert len(hooks) == 5 and all(h.connected for h in hooks)
+    import course.app  # noqa: F401 (imports the wiring, as the app does)
+    from course.hooks import Event, Hook
+
+    modules = [
+        importlib.import_module(path.relative_to(ROOT).with_suffix("").as_posix().replace("/", "."))
+        for path in sorted((ROOT / "course").glob("*/hooks.py"))
+    ]
+    found = {
+        f"{module.__name__}.{name}": h
+        for module in modules
+        for name, h in vars(module).items()
+        if isinstance(h, Hook | Event)
+    }
+    assert len(modules) == 3 and len(found) >= 12
+    assert [name for name, h in found.items() if not h.connected] == []
 
 
 def test_no_private_name_crosses_a_module():

@@ -165,6 +165,7 @@ def test_migrate_from_empty_then_again(tmp_path):
         ({"KJK_DATABASE_URL": "mysql://localhost/kjk"}, "KJK_DATABASE_URL"),
         ({"KJK_SECRET_KEY": "kort"}, "KJK_SECRET_KEY"),
         ({"KJK_BASE_URL": "kurs.nav.no"}, "KJK_BASE_URL"),
+        ({"KJK_TRUSTED_PROXIES": "10.0.0.1, proxy.nav.no"}, "KJK_TRUSTED_PROXIES"),
     ],
 )
 def test_configuration_errors_are_one_clear_line(tmp_path, env, expected):
@@ -188,3 +189,19 @@ def test_secret_key_is_generated_once_with_owner_only_permissions(tmp_path):
     second = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert first.stdout == second.stdout and len(first.stdout.strip()) >= 32
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("workers", ["0", "-1", "to", "1.5", "65"])
+def test_serve_refuses_a_bad_number_of_workers(tmp_path, workers):
+    result = kjk(f"sqlite:///{tmp_path / 'kjk.sqlite'}", "serve", "--workers", workers, tmp=tmp_path)
+    assert result.returncode == 2
+    assert "--workers" in result.stderr and "må være et helt tall fra 1 til 64" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "kjk.sqlite").exists()
+
+
+def test_serve_takes_one_process_on_sqlite(tmp_path):
+    result = kjk(f"sqlite:///{tmp_path / 'kjk.sqlite'}", "serve", "--workers", "2", tmp=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "--workers 2" in lines[0] and "SQLite" in lines[0] and "PostgreSQL" in lines[0]
+    assert not (tmp_path / "kjk.sqlite").exists()  # refused before anything was done

@@ -90,6 +90,32 @@ async def test_sqlite_runs_in_wal_mode_with_foreign_keys(database):
     assert engine.connection_kwargs["timeout"] >= 5
 
 
+async def test_sqlite_lends_its_connections_and_every_read_sees_the_latest_write(database):
+    if database.kind != "sqlite":
+        pytest.skip("SQLite only")
+    engine = db.current_engine()
+    await db.close_pool(engine)
+    # Twenty reads at once open what they need, and keep no more than IDLE_MAX for later.
+    await asyncio.gather(*(AuditEvent.count() for _ in range(20)))
+    assert 1 <= len(engine._idle) <= engine.IDLE_MAX
+    kept = list(engine._idle)
+    for n in range(5):
+        # A write in a transaction (its own connection), then reads on the kept ones:
+        # none holds an old snapshot.
+        async with db.write_transaction():
+            await audit.record("pool_test", account=f"p{n}@a.no")
+        counts = await asyncio.gather(*(AuditEvent.count().where(AuditEvent.action == "pool_test") for _ in kept))
+        assert counts == [n + 1] * len(kept)
+    # A query that fails gives its connection up instead of lending it again.
+    before = len(engine._idle)
+    with pytest.raises(Exception, match="no such table"):
+        await engine.run_ddl("SELECT * FROM no_such_table")
+    assert len(engine._idle) == before - 1
+    await db.close_pool(engine)
+    assert engine._idle == []
+    assert await AuditEvent.count().where(AuditEvent.action == "pool_test") == 5
+
+
 async def test_concurrent_writers_wait_instead_of_failing(database):
     """50 transactions that read, then write, at once: on SQLite a deferred
     transaction would fail with "database is locked" when upgrading its lock."""
@@ -155,3 +181,14 @@ async def test_password_hashing_does_not_block_the_event_loop(monkeypatch):
     assert ticks >= max(2, int(elapsed / 0.005) // 4)
     assert await passwords.verify_password(hashed, "et-langt-passord-æøå")
     assert not await passwords.verify_password(hashed, "feil")
+
+
+async def test_sqlite_gets_planner_statistics(database):
+    if database.kind != "sqlite":
+        pytest.skip("SQLite only")
+    engine = db.current_engine()
+    for n in range(30):
+        await audit.record("stats_test", account=f"s{n}@a.no")
+    await db.refresh_statistics(engine)
+    rows = await engine.run_ddl("SELECT tbl, stat FROM sqlite_stat1 WHERE tbl = 'audit_event'")
+    assert rows and all(int(r["stat"].split()[0]) >= 30 for r in rows)

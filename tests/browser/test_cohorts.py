@@ -89,6 +89,20 @@ def test_leader_creates_cohort_with_norwegian_letters(browse, phone, artifacts):
     assert times == {"14:15–15:45"}, times
     browse.check_accessibility(page)
 
+    # The person picker: nothing listed until a name is typed, then htmx fills the
+    # results in as one types; "Meld på" puts the person on the cohort.
+    candidates = page.locator("#candidates li")
+    assert candidates.count() == 0
+    page.get_by_label("Søk på navn").fill("Ør")
+    candidates.first.wait_for()
+    assert "født" in candidates.first.inner_text()
+    first = candidates.filter(has=page.get_by_role("button", name=re.compile("^Meld på"))).first
+    name = first.locator(".picker-name").inner_text().split(" (født")[0]
+    with page.expect_navigation():
+        first.get_by_role("button", name=re.compile("^Meld på")).click()
+    assert page.locator("#participants").get_by_role("link", name=name, exact=True).count() >= 1
+    browse.check_accessibility(page)
+
     page.get_by_role("link", name="Mine kurs").first.click()
     page.wait_for_url(re.compile(r"/$"))
     listed = page.get_by_role("link", name=title, exact=True)

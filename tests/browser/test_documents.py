@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pypdf
 import pytest
+from playwright.sync_api import expect
 
 from course.demo import DEMO_PASSWORD
 from course.web.i18n import gettext
@@ -79,3 +80,68 @@ def test_participant_writes_their_resource_cv_on_a_phone(phone, artifacts):
     assert name in text and JOB in text and "Spør meg om bær!" in text
     for skill in SKILLS:
         assert skill in text
+
+
+MEASURE = "Ringe Åsgårdstrand kafé\nSpørre etter praksisplass på kjøkkenet"
+
+
+def test_participant_adds_a_row_to_their_plan_without_saving_first(phone, artifacts):
+    path, name = own_link(phone.server.base_url)
+    page = phone.new_page()
+    page.goto(path)
+    page.get_by_role("link", name=gettext("My action plan")).first.click()
+    measures = page.get_by_role("group", name=gettext("Measures"))
+    rows = measures.locator("li.doc-row")
+    expect(measures).to_be_visible()  # count the rows of the plan, not of the page being left
+    before = rows.count()
+    # With the script the button shows and the hint about saving for more rows goes.
+    add = measures.get_by_role("button", name=gettext("Add a row"))
+    expect(add).to_be_visible()
+    expect(measures.get_by_text(gettext("Save to get more empty rows."))).to_be_hidden()
+    add.click()
+    expect(rows).to_have_count(before + 1)
+    n = before + 1
+    what = measures.get_by_label(row_label("What", n), exact=True)
+    assert what.evaluate("e => e === document.activeElement")  # the new row's first field has the focus
+    what.fill(MEASURE)
+    measures.get_by_label(row_label("Responsible", n), exact=True).select_option("me")
+    assert_no_horizontal_scroll(page)
+    phone.check_accessibility(page)
+    page.get_by_role("button", name=gettext("Save"), exact=True).click()
+    page.wait_for_url("**?saved=1")
+
+    assert page.get_by_role("status").inner_text().strip() == gettext("Saved.")
+    measures = page.get_by_role("group", name=gettext("Measures"))
+    saved_rows = [measures.get_by_label(row_label("What", i), exact=True).input_value() for i in range(1, before + 2)]
+    assert MEASURE in saved_rows, saved_rows
+    page.screenshot(path=artifacts / f"{phone.server.engine}-plan-added-row-phone.png", full_page=True)
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name=gettext("Download PDF")).click()
+    body = Path(download.value.path()).read_bytes()
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in pypdf.PdfReader(io.BytesIO(body)).pages)
+    assert name in text and "Ringe Åsgårdstrand kafé" in text and "Spørre etter praksisplass på kjøkkenet" in text
+
+
+def test_participant_chooses_what_goes_in_their_cv_for_employers(browse, artifacts):
+    path, name = own_link(browse.server.base_url)
+    page = browse.new_page()
+    page.goto(path)
+    page.get_by_role("link", name=gettext("My CV for employers")).click()
+    assert name in page.get_by_role("heading", level=1).inner_text()
+    network = page.get_by_label(gettext("My network"), exact=True)
+    birth_year = page.get_by_label(gettext("Birth year"), exact=True)
+    assert page.get_by_label(gettext("About me"), exact=True).is_checked()
+    assert not network.is_checked() and not birth_year.is_checked()
+    browse.check_accessibility(page)
+    birth_year.check()
+    page.get_by_role("button", name=gettext("Save"), exact=True).click()
+    page.wait_for_url("**?saved=1")
+    assert page.get_by_label(gettext("Birth year"), exact=True).is_checked()
+    page.screenshot(path=artifacts / f"{browse.server.engine}-cv-for-employers.png", full_page=True)
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name=gettext("Download PDF")).click()
+    body = Path(download.value.path()).read_bytes()
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in pypdf.PdfReader(io.BytesIO(body)).pages)
+    assert name in text and "Klart jeg kan" not in text and "Ressurs-CV" not in text

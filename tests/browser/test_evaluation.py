@@ -93,7 +93,8 @@ def test_participant_finds_the_evaluation_on_their_own_page_after_a_named_openin
         page.get_by_role("group", name=area).locator("label.score", has_text=score).first.click()
     page.get_by_role("button", name="Send svaret mitt").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Takk!"
-    page.get_by_role("link", name="Kurset mitt").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Kurset mitt").click()
     assert page.get_by_role("link", name="Svar på evalueringen").count() == 0
     assert page.get_by_text(f"Takk for at du svarte på evalueringen av {COHORT}.").is_visible()
     assert_no_horizontal_scroll(page)
@@ -118,7 +119,8 @@ def test_manager_reads_the_report_with_charts_on_a_phone(phone, artifacts):
     page.screenshot(path=artifacts / f"{phone.server.engine}-evaluation-report-phone.png", full_page=True)
     with page.expect_download() as download:
         page.get_by_role("link", name="Rapport på én side (PDF)").click()
-    assert download.value.suggested_filename == "evaluering.pdf"
+    # The report's period, the last year by default, names the file.
+    assert re.fullmatch(r"evaluering-\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.pdf", download.value.suggested_filename)
 
 
 def test_leader_opens_the_evaluation_and_gets_slips_with_qr_codes(browse, artifacts):
@@ -132,7 +134,8 @@ def test_leader_opens_the_evaluation_and_gets_slips_with_qr_codes(browse, artifa
     browse.check_accessibility(page)
 
     # Anonymous slips by default.
-    page.get_by_role("button", name=re.compile("lapper")).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("lapper")).click()
     assert page.get_by_role("heading", level=1).inner_text() == "Evalueringslapper"
     slips = page.locator(".slip")
     assert slips.count() == 9  # everyone on cohort A who consented to the evaluation
@@ -147,7 +150,8 @@ def test_leader_opens_the_evaluation_and_gets_slips_with_qr_codes(browse, artifa
     # Named on request.
     page.goto(leader_page)
     page.get_by_label("Lapper med navn").check()
-    page.get_by_role("button", name=re.compile("lapper")).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("lapper")).click()
     names = page.locator(".slip-name").all_inner_texts()
     assert len(names) == 9 and "Sølvi Åkerø Dæhli" in names and "Yusuf Kværnø" not in names
     assert slips.first.get_by_role("img").count() == 1
@@ -155,7 +159,8 @@ def test_leader_opens_the_evaluation_and_gets_slips_with_qr_codes(browse, artifa
     # One more slip, for someone by name.
     page.goto(leader_page)
     page.get_by_label("Til hvem (valgfritt)").select_option(label="Linnéa Åsen")
-    page.get_by_role("button", name="Lag én lapp").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lag én lapp").click()
     assert page.locator(".slip-name").all_inner_texts() == ["Linnéa Åsen"]
     assert page.locator(".slip").get_by_role("img").count() == 1
 

@@ -146,6 +146,11 @@ def test_phone_login_has_no_horizontal_scroll(phone, artifacts, role):
     assert path_of(page) == start_path
     assert page.get_by_role("heading", level=1).inner_text() == heading
     assert_no_horizontal_scroll(page)
+    # The header is one line on a phone; its menu, with "Logg ut", folds out below it.
+    assert page.locator(".site-header").bounding_box()["height"] < 80
+    assert not page.get_by_role("button", name="Logg ut").is_visible()
+    page.locator(".phone-menu > summary").click()
+    assert page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name=heading).is_visible()
     assert page.get_by_role("button", name="Logg ut").is_visible()
     page.screenshot(path=artifacts / f"{phone.server.engine}-{role}-start-phone.png", full_page=True)
     phone.check_accessibility(page)
@@ -195,4 +200,4 @@ def test_admin_creates_leader_with_norwegian_letters(browse, artifacts):
     log_in(page, email, password)
     assert path_of(page) == "/"
     assert page.get_by_role("heading", level=1).inner_text() == "Mine kurs"
-    assert name in page.locator(".who-name").inner_text()
+    assert name in page.locator(".who-wide .who-name").inner_text()

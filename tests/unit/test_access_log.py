@@ -27,6 +27,8 @@ TOKEN_ROUTES = [
     ("/e/", ""),
     ("/api/v1/evaluations/", ""),
     ("/calendar/", ""),
+    ("/documents/zip/", ""),
+    ("/documents/zip/", "/download"),
 ]
 
 

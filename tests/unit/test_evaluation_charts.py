@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from course.evaluations import charts, exports
 from course.evaluations.reporting import PartFigures, Report, ShownComment
 from course.evaluations.reports import AREAS, aggregate, split
+from course.web import formats
 
 SVG = "{http://www.w3.org/2000/svg}"
 WORDS = charts.Words(
@@ -135,3 +136,81 @@ def test_the_workbook_keeps_text_as_text_and_marks_groups_with_too_few_answers()
     assert book["Comments"]["B2"].data_type == "s"
     whole = list(book["Whole"].iter_rows(min_row=3, values_only=True))
     assert whole[0][3] == 8.4 and len(whole) == len(AREAS)
+
+
+@given(group)
+def test_the_means_chart_writes_each_figure_as_the_table_does_and_below_target_in_words(answers):
+    figures = aggregate(answers)
+    svg = parse(charts.area_means(figures.areas, LABELS, WORDS, "Snitt per område"))
+    texts = ["".join(t.itertext()) for t in svg.iter(f"{SVG}text")]
+    assert not any("▼" in t for t in texts)  # a sign beside a figure reads as a second score
+    for a in figures.areas:
+        assert formats.decimal(a.mean) in texts  # 7,0 as in the table beside it, never 7
+    assert texts.count("under målet") == sum(a.below_target for a in figures.areas)
+
+
+# The labels as the report shows them, and longer ones: a translation may say more.
+NORWEGIAN = {
+    "benefit": "Utbytte og læring",
+    "next_step": "Muligheter for å komme i tiltak etter kurset",
+    "atmosphere": "Stemning og trygghet i kursgruppen",
+    "leaders": "Kursledernes kompetanse og evne til å ivareta deg og gruppen",
+    "participation": "Opplevelse av medvirkning",
+}
+LONG = {
+    **NORWEGIAN,
+    "benefit": "Arbeidsmarkedstiltaksdeltakelsesmulighetsvurderingsgrunnlaget for ungdommene",
+    "participation": "Å bli hørt, sett og tatt på alvor – også når det er vanskelig, ærlig talt. " * 3,
+}
+words = st.text(alphabet="abcdefghijklmnopqrstuvwxyzæøåABCDEFGHIJKLMNOPQRSTUVWXYZÆØÅWM()–-'«» ", min_size=1)
+
+
+@given(words, st.integers(40, 400))
+def test_wrapped_lines_fit_their_width_and_keep_every_letter(text, width):
+    lines = charts.wrap(text, width, 14)
+    assert all(charts.text_width(line, 14) <= width for line in lines if len(line) > 2)
+    assert "".join("".join(lines).split()).replace("-", "") == "".join(text.split()).replace("-", "")
+
+
+def label_lines(svg: ET.Element) -> list[tuple[float, float, str]]:
+    """Each label line of the means chart as (left edge, baseline, text), measured as the
+    chart measures it."""
+    found = []
+    for text in svg.iter(f"{SVG}text"):
+        if text.get("text-anchor") != "end" or not list(text):
+            continue
+        y = float(text.get("y"))
+        for span in text:
+            y += float(span.get("dy"))
+            found.append((float(span.get("x")) - charts.text_width(span.text, 14), y, span.text))
+    return found
+
+
+@given(group, st.sampled_from([NORWEGIAN, LONG]))
+def test_no_label_of_the_means_chart_is_cut_at_its_edges(answers, labels):
+    figures = aggregate(answers)
+    svg = parse(charts.area_means(figures.areas, labels, WORDS, "Snitt per område"))
+    _, _, width, height = (float(v) for v in svg.get("viewBox").split())
+    lines = label_lines(svg)
+    for left, baseline, _ in lines:
+        assert left >= 0 and baseline - 14 >= 0 and baseline + 4 <= height
+    # Every word of every label is there, in order, and no two lines overlap.
+    assert "".join("".join(t for *_, t in lines).split()).replace("-", "") == "".join(
+        "".join(labels[a.area].split()).replace("-", "") for a in figures.areas
+    )
+    baselines = [b for _, b, _ in lines]
+    assert all(later - earlier >= 16 for earlier, later in zip(baselines, baselines[1:], strict=False))
+    # The figures to the right stay inside too: "under målet" ends within the width.
+    for text in svg.iter(f"{SVG}text"):
+        if text.text == "under målet":
+            assert float(text.get("x")) + charts.text_width(text.text, 11) <= width
+
+
+def test_the_atmosphere_label_is_whole_on_two_lines():
+    figures = aggregate([{area: 9 for area in AREAS}] * 3)
+    svg = parse(charts.area_means(figures.areas, NORWEGIAN, WORDS, "Snitt per område"))
+    assert [t for *_, t in label_lines(svg) if t in ("Stemning og trygghet i", "kursgruppen")] == [
+        "Stemning og trygghet i",
+        "kursgruppen",
+    ]
+    assert "'Source Sans 3'" in svg.get("font-family")  # quoted: unquoted, the "3" voids the whole list

@@ -38,6 +38,8 @@ def consent_events(draw, min_size=0, max_size=8):
             participation=draw(st.booleans()),
             sharing=draw(st.booleans()),
             evaluation=draw(st.booleans()),
+            contact_sms=draw(st.booleans()),
+            contact_email=draw(st.booleans()),
         )
         for order in orders
     ]
@@ -47,23 +49,21 @@ def scopes_of(state) -> dict[str, bool]:
     return {s: getattr(state, s) for s in SCOPES}
 
 
-@given(consent_events(), st.integers(0, 20), st.integers(10_001, 20_000), st.booleans(), st.booleans(), st.booleans())
-def test_a_withdrawal_never_turns_a_scope_on(events, day, order, participation, sharing, evaluation):
-    withdrawal = ConsentEvent(
-        order, "withdrawn", DAY0 + timedelta(days=day), "2026-1", participation, sharing, evaluation
-    )
+@given(
+    consent_events(), st.integers(0, 20), st.integers(10_001, 20_000), st.lists(st.booleans(), min_size=5, max_size=5)
+)
+def test_a_withdrawal_never_turns_a_scope_on(events, day, order, ticked):
+    withdrawal = ConsentEvent(order, "withdrawn", DAY0 + timedelta(days=day), "2026-1", *ticked)
     before = scopes_of(consent_in_force(events))
     after = scopes_of(consent_in_force([*events, withdrawal]))
     for scope in SCOPES:
         assert after[scope] <= before[scope], scope
 
 
-@given(consent_events(), st.booleans(), st.booleans(), st.booleans())
-def test_the_latest_withdrawal_switches_its_scopes_off_and_leaves_the_others(
-    events, participation, sharing, evaluation
-):
+@given(consent_events(), st.lists(st.booleans(), min_size=5, max_size=5))
+def test_the_latest_withdrawal_switches_its_scopes_off_and_leaves_the_others(events, ticked):
     last_day = max((e.date for e in events), default=DAY0)
-    withdrawal = ConsentEvent(20_001, "withdrawn", last_day, "2026-1", participation, sharing, evaluation)
+    withdrawal = ConsentEvent(20_001, "withdrawn", last_day, "2026-1", *ticked)
     before = scopes_of(consent_in_force(events))
     after = consent_in_force([*events, withdrawal])
     for scope in SCOPES:
@@ -75,19 +75,13 @@ def test_the_latest_withdrawal_switches_its_scopes_off_and_leaves_the_others(
     consent_events(),
     st.integers(0, 5),
     st.sampled_from(["2026-1", "2027-1"]),
-    st.booleans(),
-    st.booleans(),
-    st.booleans(),
+    st.lists(st.booleans(), min_size=5, max_size=5),
 )
-def test_a_later_consent_replaces_whatever_was_in_force(
-    events, days_after, version, participation, sharing, evaluation
-):
+def test_a_later_consent_replaces_whatever_was_in_force(events, days_after, version, ticked):
     last_day = max((e.date for e in events), default=DAY0)
-    consent = ConsentEvent(
-        20_001, "given", last_day + timedelta(days=days_after), version, participation, sharing, evaluation
-    )
+    consent = ConsentEvent(20_001, "given", last_day + timedelta(days=days_after), version, *ticked)
     state = consent_in_force([*events, consent])
-    assert scopes_of(state) == {"participation": participation, "sharing": sharing, "evaluation": evaluation}
+    assert scopes_of(state) == dict(zip(SCOPES, ticked, strict=True))
     assert (state.version, state.since) == (version, consent.date)
 
 
@@ -116,6 +110,16 @@ def test_nothing_recorded_means_no_consent():
         False,
         False,
     )
+    assert (state.contact_sms, state.contact_email) == (False, False)
+    assert not state.may_contact("sms") and not state.may_contact("email")
+
+
+def test_a_message_goes_only_by_a_channel_consented_to():
+    given = ConsentEvent(1, "given", DAY0, "2026-1", participation=True, contact_sms=True, contact_email=True)
+    withdrawn = ConsentEvent(2, "withdrawn", DAY0 + timedelta(days=1), "2026-1", contact_email=True)
+    state = consent_in_force([given, withdrawn])
+    assert state.may_contact("sms") and not state.may_contact("email") and not state.may_contact("fax")
+    assert state.participation is True
 
 
 # --- attendance ------------------------------------------------------------------------
