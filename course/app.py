@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -29,6 +31,9 @@ from course.evaluations.outcome_api import outcome_api
 from course.guidance import pages as guidance_pages
 from course.guidance.api import guidance_api
 from course.home import pages as home_pages
+from course.messages import jobs as message_jobs
+from course.messages import pages as message_pages
+from course.messages.api import messages_api
 from course.participants import admin_pages as participant_admin_pages
 from course.participants import attendance_export_pages, follow_up_pages, path_pages, reflection_pages
 from course.participants import pages as participant_pages
@@ -38,22 +43,26 @@ from course.participants.follow_up_api import follow_up_api
 from course.participants.path_api import path_api
 from course.participants.reflection_api import reflection_api
 from course.portal import pages as portal_pages
+from course.portal import say_pages
 from course.privacy import audit_pages, retention_pages
 from course.privacy import pages as privacy_pages
 from course.privacy.api import privacy_api
 from course.privacy.audit_api import audit_api
-from course.settings import Settings, get_settings
+from course.settings import SERVE_URL_ENV, Settings, get_settings
 from course.web import health
 from course.web.errors import handle_exception
+from course.web.flash import clear_after_page
 from course.web.guards import STAFF
 from course.web.layout import template_config
 from course.web.openapi import BEARER, SECURITY_SCHEMES, strict_body
-from course.web.security import add_security_headers
+from course.web.security import add_security_headers, forwarded_headers
 
 STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
+def create_app(settings: Settings | None = None, *, jobs: bool = False) -> Litestar:
+    """The app. ``jobs``: also run the message queue's part that belongs in the web
+    server (``kjk serve``; see course/messages/jobs.py); tests start it themselves."""
     settings = settings or get_settings()
     engine = db.engine_from_url(settings.database_url)
     db.use_engine(engine)
@@ -61,12 +70,20 @@ def create_app(settings: Settings | None = None) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar):
         await db.prepare(engine)
+        await db.refresh_statistics(engine)
         await db.open_pool(engine)
-        try:
-            yield
-        finally:
-            await db.close_pool(engine)
-            pdf.shutdown()
+        async with contextlib.AsyncExitStack() as stack:
+            if jobs:
+                link_base = settings.base_url or os.environ.get(SERVE_URL_ENV)
+                app.state.queue = await stack.enter_async_context(
+                    message_jobs.in_web_process(settings.database_url, link_base)
+                )
+            try:
+                yield
+            finally:
+                await stack.aclose()
+                await db.close_pool(engine)
+                pdf.shutdown()
 
     # Every operation needs a bearer token but the two that are open to anyone: logging in
     # for a token, and answering an evaluation with a link's token.
@@ -82,6 +99,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             attendance_export_api,
             follow_up_api,
             guidance_api,
+            messages_api,
             evaluations_api,
             outcome_api,
             documents_api,
@@ -109,6 +127,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *attendance_export_pages.route_handlers,
             *follow_up_pages.route_handlers,
             *guidance_pages.route_handlers,
+            *message_pages.route_handlers,
             *evaluation_pages.route_handlers,
             *outcome_pages.route_handlers,
             *document_pages.route_handlers,
@@ -116,6 +135,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *audit_pages.route_handlers,
             *retention_pages.route_handlers,
             *portal_pages.route_handlers,
+            *say_pages.route_handlers,
             *health.route_handlers,
             create_static_files_router(
                 path="/static",
@@ -124,7 +144,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 include_in_schema=False,
             ),
         ],
-        middleware=[AuthMiddleware()],
+        middleware=[forwarded_headers(settings.trusted_proxies), AuthMiddleware()],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_name=CSRF_COOKIE,
@@ -143,9 +163,22 @@ def create_app(settings: Settings | None = None) -> Litestar:
             components=Components(security_schemes=SECURITY_SCHEMES),
         ),
         exception_handlers={Exception: handle_exception},
-        before_send=[add_security_headers],
+        before_send=[add_security_headers, clear_after_page],
         lifespan=[lifespan],
         debug=False,
     )
     app.state.settings = settings
+    return app
+
+
+def from_environment() -> Litestar:
+    """The app of each of ``kjk serve``'s processes (uvicorn's factory): made from the
+    environment in the process itself, then the logging that keeps tokens, addresses
+    and names out of the log put back, as Litestar sets up its own when an app is made."""
+    import logging.config
+
+    from course.web.access_log import log_config
+
+    app = create_app(get_settings(), jobs=True)
+    logging.config.dictConfig(log_config())
     return app

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -16,6 +17,16 @@ from course.settings import ConfigError, Settings, get_settings
 ROLE_NAMES = {"leader": "kursleder", "manager": "leder", "admin": "administrator"}
 
 
+# More server processes than this is a mistake, not a plan (each keeps its own connections).
+MAX_WORKERS = 64
+
+
+def _workers(value: str) -> int:
+    if not value.strip().isdigit() or not 1 <= int(value) <= MAX_WORKERS:
+        raise argparse.ArgumentTypeError(f"må være et helt tall fra 1 til {MAX_WORKERS}, ikke {value!r}")
+    return int(value)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kjk", description="Klart jeg kan – kursadministrasjon")
     sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
@@ -23,7 +34,20 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="bruk ventende migreringer og start webserveren")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers",
+        type=_workers,
+        default=None,
+        metavar="N",
+        help="antall serverprosesser på samme port (standard: 1 med SQLite, én per kjerne med PostgreSQL)",
+    )
 
+    worker = sub.add_parser(
+        "worker", help="lever meldinger (SMS og e-post) fra jobbkøen; med PostgreSQL, så mange du vil"
+    )
+    worker.add_argument(
+        "--concurrency", type=_workers, default=4, metavar="N", help="meldinger som sendes samtidig (standard: 4)"
+    )
     sub.add_parser("migrate", help="bruk ventende databasemigreringer")
     sub.add_parser("demo", help="last inn demodata (trygt å kjøre flere ganger)")
 
@@ -66,11 +90,16 @@ async def _with_database(settings: Settings, work, *, migrate_first: bool = True
 
     engine = db.engine_from_url(settings.database_url)
     db.use_engine(engine)
-    if migrate_first:
-        applied = await db.migrate()
-        for migration in applied:
-            print(f"Migrering brukt: {migration}")
-    return await work()
+    try:
+        # A pool on PostgreSQL: without one every query opens a connection of its own.
+        await db.open_pool(engine)
+        if migrate_first:
+            applied = await db.migrate()
+            for migration in applied:
+                print(f"Migrering brukt: {migration}")
+        return await work()
+    finally:
+        await db.close_pool(engine)  # SQLite's kept connections, so the file is whole when the command ends
 
 
 async def _noop() -> None:
@@ -119,6 +148,9 @@ def _run(args, settings: Settings) -> int:
         print("Databasen er oppdatert.")
         return 0
 
+    if args.command == "worker":
+        return _worker(args, settings)
+
     if args.command == "demo":
 
         async def load():
@@ -136,23 +168,7 @@ def _run(args, settings: Settings) -> int:
         return 0
 
     if args.command == "serve":
-        import uvicorn
-
-        from course.app import create_app
-        from course.web.access_log import log_config
-
-        asyncio.run(_with_database(settings, _noop))
-        if args.host not in ("127.0.0.1", "localhost", "::1") and not settings.secure_cookies:
-            print(
-                "kjk: advarsel: serveren lytter utenfor maskinen, men KJK_BASE_URL er ikke https; "
-                "informasjonskapslene blir da ikke merket Secure.",
-                file=sys.stderr,
-            )
-        print(f"Serverer på http://{args.host}:{args.port}")
-        # The app first: Litestar sets up logging when it is made, and log_config() replaces that.
-        app = create_app(settings)
-        uvicorn.run(app, host=args.host, port=args.port, proxy_headers=True, log_level="info", log_config=log_config())
-        return 0
+        return _serve(args, settings)
 
     if args.command == "retention":
         return _retention(args, settings)
@@ -199,14 +215,136 @@ def _run(args, settings: Settings) -> int:
     return 1
 
 
+def _serve(args, settings: Settings) -> int:
+    """Migrations once, here, then N server processes on one port (uvicorn's own
+    workers), each making the app from the environment (``course.app:from_environment``)
+    with the logging that keeps secrets out. SQLite takes one process: it lets one
+    writer in at a time, whatever the number of processes."""
+    import uvicorn
+
+    from course import db
+    from course.settings import SERVE_URL_ENV, WEB_WORKERS_ENV, cpu_cores
+    from course.web.access_log import log_config
+
+    workers = args.workers or (cpu_cores() if settings.is_postgres else 1)
+    if workers > 1 and not settings.is_postgres:
+        print(
+            f"kjk: --workers {workers} går ikke med SQLite, som slipper til én skriver om gangen; "
+            "bruk én prosess, eller PostgreSQL (KJK_DATABASE_URL=postgresql://…) for flere.",
+            file=sys.stderr,
+        )
+        return 2
+
+    async def room_for_connections():
+        # Before any process starts: the migrations run once, here, not raced by N workers.
+        if settings.is_postgres:
+            return await _connections_left()
+        return None
+
+    left = asyncio.run(_with_database(settings, room_for_connections))
+    if left is not None and workers * db.POOL_MAX_SIZE > left:
+        print(
+            f"kjk: advarsel: {workers} prosesser kan bruke {workers * db.POOL_MAX_SIZE} forbindelser "
+            f"({db.POOL_MAX_SIZE} hver), men PostgreSQL har {left} ledige; se docs/deployment.md.",
+            file=sys.stderr,
+        )
+    if workers > cpu_cores():
+        print(f"kjk: advarsel: {workers} prosesser på {cpu_cores()} kjerner.", file=sys.stderr)
+    if args.host not in ("127.0.0.1", "localhost", "::1") and not settings.secure_cookies:
+        print(
+            "kjk: advarsel: serveren lytter utenfor maskinen, men KJK_BASE_URL er ikke https; "
+            "informasjonskapslene blir da merket Secure bare for forespørsler som kom over https "
+            "(gjennom en proxy i KJK_TRUSTED_PROXIES).",
+            file=sys.stderr,
+        )
+    # Each process reads it: the machine's cores are shared out for PDF rendering (course/pdf.py).
+    os.environ[WEB_WORKERS_ENV] = str(workers)
+    # Links in the messages the server sends itself (SQLite) when KJK_BASE_URL is not set.
+    os.environ[SERVE_URL_ENV] = f"http://{args.host}:{args.port}"
+    print(f"Serverer på http://{args.host}:{args.port} med {workers} {'prosess' if workers == 1 else 'prosesser'}")
+    uvicorn.run(
+        "course.app:from_environment",
+        factory=True,
+        workers=workers,
+        host=args.host,
+        port=args.port,
+        # The app itself believes forwarded headers, only from KJK_TRUSTED_PROXIES
+        # (course/web/security.py); uvicorn's own would trust 127.0.0.1 when none is set.
+        proxy_headers=False,
+        log_level="info",
+        log_config=log_config(),
+    )
+    return 0
+
+
+def _worker(args, settings: Settings) -> int:
+    """One delivery worker on PostgreSQL, until stopped (SIGINT or SIGTERM)."""
+    import signal
+
+    from course.messages import jobs
+
+    if not settings.is_postgres:
+        print(
+            "kjk: kjk worker trengs bare med PostgreSQL; med SQLite leverer kjk serve meldingene selv.",
+            file=sys.stderr,
+        )
+        return 2
+    if settings.base_url is None:
+        print("kjk: advarsel: KJK_BASE_URL er ikke satt, så meldingene får ingen lenke.", file=sys.stderr)
+
+    import logging.config
+
+    from course.web.access_log import log_config
+
+    logging.config.dictConfig(log_config())
+
+    async def work():
+        task = asyncio.current_task()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, task.cancel)  # type: ignore[union-attr]
+        print(f"Jobbkøen kjører (prosess {os.getpid()}).", flush=True)
+        try:
+            await jobs.worker(settings.database_url, settings.base_url, concurrency=args.concurrency)
+        except asyncio.CancelledError:
+            print("Jobbkøen stoppet.", flush=True)
+
+    asyncio.run(_with_database(settings, work))
+    return 0
+
+
+async def _connections_left() -> int | None:
+    """PostgreSQL's connections for ordinary users, less those open now (other apps, and
+    this command's own)."""
+    from course.audit.tables import AuditEvent
+
+    try:
+        row = (
+            await AuditEvent.raw(
+                "SELECT current_setting('max_connections')::int"
+                " - current_setting('superuser_reserved_connections')::int"
+                " - (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')::int AS left"
+            )
+        )[0]
+    except asyncpg.PostgresError:  # a pooler in between may not answer it: nothing to warn of
+        return None
+    return int(row["left"])
+
+
 def _retention(args, settings: Settings) -> int:
-    from course import clock, wiring  # noqa: F401 (an erasure cancels talks: hooks answered)
+    from course import clock, db, wiring  # noqa: F401 (an erasure cancels talks: hooks answered)
+    from course.documents import services as documents
     from course.privacy import retention
 
     async def work():
-        return await retention.run(clock.today(), dry_run=args.dry_run)
+        report = await retention.run(clock.today(), dry_run=args.dry_run)
+        # A cohort's ZIPs past their hour, downloaded or not: they hold CVs and plans.
+        zips = await documents.purge_zip_jobs(clock.utc_now(), dry_run=args.dry_run)
+        if not args.dry_run:  # the nightly run keeps SQLite's planner statistics fresh
+            await db.refresh_statistics(db.current_engine())
+        return report, zips
 
-    report = asyncio.run(_with_database(settings, work))
+    report, zips = asyncio.run(_with_database(settings, work))
     if args.dry_run:
         print(f"Prøvekjøring {report.today.isoformat()}: ingenting er endret.")
     for due in report.due:
@@ -221,7 +359,8 @@ def _retention(args, settings: Settings) -> int:
         + f"{purged.sessions} utløpte økter, {purged.api_tokens} tilbakekalte API-nøkler, "
         f"{purged.links} utløpte eller tilbakekalte personlige lenker, "
         f"{purged.rejected} avviste innlogginger og evalueringslenker, "
-        f"{purged.audit_events} logghendelser eldre enn kontorets loggtid."
+        f"{purged.audit_events} logghendelser eldre enn kontorets loggtid, "
+        f"{zips} utløpte ZIP-filer med CV-er og planer."
     )
     if report.failed:
         ids = ", ".join(f"#{i}" for i in report.failed)

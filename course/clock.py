@@ -30,6 +30,12 @@ def utc_now() -> datetime:
     return now().astimezone(UTC)
 
 
+def rfc3339(at: datetime) -> str:
+    """A moment as the API gives every timestamp: RFC 3339 in UTC, with ``Z``
+    (as msgspec writes an aware UTC datetime). A naive one is taken as Oslo time."""
+    return (at if at.tzinfo else at.replace(tzinfo=OSLO)).astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
 def today() -> date:
     return now().date()
 

@@ -6,12 +6,14 @@ from course import clock, wiring  # noqa: F401 (the demo books talks and cancels
 from course.accounts import services
 from course.accounts.schemas import OfficeOut
 from course.accounts.tables import StaffUser
+from course.validation import nb_sort_key
 
 DEMO_PASSWORD = "klart-jeg-kan-demo"
 
 OFFICES = [
-    ("drammen", "NAV Drammen – Ungdomsteamet"),
-    ("lier", "NAV Lier – Ungteam"),
+    # code, name, the phone number messages to participants give
+    ("drammen", "NAV Drammen – Ungdomsteamet", "+4732990001"),
+    ("lier", "NAV Lier – Ungteam", "+4732990002"),
 ]
 
 USERS = [
@@ -380,7 +382,8 @@ async def seed_history(
             *[
                 Participant(
                     office=office.id,
-                    name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                    name=(name := f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"),
+                    sort_name=nb_sort_key(name),
                     birth_year=start.year - rng.randint(16, 29),
                     primary_contact=pairs[i % len(pairs)][0],
                     created_at=joined,
@@ -651,10 +654,13 @@ async def _load_reflections() -> int:
 async def load() -> dict[str, int]:
     """Create what is missing; running it again changes nothing."""
     created = {"offices": 0, "users": 0}
-    for code, name in OFFICES:
-        if await services.office_by_code(code) is None:
-            await services.create_office(code, name)
+    for code, name, phone in OFFICES:
+        found = await services.office_by_code(code)
+        if found is None:
+            await services.create_office(code, name, phone=phone)
             created["offices"] += 1
+        elif not found.phone:  # made before offices had a phone number
+            await services.update_office(found.id, None, phone=phone)
     for email, name, role, office in USERS:
         if not await StaffUser.exists().where(StaffUser.email == email):
             await services.create_user(email=email, name=name, role=role, password=DEMO_PASSWORD, office_code=office)

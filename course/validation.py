@@ -5,11 +5,24 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from course.errors import N_
+
 # C0 controls (but tab, newline, carriage return) and DEL: never meaningful in
 # names or addresses, and PostgreSQL refuses NUL in text outright.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 MAX_ID = 2**31 - 1  # ids are 32-bit on PostgreSQL
+
+# The years a date given in a form or to the API may fall in: far from any cohort,
+# report or record's day, and far enough from ``date``'s own limits (years 1 and 9999)
+# that weeks, months or a term counted from such a day never run past them.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+OUT_OF_RANGE_DATE = N_("Give a date between the years 2000 and 2100.")
+OUT_OF_RANGE_QUARTER = N_("Give a quarter between the years 2000 and 2100.")
+
+
+def year_in_range(year: int) -> bool:
+    return FIRST_YEAR <= year <= LAST_YEAR
 
 
 def has_control_chars(value: str) -> bool:
@@ -62,3 +75,25 @@ def check_line(
     elif len(text) > max_length:
         errors[field] = too_long
     return text
+
+
+# An empty required date says which date to fill in. The key is the field's name (its
+# last part: "intake.date" is a date); the words fit every form that uses the name.
+EMPTY_DATE = {
+    "start_date": N_("Fill in the start date."),
+    "start_dates": N_("Fill in the start date."),
+    "end_date": N_("Fill in the end date."),
+    "from": N_("Fill in the first day of the period."),
+    "to": N_("Fill in the last day of the period."),
+    "closes_on": N_("Fill in the last day to answer."),
+    "effective_from": N_("Fill in the day the text is in force from."),
+    "until": N_("Fill in the day to keep the data until."),
+    "referral_date": N_("Fill in the date of the referral committee."),
+    "consent_date": N_("Fill in the day the consent was given."),
+}
+EMPTY_DATE_OTHER = N_("Fill in the date.")
+
+
+def empty_date_message(key: str) -> str:
+    """The message for a required date left empty, naming the date by the field's name."""
+    return EMPTY_DATE.get(key.rsplit(".", 1)[-1], EMPTY_DATE_OTHER)
