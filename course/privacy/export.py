@@ -56,6 +56,7 @@ class Details:
     birth_year: int
     phone: str
     email: str
+    preferred_channel: str  # sms | email: how they would rather get reminders and messages
     office_id: int
     office_name: str
     primary_contact: participants.PersonRef
@@ -129,6 +130,7 @@ async def export(staff: Staff, participant_id: int, kind: str = "json") -> Parti
             birth_year=person.birth_year,
             phone=person.phone,
             email=person.email,
+            preferred_channel=person.preferred_channel,
             office_id=person.office_id,
             office_name=office.name,
             primary_contact=person.primary_contact,

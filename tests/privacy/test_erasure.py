@@ -135,6 +135,8 @@ async def course_with_traces(client, world, as_) -> Course:
     leader, admin = await as_("leader"), await as_("admin")
     course = await running_cohort(client, world, admin, weeks_ago=2)
     person = await participant(client, leader, world, name=NAME, email=EMAIL, phone=PHONE)
+    prefers = await client.patch(f"/api/v1/participants/{person['id']}", json={"preferred_channel": "email"}, headers=leader)
+    assert prefers.status_code == 200, prefers.text
     others = [await participant(client, leader, world, name=n) for n in ("Eirin Løvås", "Kåre Nærø")]
     enrolment = (await enrolled(client, leader, course["id"], person["id"]))["id"]
     for other in others:
@@ -302,6 +304,7 @@ async def test_an_erased_person_leaves_no_trace_in_any_table_and_the_figures_sta
     assert named == []
     row = await Participant.select().where(Participant.id == person_id).first()
     assert (row["name"], row["phone"], row["email"], row["birth_year"], row["referral_date"]) == ("", "", "", 0, None)
+    assert row["preferred_channel"] == "sms"  # back to the default: their choice is not kept
     # The way in and the follow-up stay as dates and kinds for the figures; the answer goes.
     steps = await PathStep.select(PathStep.step, PathStep.decision).where(PathStep.participant == person_id)
     assert sorted((s["step"], s["decision"]) for s in steps) == [("hu", "accepted"), ("referred", "")]

@@ -113,6 +113,7 @@ async def test_the_export_holds_every_section_and_says_why_evaluation_answers_ar
     assert (extension["until"], extension["reason"]) == (until, "Venter på skoleplass på Hønefoss")
     assert next(iter(out)) == "evaluation_answers" and out["evaluation_answers"].startswith(STATEMENT_EN)
     assert out["participant"]["name"] == NAME and out["participant"]["email"] == "solvi@eksempel.no"
+    assert out["participant"]["preferred_channel"] == "sms"
     assert out["participant"]["office_name"] == "NAV Drammen – Ungdomsteamet"
     assert [c["scopes"] for c in out["consents"]] == [["participation", "sharing", "evaluation"]]
     assert [c["category"] for c in out["categories"]] == [2]
