@@ -27,6 +27,7 @@ import procrastinate
 from procrastinate import exceptions as queue_errors
 from procrastinate.retry import BaseRetryStrategy, RetryDecision
 from procrastinate.testing import InMemoryConnector
+from psycopg.rows import tuple_row
 
 from course import clock
 from course.db import is_sqlite, lock, write_transaction
@@ -226,21 +227,20 @@ class Queue:
 
 
 async def ensure_schema(queue: Queue) -> None:
-    """procrastinate's tables, created once on a new PostgreSQL database (under an
-    advisory lock, so two workers starting together do not both try)."""
+    """procrastinate's tables, created once on a new PostgreSQL database. The check
+    runs under a transaction-scoped advisory lock on one connection of the queue's
+    pool, so two workers starting together do not both create them, and the lock
+    cannot outlive the check on a connection that goes back to the pool."""
     if queue.in_memory:
         return
-    connector = queue.app.connector
-    await connector.execute_query_async("SELECT pg_advisory_lock(hashtext('kjk_procrastinate_schema'))")
-    try:
-        found = await connector.execute_query_one_async(
-            "SELECT to_regclass('procrastinate_jobs') IS NOT NULL AS present"
-        )
-        if not found["present"]:
+    async with queue.app.connector.pool.connection() as conn, conn.transaction():
+        async with conn.cursor(row_factory=tuple_row) as cursor:
+            await cursor.execute("SELECT pg_advisory_xact_lock(hashtext('kjk_procrastinate_schema'))")
+            await cursor.execute("SELECT to_regclass('procrastinate_jobs') IS NOT NULL")
+            row = await cursor.fetchone()
+        if not (row and row[0]):
             await queue.app.schema_manager.apply_schema_async()
             log.info("Oppsett av jobbkøen er lagt i databasen.")
-    finally:
-        await connector.execute_query_async("SELECT pg_advisory_unlock(hashtext('kjk_procrastinate_schema'))")
 
 
 def connector_for(database_url: str) -> Any:

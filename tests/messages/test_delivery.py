@@ -604,6 +604,20 @@ async def test_a_message_left_mid_send_goes_again_with_the_same_key_after_a_rest
     assert [r.status for r in peers.sms.requests] == [None, 200, 200]
 
 
+async def test_setting_up_the_queue_leaves_no_lock_behind(database, open_queue):
+    """The schema check's lock ends with its transaction: none is left on a connection
+    that went back to the pool, where it would stop the next worker starting."""
+    queue = await open_queue()
+    await asyncio.gather(jobs.ensure_schema(queue), jobs.ensure_schema(queue))
+    if queue.in_memory:
+        return
+    held = await queue.app.connector.execute_query_one_async(
+        "SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND database = "
+        "(SELECT oid FROM pg_database WHERE datname = current_database())"
+    )
+    assert held["n"] == 0
+
+
 # --- the channels' settings and requests ------------------------------------------------------
 
 
