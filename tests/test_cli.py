@@ -13,9 +13,11 @@ from course.accounts.tables import Office, StaffUser
 from course.demo import DEMO_PASSWORD, USERS
 
 # `python -m course …` with the one clock stopped at the day given as the first argument.
+# The context manager is kept in a name: dropped, its generator would be closed at
+# once and the clock run on.
 ON_A_DAY = (
     "import sys; from datetime import date; from course import clock; from course.cli import main; "
-    "clock.frozen(date.fromisoformat(sys.argv.pop(1))).__enter__(); raise SystemExit(main())"
+    "stopped = clock.frozen(date.fromisoformat(sys.argv.pop(1))); stopped.__enter__(); raise SystemExit(main())"
 )
 
 
