@@ -12,12 +12,15 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip uv
 
+# Bytecode compiled at install: where PYTHONDONTWRITEBYTECODE is set, every process
+# (each test worker, each server and command a test starts) would otherwise compile
+# the libraries from source, ~1.5 s each.
 $(VENV)/.installed: $(BIN)/python pyproject.toml
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -e .
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -e .
 	touch $@
 
 $(VENV)/.installed-test: $(BIN)/python pyproject.toml tests/browser/package.json
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[test]'
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -e '.[test]'
 	@# axe-core for the accessibility checks in the browser tests, from the npm registry
 	@if command -v npm >/dev/null 2>&1; then \
 		npm install --prefix tests/browser --no-audit --no-fund --silent; \
@@ -33,8 +36,9 @@ run: $(VENV)/.installed
 # on two cores 510 s where one after the other took 570. Either step failing fails the
 # target, and so does a step that selects no test (pytest's exit code 5).
 test: $(VENV)/.installed-test
+	@$(BIN)/python -m compileall -q -j 0 course  # the app's own bytecode, as the libraries'
 	@$(BIN)/python -m pytest -m browser $(PYTEST_ARGS) > .browser-tests.log 2>&1 & browser=$$!; \
-	$(BIN)/python -m pytest -m "not browser" -n 2 $(PYTEST_ARGS); main=$$?; \
+	$(BIN)/python -m pytest -m "not browser" -n 4 $(PYTEST_ARGS); main=$$?; \
 	wait $$browser; status=$$?; \
 	echo "--- browser tests ---"; cat .browser-tests.log; rm -f .browser-tests.log; \
 	[ $$main -eq 0 ] && [ $$status -eq 0 ]

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from course.demo import DEMO_PASSWORD
+
+# Full-page screenshots to look at, in tests/browser/artifacts/: only when asked for
+# (KJK_SCREENSHOTS=1), as a PNG of a long page takes longer than the checks on it.
+SCREENSHOTS = os.environ.get("KJK_SCREENSHOTS") == "1"
+
+
+def screenshot(page, path: Path) -> None:
+    if SCREENSHOTS:
+        page.screenshot(path=path, full_page=True)
 
 
 def path_of(page) -> str:

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import assert_no_horizontal_scroll, log_in, path_of
+from tests.browser.helpers import assert_no_horizontal_scroll, log_in, path_of, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -66,7 +66,7 @@ def test_leader_takes_attendance_on_a_phone(phone, artifacts):
     note.press("Tab")
     expect(row_of(page, OTHER).get_by_role("status")).to_have_text("Lagret")
     assert errors_in(phone) == []
-    page.screenshot(path=artifacts / f"{phone.server.engine}-attendance-phone.png", full_page=True)
+    screenshot(page, artifacts / f"{phone.server.engine}-attendance-phone.png")
 
     page.goto(register_path)
     expect(row_of(page, PERSON).get_by_role("radio", name="Ikke møtt")).to_be_checked()

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from course import clock
-from tests.browser.helpers import assert_no_horizontal_scroll, log_in, path_of
+from tests.browser.helpers import assert_no_horizontal_scroll, log_in, path_of, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -117,7 +117,7 @@ def test_leader_creates_cohort_with_norwegian_letters(browse, phone, artifacts):
     small.goto(cohort_path)
     assert small.get_by_role("heading", level=1).inner_text() == title
     assert_no_horizontal_scroll(small)
-    small.screenshot(path=artifacts / f"{phone.server.engine}-cohort-phone.png", full_page=True)
+    screenshot(small, artifacts / f"{phone.server.engine}-cohort-phone.png")
     phone.check_accessibility(small)
 
 
@@ -148,5 +148,5 @@ def test_phone_form_shows_end_time_error(phone, artifacts):
     assert page.get_by_label("Sted", exact=True).input_value() == location
 
     assert_no_horizontal_scroll(page)
-    page.screenshot(path=artifacts / f"{phone.server.engine}-cohort-form-errors-phone.png", full_page=True)
+    screenshot(page, artifacts / f"{phone.server.engine}-cohort-form-errors-phone.png")
     phone.check_accessibility(page)

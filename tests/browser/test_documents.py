@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from course.demo import DEMO_PASSWORD
 from course.web.i18n import gettext
-from tests.browser.helpers import assert_no_horizontal_scroll
+from tests.browser.helpers import assert_no_horizontal_scroll, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -68,7 +68,7 @@ def test_participant_writes_their_resource_cv_on_a_phone(phone, artifacts):
     assert experience.get_by_label(row_label("Kind"), exact=True).input_value() == "work"
     assert_no_horizontal_scroll(page)
     phone.check_accessibility(page)
-    page.screenshot(path=artifacts / f"{phone.server.engine}-resource-cv-phone.png", full_page=True)
+    screenshot(page, artifacts / f"{phone.server.engine}-resource-cv-phone.png")
 
     with page.expect_download() as download:
         page.get_by_role("link", name=gettext("Download PDF")).click()
@@ -114,7 +114,7 @@ def test_participant_adds_a_row_to_their_plan_without_saving_first(phone, artifa
     measures = page.get_by_role("group", name=gettext("Measures"))
     saved_rows = [measures.get_by_label(row_label("What", i), exact=True).input_value() for i in range(1, before + 2)]
     assert MEASURE in saved_rows, saved_rows
-    page.screenshot(path=artifacts / f"{phone.server.engine}-plan-added-row-phone.png", full_page=True)
+    screenshot(page, artifacts / f"{phone.server.engine}-plan-added-row-phone.png")
 
     with page.expect_download() as download:
         page.get_by_role("link", name=gettext("Download PDF")).click()
@@ -138,7 +138,7 @@ def test_participant_chooses_what_goes_in_their_cv_for_employers(browse, artifac
     page.get_by_role("button", name=gettext("Save"), exact=True).click()
     page.wait_for_url("**?saved=1")
     assert page.get_by_label(gettext("Birth year"), exact=True).is_checked()
-    page.screenshot(path=artifacts / f"{browse.server.engine}-cv-for-employers.png", full_page=True)
+    screenshot(page, artifacts / f"{browse.server.engine}-cv-for-employers.png")
 
     with page.expect_download() as download:
         page.get_by_role("link", name=gettext("Download PDF")).click()

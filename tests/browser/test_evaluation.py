@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from course.demo import DEMO_PASSWORD
-from tests.browser.helpers import assert_no_horizontal_scroll, log_in
+from tests.browser.helpers import assert_no_horizontal_scroll, log_in, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -71,7 +71,7 @@ def test_participant_answers_the_evaluation_on_a_phone(phone, artifacts):
     page.get_by_role("group", name=AREAS[4]).locator("label.score", has_text="8").click()
     page.get_by_role("button", name="Send svaret mitt").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Takk!"
-    page.screenshot(path=artifacts / f"{phone.server.engine}-evaluation-thanks-phone.png", full_page=True)
+    screenshot(page, artifacts / f"{phone.server.engine}-evaluation-thanks-phone.png")
     page.goto(path)
     assert page.get_by_role("heading", level=1).inner_text() == "Du har allerede svart"
 
@@ -99,7 +99,7 @@ def test_participant_finds_the_evaluation_on_their_own_page_after_a_named_openin
     assert page.get_by_text(f"Takk for at du svarte på evalueringen av {COHORT}.").is_visible()
     assert_no_horizontal_scroll(page)
     phone.check_accessibility(page)
-    page.screenshot(path=artifacts / f"{phone.server.engine}-evaluation-own-page-phone.png", full_page=True)
+    screenshot(page, artifacts / f"{phone.server.engine}-evaluation-own-page-phone.png")
 
 
 def test_manager_reads_the_report_with_charts_on_a_phone(phone, artifacts):
@@ -116,7 +116,7 @@ def test_manager_reads_the_report_with_charts_on_a_phone(phone, artifacts):
     assert note.count() == 1 and "minst tre svar" in note.inner_text()
     assert_no_horizontal_scroll(page)
     phone.check_accessibility(page)
-    page.screenshot(path=artifacts / f"{phone.server.engine}-evaluation-report-phone.png", full_page=True)
+    screenshot(page, artifacts / f"{phone.server.engine}-evaluation-report-phone.png")
     with page.expect_download() as download:
         page.get_by_role("link", name="Rapport på én side (PDF)").click()
     # The report's period, the last year by default, names the file.
@@ -145,7 +145,7 @@ def test_leader_opens_the_evaluation_and_gets_slips_with_qr_codes(browse, artifa
     assert page.url.endswith("#slip-2")
     browse.check_accessibility(page)
     browse.assert_clean_console()
-    page.screenshot(path=artifacts / f"{browse.server.engine}-evaluation-slips.png", full_page=True)
+    screenshot(page, artifacts / f"{browse.server.engine}-evaluation-slips.png")
 
     # Named on request.
     page.goto(leader_page)

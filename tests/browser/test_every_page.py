@@ -11,8 +11,9 @@ and the 400, 401, 403, 404, 410 and 422 pages. Every GET page of the app's route
 among them (test_every_page_of_the_app_is_visited).
 
 One browser context per role; each page is loaded once, checked at 1280 px, then resized to
-320 px and checked again. A full-page screenshot of each page at both widths goes to
-tests/browser/artifacts/every-page/ (ignored by git), to be looked at.
+320 px and checked again. With KJK_SCREENSHOTS=1 a full-page screenshot of each page at
+both widths goes to tests/browser/artifacts/every-page/ (ignored by git), to be looked at;
+the list of pages checked goes there always.
 
 It runs on the SQLite server only: the pages are the same on PostgreSQL, and the round takes
 a couple of minutes.
@@ -38,7 +39,7 @@ import pytest
 from course import clock
 from course.web.i18n import gettext
 from tests.browser.conftest import CSP_MESSAGE, DESKTOP, NARROW, ROOT, Browse, new_browse
-from tests.browser.helpers import log_in
+from tests.browser.helpers import log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("server", ["sqlite"], indirect=True)]
 
@@ -157,7 +158,7 @@ class Tour:
         self.check(label)
 
     def check(self, label: str = "", widths: tuple[int, ...] = (1280, 320)) -> None:
-        """Check the page as it is now at each width, with a full-page screenshot of each."""
+        """Check the page as it is now at each width (and keep a screenshot of each, if asked)."""
         page = self.page
         url = page.url.removeprefix(self.browse.base_url)
         what = url + (f" ({label})" if label else "")
@@ -178,7 +179,7 @@ class Tour:
                         f"{what} at 320 px: scrolls sideways (scrollWidth {overflow['scroll']} > "
                         f"clientWidth {overflow['client']}); sticking out: " + "; ".join(overflow["culprits"])
                     )
-            page.screenshot(path=self.shots / f"{name}-{width}.png", full_page=True)
+            screenshot(page, self.shots / f"{name}-{width}.png")
         self.console_since_last(what)
         self.slowest.append((time.monotonic() - started, what))
 
@@ -257,7 +258,8 @@ def leader_round(tour: Tour, handover: Handover) -> None:
 
     def cohort_a() -> str | None:
         page.goto("/")
-        return page.get_by_role("link", name=COHORT_A).first.get_attribute("href")
+        href = page.get_by_role("link", name=COHORT_A).first.get_attribute("href")
+        return href.split("#")[0] if href else None
 
     cohort = tour.step("cohort A", cohort_a)
     if cohort:
@@ -356,7 +358,9 @@ def leader_round(tour: Tour, handover: Handover) -> None:
         page.goto("/cohorts/plan")
         page.evaluate("document.querySelectorAll('main form').forEach(f => f.noValidate = true)")
         tour.submit(lambda: page.locator("main form button[type=submit]").last.click(), 422, "empty form")
-        start = clock.today() + timedelta(weeks=30 + secrets.randbelow(20))
+        # A Tuesday (the form's first weekday) well after the demo's cohorts.
+        later = clock.today() + timedelta(weeks=30)
+        start = later + timedelta(days=(1 - later.weekday()) % 7)
         page.get_by_label(gettext("Title"), exact=True).fill("Klart jeg kan – høst")
         page.get_by_label(gettext("First session"), exact=True).fill(start.isoformat())
         page.get_by_label(gettext("Place"), exact=True).fill("Grønland 32, møterom Åsen")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import new_browse
-from tests.browser.helpers import assert_no_horizontal_scroll, log_in
+from tests.browser.helpers import assert_no_horizontal_scroll, log_in, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -44,7 +44,7 @@ def test_the_month_is_a_grid_on_a_desktop(browse, artifacts):
     assert 4 <= rows.count() <= 6 and all(rows.nth(i).locator("td").count() == 7 for i in range(rows.count()))
     assert_no_horizontal_scroll(page)
     browse.check_accessibility(page)
-    page.screenshot(path=artifacts / f"{browse.server.engine}-month-1280.png", full_page=True)
+    screenshot(page, artifacts / f"{browse.server.engine}-month-1280.png")
 
     busy_month(page)
     link = grid.locator("ul.month-events a").first
@@ -85,7 +85,7 @@ def check_phone_list(device, size: str, artifacts) -> None:
     assert len(lefts) == 1, "the days stand one under the other"
     assert grid.locator("td.month-outside:visible").count() == 0
     device.check_accessibility(page)
-    page.screenshot(path=artifacts / f"{device.server.engine}-month-{size}.png", full_page=True)
+    screenshot(page, artifacts / f"{device.server.engine}-month-{size}.png")
 
 
 def test_the_month_is_a_list_of_busy_days_at_320_px(narrow_phone, artifacts):

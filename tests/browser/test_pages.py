@@ -7,7 +7,7 @@ import secrets
 
 import pytest
 
-from tests.browser.helpers import assert_no_horizontal_scroll, log_in, path_of
+from tests.browser.helpers import assert_no_horizontal_scroll, log_in, path_of, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -140,7 +140,7 @@ def test_phone_login_has_no_horizontal_scroll(phone, artifacts, role):
     page.goto("/login")
     assert_no_horizontal_scroll(page)
     if role == "leader":
-        page.screenshot(path=artifacts / f"{phone.server.engine}-login-phone.png", full_page=True)
+        screenshot(page, artifacts / f"{phone.server.engine}-login-phone.png")
 
     log_in(page, email)
     assert path_of(page) == start_path
@@ -152,7 +152,7 @@ def test_phone_login_has_no_horizontal_scroll(phone, artifacts, role):
     page.locator(".phone-menu > summary").click()
     assert page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name=heading).is_visible()
     assert page.get_by_role("button", name="Logg ut").is_visible()
-    page.screenshot(path=artifacts / f"{phone.server.engine}-{role}-start-phone.png", full_page=True)
+    screenshot(page, artifacts / f"{phone.server.engine}-{role}-start-phone.png")
     phone.check_accessibility(page)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.helpers import assert_no_horizontal_scroll, log_in, path_of
+from tests.browser.helpers import assert_no_horizontal_scroll, log_in, path_of, screenshot
 
 ADMIN = "siv.odegard@demo.kjk.no"
 LEADER = "ase.bo@demo.kjk.no"
@@ -39,4 +39,4 @@ def test_privacy_pages_on_a_phone(phone, artifacts, email, paths):
         assert response.status == 200 and path_of(page) == target, target
         assert_no_horizontal_scroll(page)
         phone.check_accessibility(page)
-    page.screenshot(path=artifacts / f"{phone.server.engine}-privacy-{email.split('.')[0]}-phone.png", full_page=True)
+    screenshot(page, artifacts / f"{phone.server.engine}-privacy-{email.split('.')[0]}-phone.png")
