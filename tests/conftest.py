@@ -195,15 +195,14 @@ async def database(request, templates):
     url = templates.postgres()
     engine = templates.pg_engine
     db.use_engine(engine)
-    # A pool from the start: without one every query of the test's own opens a new
-    # connection (a backend fork, several ms). http_client reuses it.
+    # One pool for the process's tests, which share one event loop (pyproject.toml): a
+    # new connection costs PostgreSQL ~15 ms to load the tables it reads, a test's
+    # worth of queries. A test that closed it gets a new one; connections a test lost
+    # are replaced by the engine as they are next lent.
     await db.open_pool(engine)
-    try:
-        async with engine.pool.acquire() as conn:
-            await conn.execute(PG_RESET)  # simple protocol: several statements at once
-        yield Database(kind=request.param, url=url)
-    finally:
-        await db.close_pool(engine)
+    async with engine.pool.acquire() as conn:
+        await conn.execute(PG_RESET)  # simple protocol: several statements at once
+    yield Database(kind=request.param, url=url)
 
 
 @pytest.fixture
@@ -248,13 +247,15 @@ async def http_client(app, base_url: str = "http://testserver.local"):
     entered here because pytest-asyncio ends fixtures in another task, which
     anyio's task groups refuse. test_app.py enters it.)"""
     engine = db.current_engine()
+    opened = getattr(engine, "pool", None) is None  # SQLite's idle connections are always closed
     await db.open_pool(engine)
     transport = httpx.ASGITransport(app=app, client=(CLIENT_ADDRESS, 50000))
     try:
         async with httpx.AsyncClient(transport=transport, base_url=base_url) as c:
             yield c
     finally:
-        await db.close_pool(engine)
+        if opened:  # a pool the database fixture keeps stays open
+            await db.close_pool(engine)
 
 
 @pytest.fixture
