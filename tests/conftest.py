@@ -151,10 +151,11 @@ class _Templates:
             asyncio.run(_drop_pg_database(POSTGRES_URL, self.pg_name))
 
 
-@pytest.fixture(scope="module", autouse=True)
+@pytest.fixture(scope="session", autouse=True)
 def _pdf_pool():
     """Renders run in a process pool the app's lifespan shuts down; the tests do not
-    enter the lifespan, so the pool (if a module started one) is shut down after it."""
+    enter the lifespan, so the pool (if any test started one) is shut down at the end.
+    One for the whole run: each start loads WeasyPrint and its fonts in every renderer."""
     yield
     pdf.shutdown()
 
