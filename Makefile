@@ -33,12 +33,12 @@ run: $(VENV)/.installed
 
 # Two steps at once: the tests in two processes, and beside them the browser tests, one
 # at a time (they share a server and Chromium, and wait on it often enough to leave room):
-# on two cores 510 s where one after the other took 570. Either step failing fails the
+# on two cores 290 s, where one after the other took 330. Either step failing fails the
 # target, and so does a step that selects no test (pytest's exit code 5).
 test: $(VENV)/.installed-test
 	@$(BIN)/python -m compileall -q -j 0 course  # the app's own bytecode, as the libraries'
-	@$(BIN)/python -m pytest -m browser $(PYTEST_ARGS) > .browser-tests.log 2>&1 & browser=$$!; \
-	$(BIN)/python -m pytest -m "not browser" -n 4 $(PYTEST_ARGS); main=$$?; \
+	@$(BIN)/python -m pytest tests/browser -m browser $(PYTEST_ARGS) > .browser-tests.log 2>&1 & browser=$$!; \
+	$(BIN)/python -m pytest -m "not browser" -n 2 $(PYTEST_ARGS); main=$$?; \
 	wait $$browser; status=$$?; \
 	echo "--- browser tests ---"; cat .browser-tests.log; rm -f .browser-tests.log; \
 	[ $$main -eq 0 ] && [ $$status -eq 0 ]
