@@ -135,7 +135,9 @@ async def course_with_traces(client, world, as_) -> Course:
     leader, admin = await as_("leader"), await as_("admin")
     course = await running_cohort(client, world, admin, weeks_ago=2)
     person = await participant(client, leader, world, name=NAME, email=EMAIL, phone=PHONE)
-    prefers = await client.patch(f"/api/v1/participants/{person['id']}", json={"preferred_channel": "email"}, headers=leader)
+    prefers = await client.patch(
+        f"/api/v1/participants/{person['id']}", json={"preferred_channel": "email"}, headers=leader
+    )
     assert prefers.status_code == 200, prefers.text
     others = [await participant(client, leader, world, name=n) for n in ("Eirin Løvås", "Kåre Nærø")]
     enrolment = (await enrolled(client, leader, course["id"], person["id"]))["id"]
