@@ -21,7 +21,7 @@ import logging
 import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import procrastinate
 from procrastinate import exceptions as queue_errors
@@ -233,7 +233,8 @@ async def ensure_schema(queue: Queue) -> None:
     cannot outlive the check on a connection that goes back to the pool."""
     if queue.in_memory:
         return
-    async with queue.app.connector.pool.connection() as conn, conn.transaction():
+    connector = cast(procrastinate.PsycopgConnector, queue.app.connector)  # connector_for's, on PostgreSQL
+    async with connector.pool.connection() as conn, conn.transaction():
         async with conn.cursor(row_factory=tuple_row) as cursor:
             await cursor.execute("SELECT pg_advisory_xact_lock(hashtext('kjk_procrastinate_schema'))")
             await cursor.execute("SELECT to_regclass('procrastinate_jobs') IS NOT NULL")
