@@ -33,7 +33,7 @@ run: $(VENV)/.installed
 
 # Two steps at once: the tests in two processes, and beside them the browser tests, one
 # at a time (they share a server and Chromium, and wait on it often enough to leave room):
-# on two cores 280 s, where one after the other took 310. Either step failing fails the
+# on two cores 290 s, where one after the other took 330. Either step failing fails the
 # target, and so does a step that selects no test (pytest's exit code 5).
 test: $(VENV)/.installed-test
 	@$(BIN)/python -m compileall -q -j 0 course  # the app's own bytecode, as the libraries'

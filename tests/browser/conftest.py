@@ -1,8 +1,8 @@
 """Browser tests: the real server in a subprocess, driven by headless Chromium.
 
 One server per database engine (SQLite always, PostgreSQL when
-KJK_TEST_POSTGRES_URL is set and a test asks for it: BOTH_ENGINES), one Chromium
-for the whole session and a fresh browser context for every test. Pages are checked with axe-core, served to the
+KJK_TEST_POSTGRES_URL is set), one Chromium for the whole session and a fresh
+browser context for every test. Pages are checked with axe-core, served to the
 page from the test process on a same-origin URL so the page's CSP stays as it is.
 """
 
@@ -68,11 +68,6 @@ COURSE = [sys.executable, "-c", COURSE_COMMAND]
 POSTGRES_URL = os.environ.get("KJK_TEST_POSTGRES_URL")
 REQUIRE_BROWSER = os.environ.get("KJK_REQUIRE_BROWSER") == "1"
 ENGINES = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
-# Every browser test runs against the SQLite server: what a page shows does not depend on
-# the engine, and the HTTP tests run every query on both. The flows that write the most
-# (a cohort made, attendance taken, an evaluation answered, a CV written) run against
-# the PostgreSQL server too, marked with this.
-BOTH_ENGINES = pytest.mark.parametrize("server", ENGINES, indirect=True)
 
 
 def _unavailable(reason: str):
@@ -224,7 +219,7 @@ def _servers(request, tmp_path_factory):
         launch.cleanup()
 
 
-@pytest.fixture(scope="session", params=["sqlite"])
+@pytest.fixture(scope="session", params=ENGINES)
 def server(request, _servers) -> Server:
     try:
         return _servers[request.param].result(timeout=180)

@@ -7,7 +7,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import BOTH_ENGINES
 from tests.browser.helpers import assert_no_horizontal_scroll, log_in, path_of, screenshot
 
 pytestmark = pytest.mark.browser
@@ -29,7 +28,6 @@ def errors_in(browse) -> list[str]:
     return [m for m in browse.console if m.startswith("[error]") and not m.startswith(expected)]
 
 
-@BOTH_ENGINES
 def test_leader_takes_attendance_on_a_phone(phone, artifacts):
     page = phone.new_page()
     page.goto("/")

@@ -9,7 +9,6 @@ from datetime import date, timedelta
 import pytest
 
 from course import clock
-from tests.browser.conftest import BOTH_ENGINES
 from tests.browser.helpers import assert_no_horizontal_scroll, log_in, path_of, screenshot
 
 pytestmark = pytest.mark.browser
@@ -59,7 +58,6 @@ def submit(page):
     return navigation.value
 
 
-@BOTH_ENGINES
 def test_leader_creates_cohort_with_norwegian_letters(browse, phone, artifacts):
     suffix = secrets.token_hex(3)
     title = f"Klart jeg kan – Ærlig, Øvre og Åpen {suffix}"

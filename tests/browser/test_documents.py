@@ -13,7 +13,6 @@ from playwright.sync_api import expect
 
 from course.demo import DEMO_PASSWORD
 from course.web.i18n import gettext
-from tests.browser.conftest import BOTH_ENGINES
 from tests.browser.helpers import assert_no_horizontal_scroll, screenshot
 
 pytestmark = pytest.mark.browser
@@ -43,7 +42,6 @@ def row_label(column: str, n: int = 1) -> str:
     return f"{gettext(column)}, {gettext('row %(n)s', n=n)}"
 
 
-@BOTH_ENGINES
 def test_participant_writes_their_resource_cv_on_a_phone(phone, artifacts):
     path, name = own_link(phone.server.base_url)
     page = phone.new_page()

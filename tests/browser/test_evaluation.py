@@ -13,7 +13,6 @@ import httpx
 import pytest
 
 from course.demo import DEMO_PASSWORD
-from tests.browser.conftest import BOTH_ENGINES
 from tests.browser.helpers import assert_no_horizontal_scroll, log_in, screenshot
 
 pytestmark = pytest.mark.browser
@@ -49,7 +48,6 @@ def evaluation_link(base_url: str) -> str:
         return "/e/" + link["url"].rsplit("/e/", 1)[1]
 
 
-@BOTH_ENGINES
 def test_participant_answers_the_evaluation_on_a_phone(phone, artifacts):
     path = evaluation_link(phone.server.base_url)
     page = phone.new_page()
