@@ -88,7 +88,7 @@ async def erase_participant(participant_id: int, at: datetime) -> list[int]:
             Participant.sort_name: "",
             Participant.phone: "",
             Participant.email: "",
-            Participant.preferred_channel: "sms",  # the default: nothing of theirs is left
+            Participant.preferred_channel: Participant.preferred_channel.default,  # nothing of theirs is left
             Participant.birth_year: 0,
             Participant.referral_date: None,
             Participant.erased_at: at,
